@@ -1,0 +1,140 @@
+"""What sync and async drivers share: capability flags, configuration and key handling.
+
+Constructors do no I/O: they only record configuration. A missing API key is reported
+(as a `ConfigurationError` naming the variable to set) when the driver is first used.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, ClassVar
+
+from .exceptions import ConfigurationError
+
+#: What an async twin takes over from its sync driver (see `AsyncDriver.sync_driver`).
+PROFILE_ATTRS = (
+    "provider",
+    "display_name",
+    "api_key_env",
+    "requires_api_key",
+    "default_endpoint",
+    "default_model",
+    "supports_json_mode",
+    "supports_json_schema",
+    "supports_tool_use",
+    "supports_streaming",
+    "supports_vision",
+    "supports_messages",
+    "supports_reasoning",
+    "MODEL_PRICING",
+    "extra_headers",
+)
+
+
+class DriverBase:
+    """Configuration and flags common to `Driver` and `AsyncDriver`."""
+
+    #: Registry key and `provider/model` prefix, e.g. ``"moonshot"``.
+    provider: ClassVar[str] = ""
+    #: Human-readable provider name used in messages.
+    display_name: ClassVar[str] = ""
+    #: Environment variables that may hold the API key, first match wins.
+    api_key_env: ClassVar[tuple[str, ...]] = ()
+    #: Whether calls fail without a key (local servers such as LM Studio do not need one).
+    requires_api_key: ClassVar[bool] = True
+    #: Base URL used when neither the constructor nor ``{PROVIDER}_ENDPOINT`` gives one.
+    default_endpoint: ClassVar[str] = ""
+    #: Model used when neither the constructor nor the options name one.
+    default_model: ClassVar[str] = ""
+
+    #: The provider accepts a JSON-object response format.
+    supports_json_mode: ClassVar[bool] = False
+    #: The provider accepts a JSON schema to constrain the answer.
+    supports_json_schema: ClassVar[bool] = False
+    #: The provider can call tools (OpenAI function format on our side).
+    supports_tool_use: ClassVar[bool] = False
+    #: `generate_messages_stream` yields deltas as they arrive.
+    supports_streaming: ClassVar[bool] = False
+    #: Image blocks in messages are understood.
+    supports_vision: ClassVar[bool] = False
+    #: `generate_messages` takes a multi-turn conversation.
+    supports_messages: ClassVar[bool] = False
+    #: Models may return thinking (`reasoning_content`).
+    supports_reasoning: ClassVar[bool] = False
+
+    #: Hard-coded prices (USD per million tokens, keys ``prompt``/``completion``) for models the
+    #: catalogue does not know. Normally empty: prices come from models.dev and rate files.
+    MODEL_PRICING: ClassVar[dict[str, dict[str, Any]]] = {}
+
+    #: Seconds before a request times out, unless ``options["timeout"]`` says otherwise.
+    timeout: float = 120.0
+    #: Retries after a retryable failure (408, 409, 429, 5xx, connection errors).
+    max_retries: int = 2
+    #: First backoff delay in seconds; doubles on every retry.
+    retry_backoff: float = 0.5
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        model: str | None = None,
+        endpoint: str | None = None,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        retry_backoff: float | None = None,
+    ) -> None:
+        self._api_key = api_key or self._key_from_env()
+        self.model = model or self.default_model
+        self.endpoint = (endpoint or self._endpoint_from_env() or self.default_endpoint).rstrip("/")
+        if timeout is not None:
+            self.timeout = timeout
+        if max_retries is not None:
+            self.max_retries = max_retries
+        if retry_backoff is not None:
+            self.retry_backoff = retry_backoff
+
+    @property
+    def api_key(self) -> str | None:
+        return self._api_key
+
+    @property
+    def base_url(self) -> str:
+        return self.endpoint
+
+    def __repr__(self) -> str:
+        key = "set" if self._api_key else "unset"
+        return (
+            f"{type(self).__name__}(model={self.model!r}, endpoint={self.endpoint!r}, "
+            f"api_key={key})"
+        )
+
+    @classmethod
+    def _env_prefix(cls) -> str:
+        return cls.provider.upper()
+
+    @classmethod
+    def _key_from_env(cls) -> str | None:
+        names = cls.api_key_env or (f"{cls._env_prefix()}_API_KEY",)
+        return next((os.environ[n] for n in names if os.environ.get(n)), None)
+
+    @classmethod
+    def _endpoint_from_env(cls) -> str | None:
+        return os.environ.get(f"{cls._env_prefix()}_ENDPOINT") or None
+
+    def _require_key(self) -> str | None:
+        """The API key, or a `ConfigurationError` naming the variable when one is needed."""
+        if self._api_key or not self.requires_api_key:
+            return self._api_key
+        names = self.api_key_env or (f"{self._env_prefix()}_API_KEY",)
+        name = self.display_name or self.provider
+        raise ConfigurationError(
+            f"{name} API key not found: set {' or '.join(names)} (or pass api_key=...)."
+        )
+
+    def _model_for(self, options: dict[str, Any] | None) -> str:
+        return (options or {}).get("model") or self.model
+
+    @classmethod
+    def list_models(cls, **config: Any) -> list[str] | None:
+        """The provider's live model list, or None when it cannot be had."""
+        return None

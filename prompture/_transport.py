@@ -1,0 +1,141 @@
+"""HTTP plumbing shared by every driver: pooled clients, error mapping, retries.
+
+Sync drivers share one `requests.Session` per thread and async drivers one `httpx.AsyncClient`
+per event loop, so connections are reused across calls and across driver instances (a new
+client per call is what makes many LLM libraries several times slower than the raw client).
+Transport exceptions and error statuses are turned into `DriverHTTPError` in exactly one place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import weakref
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from .exceptions import DriverHTTPError, redact
+
+T = TypeVar("T")
+
+RETRYABLE_STATUS = frozenset({408, 409, 429})
+MAX_RETRY_AFTER = 30.0
+
+_local = threading.local()
+_async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def shared_session() -> Any:
+    """This thread's pooled `requests.Session` (requests is imported on first use)."""
+    session = getattr(_local, "session", None)
+    if session is None:
+        import requests
+
+        session = _local.session = requests.Session()
+    return session
+
+
+def shared_async_client() -> Any:
+    """The running event loop's pooled `httpx.AsyncClient` (httpx is imported on first use)."""
+    import httpx
+
+    loop = asyncio.get_running_loop()
+    client = _async_clients.get(loop)
+    if client is None or client.is_closed:
+        client = httpx.AsyncClient(timeout=None)
+        _async_clients[loop] = client
+    return client
+
+
+def is_retryable(status: int | None) -> bool:
+    return status is None or status in RETRYABLE_STATUS or status >= 500
+
+
+def _error_detail(body: str) -> str:
+    """The provider's own error message when the body is JSON, else the body's start."""
+    import json
+
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body.strip()[:300]
+    if isinstance(data, dict):
+        error = data.get("error", data)
+        if isinstance(error, dict):
+            return str(error.get("message") or error)[:300]
+        return str(error)[:300]
+    return str(data)[:300]
+
+
+def status_error(
+    provider: str,
+    status: int,
+    body: str,
+    secrets: tuple[str | None, ...],
+    retry_after: str | None = None,
+) -> DriverHTTPError:
+    message = f"{provider} API returned HTTP {status}: {_error_detail(body)}"
+    error = DriverHTTPError(
+        redact(message, *secrets),
+        provider=provider,
+        status_code=status,
+        retryable=is_retryable(status),
+    )
+    error.retry_after = retry_after
+    return error
+
+
+def transport_error(
+    provider: str, exc: BaseException, secrets: tuple[str | None, ...]
+) -> DriverHTTPError:
+    kind = "timed out" if "timeout" in type(exc).__name__.lower() else "could not connect"
+    message = f"{provider} API request {kind}: {type(exc).__name__}: {exc}"
+    return DriverHTTPError(redact(message, *secrets), provider=provider, retryable=True)
+
+
+def malformed_error(provider: str, detail: str) -> DriverHTTPError:
+    return DriverHTTPError(
+        f"{provider} API returned a malformed body: {detail[:200]}",
+        provider=provider,
+        status_code=200,
+        retryable=False,
+    )
+
+
+def retry_delay(attempt: int, backoff: float, retry_after: str | None) -> float:
+    """Seconds to wait before retry number `attempt` (0-based): Retry-After wins when sane."""
+    if retry_after:
+        try:
+            return min(max(float(retry_after), 0.0), MAX_RETRY_AFTER)
+        except ValueError:
+            pass
+    return backoff * (2**attempt)
+
+
+def call_with_retries(attempt: Callable[[], T], max_retries: int, backoff: float) -> T:
+    """Run `attempt`, retrying retryable `DriverHTTPError`s with exponential backoff."""
+    for n in range(max_retries + 1):
+        try:
+            return attempt()
+        except DriverHTTPError as exc:
+            if not exc.retryable or n == max_retries:
+                raise
+            time.sleep(retry_delay(n, backoff, getattr(exc, "retry_after", None)))
+    raise AssertionError("unreachable")
+
+
+async def acall_with_retries(
+    attempt: Callable[[], Awaitable[T]], max_retries: int, backoff: float
+) -> T:
+    """Async twin of `call_with_retries`."""
+    for n in range(max_retries + 1):
+        try:
+            return await attempt()
+        except DriverHTTPError as exc:
+            if not exc.retryable or n == max_retries:
+                raise
+            await asyncio.sleep(retry_delay(n, backoff, getattr(exc, "retry_after", None)))
+    raise AssertionError("unreachable")

@@ -1,0 +1,310 @@
+"""The shared OpenAI-compatible driver: one protocol, a sync and an async transport.
+
+`OpenAICompatibleProtocol` turns calls into request payloads and answers into Prompture results
+(no I/O). `OpenAICompatibleDriver` sends them with a pooled `requests.Session`,
+`AsyncOpenAICompatibleDriver` with a pooled `httpx.AsyncClient`. A provider speaking this wire
+format is a small subclass declaring its key, endpoint, default model and flags.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, ClassVar
+
+from .. import _transport
+from ..async_driver import AsyncDriver
+from ..cost_mixin import CostMixin
+from ..driver import Driver
+from . import _openai_wire as wire
+
+__all__ = ["AsyncOpenAICompatibleDriver", "OpenAICompatibleDriver", "OpenAICompatibleProtocol"]
+
+
+class OpenAICompatibleProtocol(CostMixin):
+    """Request building and answer parsing for `POST {endpoint}/chat/completions`."""
+
+    #: Path appended to the endpoint for chat completions.
+    chat_path: ClassVar[str] = "/chat/completions"
+    #: Extra HTTP headers every request carries (e.g. attribution headers).
+    extra_headers: ClassVar[dict[str, str]] = {}
+
+    def _headers(self) -> dict[str, str]:
+        key = self._require_key()
+        headers = {"Content-Type": "application/json", **self.extra_headers}
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        return headers
+
+    def _secrets(self) -> tuple[str | None, ...]:
+        return (self.api_key,)
+
+    def _timeout(self, options: dict[str, Any]) -> float:
+        return float(options.get("timeout") or self.timeout)
+
+    def _build_payload(
+        self,
+        messages: list[dict[str, Any]],
+        options: dict[str, Any],
+        *,
+        tools: list[dict[str, Any]] | None = None,
+        stream: bool = False,
+    ) -> dict[str, Any]:
+        """The JSON body for one call; `options` is read, never changed."""
+        model = self._model_for(options)
+        config = self._get_model_config(self.provider, model)
+        schema = options.get("json_schema")
+        self._validate_model_capabilities(
+            self.provider,
+            model,
+            using_tool_use=bool(tools),
+            using_json_schema=bool(schema),
+        )
+        messages = copy.deepcopy(messages)
+        payload: dict[str, Any] = {"model": model}
+        if options.get("max_tokens") is not None:
+            payload[config["tokens_param"]] = options["max_tokens"]
+        if options.get("temperature") is not None and config["supports_temperature"]:
+            payload["temperature"] = options["temperature"]
+        if options.get("json_mode") or schema is not None:
+            messages = self._apply_json_request(payload, messages, model, schema)
+        if tools:
+            payload["tools"] = copy.deepcopy(tools)
+            if options.get("tool_choice") is not None:
+                payload["tool_choice"] = options["tool_choice"]
+        if stream:
+            payload["stream"] = True
+            payload["stream_options"] = {"include_usage": True}
+        payload["messages"] = messages
+        return payload
+
+    def _apply_json_request(
+        self,
+        payload: dict[str, Any],
+        messages: list[dict[str, Any]],
+        model: str,
+        schema: dict[str, Any] | None,
+    ) -> list[dict[str, Any]]:
+        """Ask for JSON natively where the model allows it, else in the prompt."""
+        from ..model_rates import get_model_capabilities
+
+        allowed = wire.structured_output_allowed(get_model_capabilities(self.provider, model))
+        native_schema = allowed and self.supports_json_schema
+        if allowed and (self.supports_json_mode or native_schema):
+            payload["response_format"] = wire.response_format(schema, native_schema=native_schema)
+            if schema is None or native_schema:
+                return messages
+        return wire.with_prompt_instruction(messages, wire.schema_instruction(schema))
+
+    def _meta(self, model: str, usage: dict[str, Any] | None, raw: dict[str, Any]) -> dict:
+        prompt, completion, total = wire.usage_counts(usage)
+        return {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": total,
+            "cost": round(self._calculate_cost(self.provider, model, prompt, completion), 6),
+            "raw_response": raw,
+            "model_name": model,
+        }
+
+    def _result(
+        self, model: str, text: str, reasoning: str, meta: dict[str, Any]
+    ) -> dict[str, Any]:
+        if reasoning:
+            meta["reasoning_content"] = reasoning
+        return {"text": text or reasoning, "meta": meta}
+
+    def _parse_completion(self, body: str, model: str) -> dict[str, Any]:
+        """A Prompture result (with `tool_calls` and `stop_reason`) from a completion body."""
+        try:
+            raw = json.loads(body)
+            choice = raw["choices"][0]
+            message = choice.get("message") or {}
+        except (ValueError, KeyError, IndexError, TypeError) as exc:
+            raise _transport.malformed_error(self.provider, f"{type(exc).__name__}") from None
+        result = self._result(
+            model,
+            message.get("content") or "",
+            wire.reasoning_of(message),
+            self._meta(model, raw.get("usage"), raw),
+        )
+        result["tool_calls"] = wire.parse_tool_calls(message.get("tool_calls"))
+        result["stop_reason"] = wire.normalize_stop_reason(choice.get("finish_reason"))
+        return result
+
+    def _stream_done(self, state: wire.StreamAccumulator, model: str) -> dict[str, Any]:
+        text = "".join(state.text_parts)
+        raw = {"usage": state.usage, "finish_reason": state.finish_reason}
+        result = self._result(
+            model, text, "".join(state.reasoning_parts), self._meta(model, state.usage, raw)
+        )
+        return {"type": "done", **result}
+
+    @staticmethod
+    def _without_tool_fields(result: dict[str, Any]) -> dict[str, Any]:
+        result.pop("tool_calls", None)
+        result.pop("stop_reason", None)
+        return result
+
+    @classmethod
+    def list_models(cls, **config: Any) -> list[str] | None:
+        """Model ids from `GET {endpoint}/models`, or None when the endpoint does not answer."""
+        endpoint = config.get("endpoint") or cls._endpoint_from_env() or cls.default_endpoint
+        key = config.get("api_key") or cls._key_from_env()
+        headers = {"Authorization": f"Bearer {key}"} if key else {}
+        try:
+            response = _transport.shared_session().get(
+                endpoint.rstrip("/") + "/models",
+                headers=headers,
+                timeout=config.get("timeout", 5.0),
+            )
+            response.raise_for_status()
+            return sorted(item["id"] for item in response.json()["data"])
+        except Exception:  # an unreachable or odd endpoint means "no live list"
+            return None
+
+
+class OpenAICompatibleDriver(OpenAICompatibleProtocol, Driver):
+    """Synchronous OpenAI-compatible driver over a pooled `requests.Session`."""
+
+    supports_messages = True
+
+    def _post(self, payload: dict[str, Any], options: dict[str, Any], *, stream: bool = False):
+        import requests
+
+        session = _transport.shared_session()
+        url = self.endpoint + self.chat_path
+        headers = self._headers()
+        timeout = self._timeout(options)
+
+        def attempt():
+            try:
+                response = session.post(
+                    url, json=payload, headers=headers, timeout=timeout, stream=stream
+                )
+            except requests.RequestException as exc:
+                raise _transport.transport_error(self.provider, exc, self._secrets()) from None
+            if response.status_code >= 400:
+                raise _transport.status_error(
+                    self.provider,
+                    response.status_code,
+                    response.text,
+                    self._secrets(),
+                    response.headers.get("Retry-After"),
+                )
+            return response
+
+        return _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff)
+
+    def _complete(self, messages, options, tools=None) -> dict[str, Any]:
+        options = options or {}
+        payload = self._build_payload(messages, options, tools=tools)
+        response = self._post(payload, options)
+        try:
+            body = response.text
+        except Exception as exc:  # body read failures are transport failures too
+            raise _transport.transport_error(self.provider, exc, self._secrets()) from None
+        return self._parse_completion(body, payload["model"])
+
+    def generate_messages(self, messages, options=None) -> dict[str, Any]:
+        return self._without_tool_fields(self._complete(messages, options))
+
+    def generate_messages_with_tools(self, messages, tools, options=None) -> dict[str, Any]:
+        return self._complete(messages, options, tools=tools)
+
+    def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
+        import requests
+
+        options = options or {}
+        payload = self._build_payload(messages, options, stream=True)
+        state = wire.StreamAccumulator()
+        with self._post(payload, options, stream=True) as response:
+            try:
+                for line in response.iter_lines():
+                    data = wire.sse_payload(line)
+                    if data is None:
+                        continue
+                    delta = state.feed(data)
+                    if delta:
+                        yield {"type": "delta", "text": delta}
+                    if state.finished:
+                        break
+            except requests.RequestException as exc:
+                raise _transport.transport_error(self.provider, exc, self._secrets()) from None
+        yield self._stream_done(state, payload["model"])
+
+
+class AsyncOpenAICompatibleDriver(OpenAICompatibleProtocol, AsyncDriver):
+    """Asynchronous OpenAI-compatible driver over a pooled `httpx.AsyncClient`."""
+
+    supports_messages = True
+
+    async def _post(
+        self, payload: dict[str, Any], options: dict[str, Any], *, stream: bool = False
+    ):
+        import httpx
+
+        client = _transport.shared_async_client()
+        url = self.endpoint + self.chat_path
+        headers = self._headers()
+        timeout = self._timeout(options)
+
+        async def attempt():
+            try:
+                request = client.build_request(
+                    "POST", url, json=payload, headers=headers, timeout=timeout
+                )
+                response = await client.send(request, stream=stream)
+            except httpx.HTTPError as exc:
+                raise _transport.transport_error(self.provider, exc, self._secrets()) from None
+            if response.status_code >= 400:
+                body = (await response.aread()).decode("utf-8", "replace")
+                await response.aclose()
+                raise _transport.status_error(
+                    self.provider,
+                    response.status_code,
+                    body,
+                    self._secrets(),
+                    response.headers.get("Retry-After"),
+                )
+            return response
+
+        return await _transport.acall_with_retries(attempt, self.max_retries, self.retry_backoff)
+
+    async def _complete(self, messages, options, tools=None) -> dict[str, Any]:
+        options = options or {}
+        payload = self._build_payload(messages, options, tools=tools)
+        response = await self._post(payload, options)
+        return self._parse_completion(response.text, payload["model"])
+
+    async def generate_messages(self, messages, options=None) -> dict[str, Any]:
+        return self._without_tool_fields(await self._complete(messages, options))
+
+    async def generate_messages_with_tools(self, messages, tools, options=None) -> dict[str, Any]:
+        return await self._complete(messages, options, tools=tools)
+
+    async def generate_messages_stream(
+        self, messages, options=None
+    ) -> AsyncIterator[dict[str, Any]]:
+        import httpx
+
+        options = options or {}
+        payload = self._build_payload(messages, options, stream=True)
+        state = wire.StreamAccumulator()
+        response = await self._post(payload, options, stream=True)
+        try:
+            async for line in response.aiter_lines():
+                data = wire.sse_payload(line)
+                if data is None:
+                    continue
+                delta = state.feed(data)
+                if delta:
+                    yield {"type": "delta", "text": delta}
+                if state.finished:
+                    break
+        except httpx.HTTPError as exc:
+            raise _transport.transport_error(self.provider, exc, self._secrets()) from None
+        finally:
+            await response.aclose()
+        yield self._stream_done(state, payload["model"])

@@ -1,0 +1,137 @@
+"""Driver registries: provider key -> factory, sync and async, plus entry-point plugins.
+
+A factory takes an optional model name and returns a driver; the built-in factories read
+settings when called, so configuration changes made after import are honoured.
+Third-party packages add drivers through the entry-point groups ``prompture.drivers`` and
+``prompture.async_drivers`` (name = provider key, object = factory or driver class).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from ..exceptions import ConfigurationError
+
+__all__ = [
+    "get_async_driver_for_model",
+    "get_driver_for_model",
+    "list_registered_async_drivers",
+    "list_registered_drivers",
+    "load_entry_point_drivers",
+    "register_async_driver",
+    "register_driver",
+    "settings_factory",
+    "unregister_async_driver",
+    "unregister_driver",
+]
+
+logger = logging.getLogger(__name__)
+
+DriverFactory = Callable[..., Any]
+
+_SYNC: dict[str, DriverFactory] = {}
+_ASYNC: dict[str, DriverFactory] = {}
+_entry_points_loaded = False
+
+
+def _register(table: dict[str, DriverFactory], name: str, factory: DriverFactory, overwrite: bool):
+    key = name.strip().lower()
+    if not key:
+        raise ValueError("a driver name must not be empty")
+    if key in table and not overwrite:
+        raise ValueError(f"driver {key!r} is already registered (pass overwrite=True to replace)")
+    table[key] = factory
+
+
+def register_driver(name: str, factory: DriverFactory, *, overwrite: bool = False) -> None:
+    """Register a synchronous driver factory under provider key `name`."""
+    _register(_SYNC, name, factory, overwrite)
+
+
+def register_async_driver(name: str, factory: DriverFactory, *, overwrite: bool = False) -> None:
+    """Register an asynchronous driver factory under provider key `name`."""
+    _register(_ASYNC, name, factory, overwrite)
+
+
+def unregister_driver(name: str) -> None:
+    _SYNC.pop(name.lower(), None)
+
+
+def unregister_async_driver(name: str) -> None:
+    _ASYNC.pop(name.lower(), None)
+
+
+def list_registered_drivers() -> list[str]:
+    load_entry_point_drivers()
+    return sorted(_SYNC)
+
+
+def list_registered_async_drivers() -> list[str]:
+    load_entry_point_drivers()
+    return sorted(_ASYNC)
+
+
+def load_entry_point_drivers() -> None:
+    """Register the drivers other packages declare; done once, on first lookup."""
+    global _entry_points_loaded
+    if _entry_points_loaded:
+        return
+    _entry_points_loaded = True
+    from importlib.metadata import entry_points
+
+    for group, table in (("prompture.drivers", _SYNC), ("prompture.async_drivers", _ASYNC)):
+        for ep in entry_points(group=group):
+            if ep.name in table:
+                continue
+            try:
+                table[ep.name.lower()] = ep.load()
+            except Exception as exc:  # a broken plugin must not break the built-ins
+                logger.warning("could not load driver entry point %s: %s", ep.name, exc)
+
+
+def _split(model_name: str) -> tuple[str, str | None]:
+    provider, sep, model = model_name.partition("/")
+    return provider.strip().lower(), (model if sep and model else None)
+
+
+def _lookup(table: dict[str, DriverFactory], model_name: str) -> Any:
+    load_entry_point_drivers()
+    provider, model = _split(model_name)
+    factory = table.get(provider)
+    if factory is None:
+        known = ", ".join(sorted(table)) or "none"
+        raise ConfigurationError(f"no driver registered for provider {provider!r} (known: {known})")
+    return factory(model)
+
+
+def get_driver_for_model(model_name: str) -> Any:
+    """A sync driver for ``"provider/model"`` (split on the first ``/`` only)."""
+    return _lookup(_SYNC, model_name)
+
+
+def get_async_driver_for_model(model_name: str) -> Any:
+    """An async driver for ``"provider/model"`` (split on the first ``/`` only)."""
+    return _lookup(_ASYNC, model_name)
+
+
+def settings_factory(driver_class: type) -> DriverFactory:
+    """A factory building `driver_class` from settings read at call time.
+
+    It follows the settings naming pattern: ``{provider}_api_key``, ``{provider}_model`` and
+    ``{provider}_endpoint``; a setting the checkout does not define is left to the driver.
+    """
+
+    def factory(model: str | None = None) -> Any:
+        from .._lazy_settings import settings
+
+        provider = driver_class.provider
+        return driver_class(
+            api_key=getattr(settings, f"{provider}_api_key", None),
+            model=model or getattr(settings, f"{provider}_model", None),
+            endpoint=getattr(settings, f"{provider}_endpoint", None),
+        )
+
+    factory.__qualname__ = f"settings_factory({driver_class.__name__})"
+    return factory

@@ -1,0 +1,209 @@
+"""Prices and capabilities of models: the models.dev catalogue overlaid by our rate files.
+
+Lookups are provider-scoped: ``get_model_rates("moonshot", "kimi-k2.5")`` maps ``moonshot`` to
+its models.dev id with `PROVIDER_MAP` and reads that provider's entry in the catalogue (see
+`prompture._catalogue` for where the catalogue comes from). A rate file
+``infra/rates/{provider}.json`` (or ``{models_dev_id}.json``) then overrides what it states:
+``tokens_param``, ``supports_temperature``, ``api_type``, an optional ``cost``...
+
+Importing this module reads nothing; the catalogue and the rate files load on first use.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import _catalogue
+from ._catalogue import refresh_rates_cache
+
+__all__ = [
+    "PROVIDER_MAP",
+    "RATES_DIR",
+    "ModelCapabilities",
+    "find_rate_file",
+    "get_all_provider_models",
+    "get_kb_models_for_provider",
+    "get_model_capabilities",
+    "get_model_rates",
+    "refresh_rates_cache",
+    "reset_caches",
+]
+
+logger = logging.getLogger(__name__)
+
+#: Where the rate files live (tests point it elsewhere, then call `reset_caches`).
+RATES_DIR = Path(__file__).parent / "infra" / "rates"
+
+# Our provider key -> models.dev provider id. One entry per line: the scaffolder edits it.
+PROVIDER_MAP: dict[str, str] = {
+    "openai": "openai",
+    "claude": "anthropic",
+    "google": "google",
+    "groq": "groq",
+    "grok": "xai",
+    "moonshot": "moonshotai",
+    "zai": "zai",
+    "modelscope": "modelscope",
+    "openrouter": "openrouter",
+    "lmstudio": "lmstudio",
+}
+
+
+@dataclass(frozen=True)
+class ModelCapabilities:
+    """What a model accepts. None means "not known", which callers treat as "try it"."""
+
+    supports_temperature: bool | None = None
+    supports_tool_use: bool | None = None
+    supports_structured_output: bool | None = None
+    supports_vision: bool | None = None
+    is_reasoning: bool | None = None
+    context_window: int | None = None
+    max_output_tokens: int | None = None
+    modalities_input: tuple[str, ...] = ()
+    modalities_output: tuple[str, ...] = ()
+    api_type: str | None = None
+    tokens_param: str = "max_tokens"
+
+
+_FIELD_NAMES = tuple(f.name for f in dataclasses.fields(ModelCapabilities))
+
+
+def _models_dev_id(provider: str) -> str:
+    # A key missing from PROVIDER_MAP may already be a models.dev id ("xai", "mistral"...).
+    return PROVIDER_MAP.get(provider, provider)
+
+
+def _provider_keys_for(models_dev_id: str) -> list[str]:
+    return [key for key, value in PROVIDER_MAP.items() if value == models_dev_id]
+
+
+# --- rate files
+
+
+def find_rate_file(provider: str) -> Path | None:
+    """The rate file of ``provider``, named after the provider key or its models.dev id."""
+    md_id = _models_dev_id(provider)
+    for name in dict.fromkeys([provider, md_id, *_provider_keys_for(provider)]):
+        path = RATES_DIR / f"{name}.json"
+        if path.is_file():
+            return path
+    return None
+
+
+@cache
+def _read_rate_file(path: Path) -> dict[str, Any]:
+    """A parsed rate file; a broken one is logged and ignored rather than breaking calls."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        logger.warning("ignoring unreadable rate file %s: %s", path, exc)
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("models", {}), dict):
+        logger.warning("ignoring rate file %s: unexpected content", path)
+        return {}
+    return data
+
+
+def _rate_file(provider: str) -> dict[str, Any]:
+    path = find_rate_file(provider)
+    return _read_rate_file(path) if path is not None else {}
+
+
+def _rate_entry(provider: str, model: str) -> dict[str, Any] | None:
+    entry = (_rate_file(provider).get("models") or {}).get(model)
+    return entry if isinstance(entry, dict) else None
+
+
+# --- catalogue
+
+
+def _catalogue_provider(models_dev_id: str) -> dict[str, Any]:
+    return _catalogue.get_catalogue().get(models_dev_id) or {}
+
+
+def _catalogue_entry(provider: str, model: str) -> dict[str, Any] | None:
+    entry = (_catalogue_provider(_models_dev_id(provider)).get("models") or {}).get(model)
+    return entry if isinstance(entry, dict) else None
+
+
+def _capabilities_from_catalogue(entry: dict[str, Any]) -> dict[str, Any]:
+    modalities = entry.get("modalities") or {}
+    limit = entry.get("limit") or {}
+    inputs = tuple(modalities.get("input") or ())
+    return {
+        "supports_temperature": entry.get("temperature"),
+        "supports_tool_use": entry.get("tool_call"),
+        "supports_structured_output": entry.get("structured_output"),
+        "supports_vision": "image" in inputs,
+        "is_reasoning": entry.get("reasoning"),
+        "context_window": limit.get("context"),
+        "max_output_tokens": limit.get("output"),
+        "modalities_input": inputs,
+        "modalities_output": tuple(modalities.get("output") or ()),
+    }
+
+
+def _overlay(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """`base` with every known field that `overrides` states (a null there means "no opinion")."""
+    merged = dict(base)
+    for name in _FIELD_NAMES:
+        value = overrides.get(name)
+        if value is not None:
+            merged[name] = tuple(value) if name.startswith("modalities_") else value
+    return merged
+
+
+# --- public lookups
+
+
+def get_model_capabilities(provider: str, model: str) -> ModelCapabilities | None:
+    """Capabilities of ``provider``'s ``model``, or None when neither source knows the model."""
+    entry = _catalogue_entry(provider, model)
+    override = _rate_entry(provider, model)
+    if entry is None and override is None:
+        return None
+    fields = _capabilities_from_catalogue(entry) if entry is not None else {}
+    api_type = _rate_file(provider).get("api_type")
+    if api_type is not None:
+        fields["api_type"] = api_type
+    return ModelCapabilities(**_overlay(fields, override or {}))
+
+
+def _usd_per_million(cost: Any) -> dict[str, float] | None:
+    if not isinstance(cost, dict):
+        return None
+    try:
+        return {"input": float(cost["input"]), "output": float(cost["output"])}
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def get_model_rates(provider: str, model: str) -> dict[str, float] | None:
+    """``{"input": usd, "output": usd}`` per million tokens; a rate-file ``cost`` wins."""
+    override = _usd_per_million((_rate_entry(provider, model) or {}).get("cost"))
+    if override is not None:
+        return override
+    return _usd_per_million((_catalogue_entry(provider, model) or {}).get("cost"))
+
+
+def get_all_provider_models(models_dev_id: str) -> list[str]:
+    """Sorted ids of every model the catalogue lists under a models.dev provider id."""
+    return sorted(_catalogue_provider(models_dev_id).get("models") or {})
+
+
+def get_kb_models_for_provider(provider: str) -> list[str]:
+    """Sorted ids of the models in ``provider``'s rate file (empty without one)."""
+    return sorted(_rate_file(provider).get("models") or {})
+
+
+def reset_caches() -> None:
+    """Forget the loaded catalogue and rate files (tests change the env or `RATES_DIR`)."""
+    _catalogue.reset()
+    _read_rate_file.cache_clear()

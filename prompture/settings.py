@@ -1,0 +1,75 @@
+"""`Settings`: every provider's key, model and endpoint, from the environment or `.env`.
+
+One pattern for every provider: ``{provider}_api_key``, ``{provider}_model`` and
+``{provider}_endpoint`` (the base URL), read from the upper-case environment variables of the
+same names. Providers known under another variable accept both (`validation_alias`).
+
+Importing pydantic-settings costs about 200 ms, so the rest of Prompture reaches settings
+through the lazy `settings` proxy of `_lazy_settings`, which imports this module only when a
+value is first read.
+"""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["Settings", "settings"]
+
+
+class Settings(BaseSettings):
+    """Prompture configuration; environment variables override `.env`."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+        populate_by_name=True,
+    )
+
+    def __repr_args__(self):  # keys never reach a repr or a log line
+        for name, value in super().__repr_args__():
+            hidden = name and name.endswith("_api_key") and value
+            yield name, ("***" if hidden else value)
+
+    ai_provider: str = "openai"
+    max_retries: int = Field(2, validation_alias="PROMPTURE_MAX_RETRIES")
+    retry_backoff: float = Field(0.5, validation_alias="PROMPTURE_RETRY_BACKOFF")
+
+    # Grok
+    grok_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("GROK_API_KEY", "XAI_API_KEY")
+    )
+    grok_model: str = "grok-4.3"
+    grok_endpoint: str = "https://api.x.ai/v1"
+
+    # Moonshot
+    moonshot_api_key: str | None = None
+    moonshot_model: str = "kimi-k2-0905-preview"
+    moonshot_endpoint: str = "https://api.moonshot.ai/v1"
+
+    # Z.ai
+    zai_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("ZAI_API_KEY", "ZHIPU_API_KEY")
+    )
+    zai_model: str = "glm-5.1"
+    zai_endpoint: str = "https://api.z.ai/api/paas/v4"
+
+    # ModelScope
+    modelscope_api_key: str | None = None
+    modelscope_model: str = "ZhipuAI/GLM-4.6"
+    modelscope_endpoint: str = "https://api-inference.modelscope.cn/v1"
+
+    # OpenRouter
+    openrouter_api_key: str | None = None
+    openrouter_model: str = "openai/gpt-4o-mini"
+    openrouter_endpoint: str = "https://openrouter.ai/api/v1"
+
+    # LM Studio
+    lmstudio_api_key: str | None = None
+    lmstudio_model: str = "openai/gpt-oss-20b"
+    lmstudio_endpoint: str = "http://127.0.0.1:1234/v1"
+
+
+from ._lazy_settings import settings  # noqa: E402  (the shared lazy proxy)

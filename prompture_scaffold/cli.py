@@ -1,0 +1,45 @@
+"""The `prompture` command line: the Typer app and its entry point.
+
+Commands import their heavy machinery (libcst, jinja2, the catalogue) only when they run, so
+`prompture --help` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from . import __version__
+
+app = typer.Typer(
+    name="prompture",
+    help="Add LLM provider drivers to a Prompture checkout: plan, preview, apply, verify.",
+    no_args_is_help=True,
+    add_completion=True,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"prompture {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Add LLM provider drivers to a Prompture checkout: plan, preview, apply, verify."""
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Cleaning and parsing model answers into JSON (`prompture._json_cleaning`)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+from prompture._json_cleaning import clean_json_text, parse_json_answer
+from prompture.exceptions import ExtractionError
+
+
+def test_plain_json_is_left_alone():
+    assert clean_json_text('{"a": 1}') == '{"a": 1}'
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '<think>The user wants {name}.</think>{"a": 1}',
+        '<thinking>\nsteps [1] and {2}\n</thinking>\n\n{"a": 1}',
+        '<THINK>shouting</THINK> {"a": 1}',
+        '<think>one</think><think>two</think>{"a": 1}',
+    ],
+)
+def test_thinking_blocks_are_removed(answer):
+    assert parse_json_answer(answer) == {"a": 1}
+
+
+def test_unclosed_leading_think_tag_is_dropped():
+    assert parse_json_answer('<think>\n{"a": 1}') == {"a": 1}
+
+
+def test_orphan_closing_think_tag_drops_the_reasoning_before_it():
+    # Templates that open <think> in the prompt leave only the closing tag in the answer.
+    assert parse_json_answer("use [x] and {y}\n</think>\n[1, 2]") == [1, 2]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '```json\n{"a": 1}\n```',
+        '```JSON\r\n{"a": 1}\r\n```',
+        '```\n{"a": 1}\n```',
+        'Here you go:\n```json\n{"a": 1}\n```\nAnything else? {"b": 2}',
+        '```{"a": 1}```',
+        '```json\n{"a": 1}',  # cut off before the closing fence
+    ],
+)
+def test_code_fences_are_removed(answer):
+    assert parse_json_answer(answer) == {"a": 1}
+
+
+def test_first_fenced_block_wins():
+    answer = '```json\n{"first": true}\n```\nor\n```json\n{"second": true}\n```'
+    assert parse_json_answer(answer) == {"first": True}
+
+
+def test_fenced_scalar_keeps_its_value():
+    assert parse_json_answer("```42```") == 42
+
+
+def test_prose_before_and_after_is_cut():
+    answer = 'Sure! The result is {"a": {"b": [1, 2]}} -- hope that helps }]'
+    assert clean_json_text(answer) == '{"a": {"b": [1, 2]}}'
+
+
+def test_top_level_array_is_kept_whole():
+    answer = 'People:\n[{"name": "Ada"}, {"name": "Alan"}]\nThat is all.'
+    assert parse_json_answer(answer) == [{"name": "Ada"}, {"name": "Alan"}]
+
+
+def test_brackets_and_escaped_quotes_inside_strings_do_not_count():
+    value = {"s": 'a } ] \\" { [', "t": ["]", "}"]}
+    answer = f"Result: {json.dumps(value)} (done) }}"
+    assert parse_json_answer(answer) == value
+
+
+def test_bracketed_prose_before_the_answer_is_skipped():
+    assert parse_json_answer('Use the {name} field: {"name": "Ada"}') == {"name": "Ada"}
+
+
+def test_inner_object_of_a_broken_answer_is_not_taken_for_the_answer():
+    assert parse_json_answer('{"a": {"b": 1},}') == {"a": {"b": 1}}
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ('{"a": 1, "b": [1, 2,],}', {"a": 1, "b": [1, 2]}),
+        ("{'a': 'single quotes'}", {"a": "single quotes"}),
+        ('{"a": [1, 2', {"a": [1, 2]}),  # cut off by the token limit
+        ('Answer: {name: "Ada", age: 36}', {"name": "Ada", "age": 36}),
+    ],
+)
+def test_almost_json_is_repaired(answer, expected):
+    assert parse_json_answer(answer) == expected
+
+
+@pytest.mark.parametrize("answer", ["total garbage", "", "   ", "<think>only thinking</think>"])
+def test_garbage_raises_extraction_error_with_the_raw_text(answer):
+    with pytest.raises(ExtractionError, match="not valid JSON") as caught:
+        parse_json_answer(answer)
+    assert caught.value.raw_text == answer
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=10),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+containers = st.one_of(
+    st.lists(json_values, max_size=4), st.dictionaries(st.text(max_size=6), json_values)
+)
+# Prose that holds no JSON of its own: no brackets, quotes, fences or tags.
+prose = st.text(st.characters(exclude_characters='{}[]"`<', exclude_categories=("Cs",)))
+
+
+def _dump(value):
+    dumped = json.dumps(value, ensure_ascii=False)
+    assume("```" not in dumped and "think" not in dumped.lower())
+    return dumped
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=json_values, before=prose, after=prose, language=st.sampled_from(["json", ""]))
+def test_any_fenced_json_value_round_trips(value, before, after, language):
+    answer = f"{before}\n```{language}\n{_dump(value)}\n```\n{after}"
+    assert parse_json_answer(answer) == value
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=containers, before=prose, after=prose)
+def test_any_object_or_array_in_prose_round_trips(value, before, after):
+    assert parse_json_answer(f"{before}{_dump(value)}{after}") == value

@@ -1,0 +1,104 @@
+"""The pure OpenAI wire functions: payload pieces, answer parsing, SSE folding."""
+
+from __future__ import annotations
+
+import json
+
+from prompture.drivers import _openai_wire as wire
+from prompture.model_rates import ModelCapabilities
+
+
+def caps(**fields) -> ModelCapabilities:
+    base = dict(
+        supports_temperature=True,
+        supports_tool_use=True,
+        supports_structured_output=None,
+        supports_vision=False,
+        is_reasoning=False,
+        context_window=None,
+        max_output_tokens=None,
+        modalities_input=("text",),
+        modalities_output=("text",),
+        api_type=None,
+        tokens_param="max_tokens",
+    )
+    return ModelCapabilities(**{**base, **fields})
+
+
+def test_stop_reasons_are_normalized():
+    assert wire.normalize_stop_reason("stop") == "end_turn"
+    assert wire.normalize_stop_reason("tool_calls") == "tool_use"
+    assert wire.normalize_stop_reason("length") == "max_tokens"
+    assert wire.normalize_stop_reason("content_filter") == "content_filter"
+    assert wire.normalize_stop_reason(None) == "end_turn"
+    assert wire.normalize_stop_reason("") == "error"
+
+
+def test_structured_output_refused_for_reasoning_and_explicit_no():
+    assert wire.structured_output_allowed(None)
+    assert wire.structured_output_allowed(caps())
+    assert not wire.structured_output_allowed(caps(is_reasoning=True))
+    assert not wire.structured_output_allowed(caps(supports_structured_output=False))
+
+
+def test_native_schema_is_strict_and_input_untouched():
+    schema = {"type": "object", "properties": {"a": {"type": "string"}}}
+    before = json.dumps(schema)
+    fmt = wire.response_format(schema, native_schema=True)
+    assert fmt["type"] == "json_schema"
+    assert fmt["json_schema"]["strict"] is True
+    assert fmt["json_schema"]["schema"]["additionalProperties"] is False
+    assert json.dumps(schema) == before
+    assert wire.response_format(schema, native_schema=False) == {"type": "json_object"}
+
+
+def test_schema_instruction_carries_the_schema():
+    text = wire.schema_instruction({"type": "object", "title": "Person"})
+    assert '"title": "Person"' in text
+    assert wire.schema_instruction(None) == wire.JSON_ONLY_IN_PROMPT
+
+
+def test_tool_calls_parse_arguments_and_keep_bad_json():
+    calls = wire.parse_tool_calls(
+        [
+            {"id": "c1", "function": {"name": "f", "arguments": '{"x": 1}'}},
+            {"id": "c2", "function": {"name": "g", "arguments": "{not json"}},
+            {"id": "c3", "function": {"name": "h", "arguments": ""}},
+        ]
+    )
+    assert calls[0] == {"id": "c1", "name": "f", "arguments": {"x": 1}}
+    assert calls[1]["arguments"] == {"_raw": "{not json"}
+    assert calls[2]["arguments"] == {}
+
+
+def test_reasoning_read_from_either_field():
+    assert wire.reasoning_of({"reasoning_content": "a"}) == "a"
+    assert wire.reasoning_of({"reasoning": "b"}) == "b"
+    assert wire.reasoning_of({"content": "c"}) == ""
+
+
+def test_usage_total_computed_when_missing():
+    assert wire.usage_counts({"prompt_tokens": 3, "completion_tokens": 4}) == (3, 4, 7)
+    assert wire.usage_counts(None) == (0, 0, 0)
+
+
+def test_sse_lines_and_stream_accumulation():
+    state = wire.StreamAccumulator()
+    lines = [
+        b": keep-alive",
+        b"",
+        b'data: {"choices":[{"delta":{"reasoning_content":"hmm"}}]}',
+        b'data: {"choices":[{"delta":{"content":"Hel"}}]}',
+        b'data: {"choices":[{"delta":{"content":"lo"},"finish_reason":"stop"}]}',
+        b'data: {"choices":[],"usage":{"prompt_tokens":2,"completion_tokens":2}}',
+        b"data: [DONE]",
+    ]
+    deltas = []
+    for line in lines:
+        data = wire.sse_payload(line)
+        if data is not None and (delta := state.feed(data)):
+            deltas.append(delta)
+    assert deltas == ["Hel", "lo"]
+    assert state.finished and state.finish_reason == "stop"
+    assert state.usage == {"prompt_tokens": 2, "completion_tokens": 2}
+    assert state.reasoning_parts == ["hmm"]
