@@ -8,14 +8,16 @@ Transport exceptions and error statuses are turned into `DriverHTTPError` in exa
 
 from __future__ import annotations
 
-import asyncio
 import threading
 import time
 import weakref
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .exceptions import DriverHTTPError, redact
+
+if TYPE_CHECKING:  # asyncio costs ~30 ms to import; sync-only users never need it
+    import asyncio
 
 T = TypeVar("T")
 
@@ -40,6 +42,8 @@ def shared_session() -> Any:
 
 def shared_async_client() -> Any:
     """The running event loop's pooled `httpx.AsyncClient` (httpx is imported on first use)."""
+    import asyncio
+
     import httpx
 
     loop = asyncio.get_running_loop()
@@ -131,6 +135,8 @@ async def acall_with_retries(
     attempt: Callable[[], Awaitable[T]], max_retries: int, backoff: float
 ) -> T:
     """Async twin of `call_with_retries`."""
+    import asyncio
+
     for n in range(max_retries + 1):
         try:
             return await attempt()

@@ -87,8 +87,21 @@ def _provider_keys_for(models_dev_id: str) -> list[str]:
 # --- rate files
 
 
+_rate_file_paths: dict[tuple[Path, str], Path | None] = {}
+
+
 def find_rate_file(provider: str) -> Path | None:
-    """The rate file of ``provider``, named after the provider key or its models.dev id."""
+    """The rate file of ``provider``, named after the provider key or its models.dev id.
+
+    Remembered per directory: this runs on every driver call, and the stats add up.
+    """
+    key = (RATES_DIR, provider)
+    if key not in _rate_file_paths:
+        _rate_file_paths[key] = _find_rate_file(provider)
+    return _rate_file_paths[key]
+
+
+def _find_rate_file(provider: str) -> Path | None:
     md_id = _models_dev_id(provider)
     for name in dict.fromkeys([provider, md_id, *_provider_keys_for(provider)]):
         path = RATES_DIR / f"{name}.json"
@@ -207,3 +220,4 @@ def reset_caches() -> None:
     """Forget the loaded catalogue and rate files (tests change the env or `RATES_DIR`)."""
     _catalogue.reset()
     _read_rate_file.cache_clear()
+    _rate_file_paths.clear()

@@ -1,0 +1,162 @@
+"""Runtime speed: Prompture's drivers against the raw HTTP clients, one local server.
+
+Prints a table of medians measured in this one run (no network: the server is on 127.0.0.1):
+whole-process `import prompture`; a sync driver call vs a raw `requests.Session` post; an async
+driver call vs a raw `httpx.AsyncClient` post; a 500-chunk stream vs raw `iter_lines` +
+`json.loads`. Targets on a 2-core machine: import < 150 ms, calls within 1.15x of raw,
+streaming at 0.8x raw speed or better (time ratio <= 1.25).
+
+    python benchmarks/bench_runtime.py [--calls 300] [--streams 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+
+from prompture.drivers import AsyncMoonshotDriver, MoonshotDriver
+from prompture.testing import OpenAICompatServer
+
+KEY = "bench-key"
+MESSAGES = [{"role": "user", "content": "Say hello."}]
+STREAM_TEXT = " ".join(f"w{i}" for i in range(500))
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def time_calls(call, n: int) -> list[float]:
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+async def atime_calls(call, n: int) -> list[float]:
+    samples = []
+    for _ in range(n):
+        start = time.perf_counter()
+        await call()
+        samples.append(time.perf_counter() - start)
+    return samples
+
+
+def bench_import(n: int = 15) -> tuple[float, float]:
+    def run(code: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        return time.perf_counter() - start
+
+    bare = [run("pass") for _ in range(n)]
+    full = [run("import prompture") for _ in range(n)]
+    return median_ms(full), median_ms(bare)
+
+
+def bench_sync(server: OpenAICompatServer, n: int) -> tuple[float, float]:
+    import requests
+
+    driver = MoonshotDriver(api_key=KEY, model="kimi-k2-0905-preview", endpoint=server.url)
+    session = requests.Session()
+    url, headers = server.url + "/chat/completions", {"Authorization": f"Bearer {KEY}"}
+    body = {"model": "kimi-k2-0905-preview", "messages": MESSAGES}
+
+    def raw():
+        response = session.post(url, json=body, headers=headers, timeout=30)
+        response.raise_for_status()
+        return response.json()["choices"][0]["message"]["content"]
+
+    for call in (raw, lambda: driver.generate_messages(MESSAGES, {})):
+        time_calls(call, 20)  # warm up connections and caches
+    raw_s = time_calls(raw, n)
+    drv_s = time_calls(lambda: driver.generate_messages(MESSAGES, {}), n)
+    return median_ms(drv_s), median_ms(raw_s)
+
+
+async def bench_async(server: OpenAICompatServer, n: int) -> tuple[float, float]:
+    import httpx
+
+    driver = AsyncMoonshotDriver(api_key=KEY, model="kimi-k2-0905-preview", endpoint=server.url)
+    url, headers = server.url + "/chat/completions", {"Authorization": f"Bearer {KEY}"}
+    body = {"model": "kimi-k2-0905-preview", "messages": MESSAGES}
+    async with httpx.AsyncClient() as client:
+
+        async def raw():
+            response = await client.post(url, json=body, headers=headers, timeout=30)
+            response.raise_for_status()
+            return response.json()["choices"][0]["message"]["content"]
+
+        async def via_driver():
+            return await driver.generate_messages(MESSAGES, {})
+
+        for call in (raw, via_driver):
+            await atime_calls(call, 20)
+        raw_s = await atime_calls(raw, n)
+        drv_s = await atime_calls(via_driver, n)
+    return median_ms(drv_s), median_ms(raw_s)
+
+
+def bench_stream(server: OpenAICompatServer, n: int) -> tuple[float, float]:
+    import requests
+
+    driver = MoonshotDriver(api_key=KEY, model="kimi-k2-0905-preview", endpoint=server.url)
+    session = requests.Session()
+    url, headers = server.url + "/chat/completions", {"Authorization": f"Bearer {KEY}"}
+    body = {"model": "kimi-k2-0905-preview", "messages": MESSAGES, "stream": True}
+
+    def raw():
+        server.script(STREAM_TEXT, chunks=500)
+        parts = []
+        with session.post(url, json=body, headers=headers, stream=True, timeout=30) as r:
+            for line in r.iter_lines():
+                if line.startswith(b"data: ") and line != b"data: [DONE]":
+                    chunk = json.loads(line[6:])
+                    if chunk["choices"] and chunk["choices"][0]["delta"].get("content"):
+                        parts.append(chunk["choices"][0]["delta"]["content"])
+        return "".join(parts)
+
+    def via_driver():
+        server.script(STREAM_TEXT, chunks=500)
+        chunks = list(driver.generate_messages_stream(MESSAGES, {}))
+        return chunks[-1]["text"]
+
+    assert raw() == via_driver(), "the driver and the raw client must read the same stream"
+    raw_s = time_calls(raw, n)
+    drv_s = time_calls(via_driver, n)
+    return median_ms(drv_s), median_ms(raw_s)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--streams", type=int, default=40)
+    args = parser.parse_args()
+
+    rows = []
+    full, bare = bench_import()
+    rows.append(("import prompture (whole process)", full, bare, "python -c pass", "< 150 ms"))
+    with OpenAICompatServer(api_key=KEY) as server:
+        drv, raw = bench_sync(server, args.calls)
+        rows.append(("sync call (MoonshotDriver)", drv, raw, "requests.Session", "<= 1.15x"))
+        drv, raw = asyncio.run(bench_async(server, args.calls))
+        rows.append(("async call (AsyncMoonshotDriver)", drv, raw, "httpx.AsyncClient", "<= 1.15x"))
+        drv, raw = bench_stream(server, args.streams)
+        rows.append(("stream, 500 chunks", drv, raw, "iter_lines + json.loads", "<= 1.25x"))
+
+    print(
+        f"{'measure':36} {'prompture':>11} {'baseline':>11} {'ratio':>7}  {'baseline is':24} target"
+    )
+    for name, ours, base, base_name, target in rows:
+        ratio = ours / base if base else float("nan")
+        print(f"{name:36} {ours:9.2f}ms {base:9.2f}ms {ratio:6.2f}x  {base_name:24} {target}")
+
+
+if __name__ == "__main__":
+    main()
