@@ -37,7 +37,14 @@ def root(
     """Add LLM provider drivers to a Prompture checkout: plan, preview, apply, verify."""
 
 
+from .commands import add_driver, check_drivers, providers, remove_driver  # noqa: E402
+
+for _group in (add_driver, remove_driver, check_drivers, providers):
+    app.add_typer(_group.app)
+
+
 def main() -> None:
+    """The console script `prompture`."""
     app()
 
 

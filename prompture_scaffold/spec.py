@@ -2,21 +2,25 @@
 
 The wizard, the flags, `--spec` files and the catalogue all produce this one frozen object;
 templates and edits read only from it. Spec files are TOML whose keys are the field names
-(see `prompture/drivers/specs/*.toml`).
+(see `prompture/drivers/specs/*.toml`); `validation.validate` checks every field.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 COMPATS = ("openai", "anthropic", "custom")
 AUTHS = ("api-key", "endpoint", "api-key+endpoint", "none")
 HTTP_SDKS = ("requests", "httpx")
 CAPABILITIES = ("json_mode", "json_schema", "tool_use", "streaming", "vision", "reasoning")
+TEMPLATES = ("auto", "full")
 
 
 @dataclass(frozen=True)
 class DriverSpec:
+    """Everything the templates and edits need to know about one provider."""
+
     provider: str
     class_name: str
     display_name: str
@@ -59,3 +63,12 @@ class DriverSpec:
     @property
     def async_class(self) -> str:
         return f"Async{self.class_name}Driver"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain JSON/TOML-friendly values (tuples become lists)."""
+        data = asdict(self)
+        data["extra_api_key_envs"] = list(self.extra_api_key_envs)
+        return data
+
+
+FIELD_NAMES = tuple(f.name for f in fields(DriverSpec))

@@ -1,0 +1,124 @@
+"""What a checkout already says about its drivers: registered keys, and each driver's spec.
+
+remove-driver needs the spec an existing driver was made from; it is read back from the code
+(class attributes of the driver, `Settings` defaults, `PROVIDER_MAP`, the pyproject extra), so
+removal works on drivers written by hand too. Only `ast` is used: nothing is imported.
+"""
+
+from __future__ import annotations
+
+import ast
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import UnsafeTarget
+from .spec import CAPABILITIES, HTTP_SDKS, DriverSpec
+
+if TYPE_CHECKING:
+    from .layout import Layout
+
+
+def _parse(path: Path | None) -> ast.Module | None:
+    try:
+        return ast.parse(path.read_text(encoding="utf-8")) if path else None
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def _class_node(layout: Layout, provider: str, name: str) -> ast.ClassDef:
+    preferred = layout.drivers_dir / f"{provider}_driver.py"
+    others = sorted(layout.drivers_dir.glob("*.py"))
+    for path in [preferred, *others] if preferred.exists() else others:
+        if f"class {name}" not in path.read_text(encoding="utf-8", errors="replace"):
+            continue
+        for node in getattr(_parse(path), "body", ()):
+            if isinstance(node, ast.ClassDef) and node.name == name:
+                return node
+    raise UnsafeTarget(layout.relative(layout.drivers_dir), name, "the driver class is not found")
+
+
+def _literals(body: list[ast.stmt]) -> dict[str, Any]:
+    """``name = <literal>`` (or annotated) assignments of a class or function body."""
+    values = {}
+    for node in body:
+        target = node.targets[0] if isinstance(node, ast.Assign) else getattr(node, "target", None)
+        if isinstance(target, ast.Name) and getattr(node, "value", None) is not None:
+            try:
+                values[target.id] = ast.literal_eval(node.value)
+            except ValueError:
+                values[target.id] = node.value
+    return values
+
+
+def _settings(layout: Layout) -> dict[str, Any]:
+    tree = _parse(layout.symbols.get("Settings"))
+    for node in tree.body if tree else ():
+        if isinstance(node, ast.ClassDef) and node.name == "Settings":
+            return _literals(node.body)
+    return {}
+
+
+def _alias_envs(value: Any) -> list[str]:
+    """The variables of ``Field(None, validation_alias=AliasChoices("A", "B"))``."""
+    if not isinstance(value, ast.Call):
+        return []
+    alias = next((k.value for k in value.keywords if k.arg == "validation_alias"), None)
+    args = alias.args if isinstance(alias, ast.Call) else [alias]
+    return [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+
+
+def _sdk(layout: Layout, provider: str) -> str:
+    try:
+        data = tomllib.loads(layout.pyproject.read_text(encoding="utf-8"))
+    except (AttributeError, OSError, tomllib.TOMLDecodeError):
+        return "requests"
+    extra = data.get("project", {}).get("optional-dependencies", {}).get(provider) or []
+    return extra[0] if extra else "requests"
+
+
+def _string(*candidates: Any) -> str:
+    """The first non-empty string (values that are not literals come as ast nodes)."""
+    return next((c for c in candidates if isinstance(c, str) and c), "")
+
+
+def _provider_map(layout: Layout) -> dict[str, str]:
+    tree = _parse(layout.symbols.get("PROVIDER_MAP"))
+    value = _literals(tree.body).get("PROVIDER_MAP") if tree else None
+    return value if isinstance(value, dict) else {}
+
+
+def spec_from_checkout(layout: Layout, provider: str) -> DriverSpec:
+    """The spec of `provider`'s driver as the checkout holds it; `UnsafeTarget` if absent."""
+    name = layout.providers.get(provider)
+    if not name:
+        where = layout.relative(layout.drivers_init)
+        raise UnsafeTarget(where, provider, "no driver is registered under this key")
+    node = _class_node(layout, provider, name)
+    attrs, settings = _literals(node.body), _settings(layout)
+    envs = attrs.get("api_key_env") or _alias_envs(settings.get(f"{provider}_api_key"))
+    envs = [envs] if isinstance(envs, str) else [e for e in envs if isinstance(e, str)]
+    envs = envs or [f"{provider.upper()}_API_KEY"]
+    endpoint = _string(attrs.get("default_endpoint"), settings.get(f"{provider}_endpoint"))
+    sdk, class_name = _sdk(layout, provider), name.removesuffix("Driver") or name
+    bases = " ".join(ast.unparse(b) for b in node.bases)
+    needs_key = attrs.get("requires_api_key", True) is not False
+    return DriverSpec(
+        provider=provider,
+        class_name=class_name,
+        display_name=_string(attrs.get("display_name"), class_name),
+        compat="openai" if "OpenAI" in bases else "anthropic" if "Anthropic" in bases else "custom",
+        sdk=sdk,
+        lazy=sdk not in HTTP_SDKS,
+        default_model=_string(attrs.get("default_model"), settings.get(f"{provider}_model")),
+        auth=("api-key+endpoint" if endpoint else "api-key") if needs_key else "endpoint",
+        api_key_env=envs[0],
+        extra_api_key_envs=tuple(envs[1:]),
+        endpoint=endpoint,
+        models_dev_name=_provider_map(layout).get(provider),
+        **{cap: attrs.get(f"supports_{cap}") is True for cap in CAPABILITIES},
+        example=bool(
+            layout.examples_dir and (layout.examples_dir / f"{provider}_example.py").exists()
+        ),
+        tests=bool(layout.tests_dir and (layout.tests_dir / f"test_{provider}_driver.py").exists()),
+    )

@@ -1,0 +1,132 @@
+"""Which file of a package defines each anchor symbol the edits and templates need.
+
+A regex over each ``*.py`` text picks the candidate files (module-level definitions start in
+column 0; indented ones are methods or local helpers), and only those are parsed with `ast`
+to confirm. Built-in registrations count as a symbol too: the module whose top level calls
+``register_driver(...)`` (and the one calling ``register_async_driver(...)``).
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .layout import Layout
+
+_CANDIDATE = re.compile(
+    r"^(?:class (Settings|Driver|AsyncDriver|CostMixin|OpenAICompatibleDriver"
+    r"|AsyncOpenAICompatibleDriver|ConfigurationError|DriverHTTPError)\b"
+    r"|(?:async )?def (get_available_models|prepare_strict_schema|get_model_capabilities"
+    r"|get_driver_for_model|get_async_driver_for_model)\b"
+    r"|(PROVIDER_MAP)\s*[:=]|(register_driver\(|register_async_driver\())",
+    re.M,
+)
+#: A top-level call stands for the symbol naming the module that makes it.
+CALLS = {
+    "register_driver(": "register_driver_calls",
+    "register_async_driver(": "register_async_driver_calls",
+}
+
+
+def defined_names(tree: ast.Module) -> set[str]:
+    """Names a module defines at top level; a bare ``f(...)`` call counts as ``"f("``."""
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            if isinstance(node.value.func, ast.Name):
+                names.add(node.value.func.id + "(")
+    return names
+
+
+def _walk(package_dir: Path) -> tuple[list[Path], list[Path]]:
+    """The package's Python files (shallow first) and its directories of JSON rate files."""
+    files: list[Path] = []
+    rates: list[Path] = []
+    for directory, dirs, names in os.walk(package_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__pycache__")))
+        here = Path(directory)
+        files += [here / name for name in names if name.endswith(".py")]
+        if here.name == "rates" and any(name.endswith(".json") for name in names):
+            rates.append(here)
+    return sorted(files, key=lambda p: (str(p).count(os.sep), str(p))), rates
+
+
+def scan(package_dir: Path) -> tuple[dict[str, Path], Path | None, dict[Path, ast.Module]]:
+    """(symbol -> defining file, the rates directory, the trees parsed on the way)."""
+    symbols: dict[str, Path] = {}
+    trees: dict[Path, ast.Module] = {}
+    files, rates = _walk(package_dir)
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found = {next(g for g in m.groups() if g) for m in _CANDIDATE.finditer(text)}
+        found = {name for name in found if CALLS.get(name, name) not in symbols}
+        if not found:
+            continue
+        try:
+            trees[path] = ast.parse(text)
+            defined = defined_names(trees[path])
+        except SyntaxError:  # trust the regex: the edit will report the parse error
+            defined = found
+        for name in found & defined:
+            symbols[CALLS.get(name, name)] = path
+    return symbols, (rates[0] if rates else None), trees
+
+
+def _factory_class(node: ast.expr) -> str | None:
+    """The driver class a registration builds: ``settings_factory(X)``, ``X``, or a lambda."""
+    if isinstance(node, ast.Lambda):
+        node = node.body
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+        if node.func.id.endswith("Driver"):
+            return node.func.id
+        if node.args and isinstance(node.args[0], ast.Name):
+            return node.args[0].id
+    return None
+
+
+def registrations(tree: ast.Module, function: str) -> dict[str, ast.Expr]:
+    """Provider key -> the module-level ``function("key", ...)`` statement registering it."""
+    found = {}
+    for node in tree.body:
+        call = node.value if isinstance(node, ast.Expr) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name)):
+            continue
+        first = call.args[0] if call.args else None
+        if call.func.id == function and isinstance(first, ast.Constant):
+            found[str(first.value)] = node
+    return found
+
+
+def registered_providers(layout: Layout, tree: ast.Module | None = None) -> dict[str, str]:
+    """Provider key -> sync class, from the ``register_driver`` calls (else the imports)."""
+    if tree is None:
+        path = layout.symbols.get("register_driver_calls", layout.drivers_init)
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, ValueError):
+            return {}
+    found = {}
+    for key, node in registrations(tree, "register_driver").items():
+        call = node.value
+        factory = call.args[1] if len(call.args) > 1 else None
+        factory = factory or next((k.value for k in call.keywords if k.arg == "factory"), None)
+        name = _factory_class(factory) if factory else None
+        if name:
+            found[key] = name
+    imports = [n for n in tree.body if isinstance(n, ast.ImportFrom) and n.level == 1]
+    for node in imports if not found else ():
+        module = node.module or ""
+        if module.endswith("_driver") and not module.startswith("async_"):
+            found[module.removesuffix("_driver")] = node.names[0].name
+    return found

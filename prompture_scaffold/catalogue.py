@@ -1,0 +1,138 @@
+"""What the models.dev catalogue says about a provider, as `DriverSpec` field defaults.
+
+Every function here is pure over the catalogue mapping (the shape of models.dev's `api.json`),
+except `load`, the one place that fetches it (live cache, else the bundled snapshot).
+
+Class names come from the catalogue's display name: split it on non-alphanumerics, join runs of
+all-capitals parts into one word, Capitalize the last word when it is all capitals, keep every
+other word's case, and upper-case the first letter: "Z.AI" gives `Zai`, "LM Studio" gives
+`LMStudio`, "Moonshot AI" gives `MoonshotAi`, "xAI" gives `XAI`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import InvalidInput
+from .validation import CLASS_RE
+
+Catalogue = Mapping[str, Any]
+
+NPM_COMPAT = {"@ai-sdk/openai-compatible": "openai", "@ai-sdk/anthropic": "anthropic"}
+
+
+def load() -> Catalogue:
+    """The catalogue the runtime uses (`prompture._catalogue`: live cache, else bundled)."""
+    from prompture._catalogue import get_catalogue
+
+    return get_catalogue()
+
+
+def provider_name_from_id(catalogue_id: str) -> str:
+    """A provider name from a catalogue id: lower case, other characters to `_`, a leading
+    digit prefixed with `p` (`fireworks-ai` gives `fireworks_ai`)."""
+    name = re.sub(r"[^a-z0-9_]", "_", catalogue_id.lower())
+    return f"p{name}" if name[:1].isdigit() else name
+
+
+def class_name_from_display(display: str) -> str | None:
+    """The CamelCase class name of a display name (rule in the module docstring), or None."""
+    words: list[str] = []
+    for part in re.findall(r"[^\W_]+", display):  # non-ASCII letters fail CLASS_RE below
+        if words and part.isupper() and words[-1].isupper():
+            words[-1] += part  # "Z" + "AI" is one all-capitals word
+        else:
+            words.append(part)
+    if words and words[-1].isupper():
+        words[-1] = words[-1].capitalize()
+    name = "".join(w[:1].upper() + w[1:] for w in words)
+    return name if CLASS_RE.fullmatch(name) else None
+
+
+def class_name_from_provider(provider: str) -> str:
+    """`provider.capitalize()`, CamelCased over underscores (`my_llm` gives `MyLlm`)."""
+    return "".join(part.capitalize() for part in provider.split("_"))
+
+
+def suggest(catalogue: Catalogue, term: str, n: int = 3) -> list[str]:
+    """The catalogue ids closest to `term`, matching ids and display names (difflib)."""
+    by_key: dict[str, str] = {}
+    for cid, entry in catalogue.items():
+        by_key.setdefault(cid.lower(), cid)
+        by_key.setdefault(str(entry.get("name", "")).lower(), cid)
+    matches = difflib.get_close_matches(term.lower(), list(by_key), n=n * 2, cutoff=0.6)
+    return list(dict.fromkeys(by_key[m] for m in matches))[:n]
+
+
+def require_entry(catalogue: Catalogue, catalogue_id: str, flag: str) -> Mapping[str, Any]:
+    """The catalogue entry of `catalogue_id`, or `InvalidInput` with did-you-mean ids."""
+    entry = catalogue.get(catalogue_id)
+    if isinstance(entry, Mapping):
+        return entry
+    close = suggest(catalogue, catalogue_id)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise InvalidInput(f"{flag}: {catalogue_id!r} is not a models.dev provider id{hint}")
+
+
+def _is_candidate(model: Mapping[str, Any]) -> bool:
+    outputs = (model.get("modalities") or {}).get("output")
+    return model.get("status") != "deprecated" and (outputs is None or "text" in outputs)
+
+
+def pick_default_model(models: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """The newest (release_date) non-deprecated text-output model, tool-calling ones first;
+    ties go to the smallest id so the choice is stable."""
+    candidates = [(mid, m) for mid, m in models.items() if _is_candidate(m)]
+    with_tools = [c for c in candidates if c[1].get("tool_call")]
+    pool = sorted(with_tools or candidates, key=lambda c: c[0])
+    if not pool:
+        return None
+    return max(pool, key=lambda c: str(c[1].get("release_date") or ""))[0]
+
+
+def capabilities(models: Mapping[str, Mapping[str, Any]]) -> dict[str, bool]:
+    """Capability flags: a capability is on when any of the provider's models has it
+    (`json_mode` is left to the rules: it follows the wire format)."""
+    ms = list(models.values())
+
+    def has(pred) -> bool:
+        return any(pred(m) for m in ms)
+
+    return {
+        "json_schema": has(lambda m: m.get("structured_output")),
+        "tool_use": has(lambda m: m.get("tool_call")),
+        "vision": has(lambda m: "image" in ((m.get("modalities") or {}).get("input") or ())),
+        "reasoning": has(lambda m: m.get("reasoning")),
+    }
+
+
+def _auth(entry: Mapping[str, Any]) -> str:
+    env, api = bool(entry.get("env")), bool(entry.get("api"))
+    return {(True, True): "api-key+endpoint", (True, False): "api-key"}.get(
+        (env, api), "endpoint" if api else "none"
+    )
+
+
+def defaults(entry: Mapping[str, Any], provider: str) -> dict[str, Any]:
+    """The `DriverSpec` fields the catalogue entry determines (absent keys: no opinion)."""
+    found: dict[str, Any] = {"auth": _auth(entry)}
+    if entry.get("name"):
+        found["display_name"] = str(entry["name"])
+        if class_name := class_name_from_display(found["display_name"]):
+            found["class_name"] = class_name
+    compat = NPM_COMPAT.get(str(entry.get("npm", "")))
+    if compat:
+        found["compat"] = compat
+    if entry.get("api"):
+        found["endpoint"] = str(entry["api"])
+    envs = [str(e) for e in entry.get("env") or ()]
+    own = f"{provider.upper()}_API_KEY"
+    found["extra_api_key_envs"] = tuple(envs[:1]) if envs and envs[0] != own else ()
+    models = entry.get("models") or {}
+    if model := pick_default_model(models):
+        found["default_model"] = model
+    found.update(capabilities(models))
+    return found

@@ -1,0 +1,99 @@
+"""What every command shares: the one exception → exit-code mapping, the checkout, output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+@contextmanager
+def exit_codes() -> Iterator[None]:
+    """Map the scaffolder's errors to exit codes with a one-line message on stderr (never a
+    traceback for user input): `ScaffoldError.exit_code`, OS errors while editing are 3."""
+    from ..errors import ScaffoldError
+
+    try:
+        yield
+    except ScaffoldError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except OSError as exc:
+        typer.echo(f"error: cannot edit the checkout: {exc}", err=True)
+        raise typer.Exit(3) from None
+    except KeyboardInterrupt:
+        typer.echo("aborted", err=True)
+        raise typer.Exit(130) from None
+
+
+def repo_option(help: str) -> typer.models.OptionInfo:
+    """`--repo DIR`: must be an existing directory (else Typer's exit 2)."""
+    return typer.Option(help=help, exists=True, file_okay=False, dir_okay=True)
+
+
+def open_layout(repo: Path | None):
+    """The checkout at `--repo`, else the nearest one above the working directory."""
+    from ..layout import discover, find_repo
+
+    return discover(repo if repo is not None else find_repo(Path.cwd()))
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def stdin_is_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def console(stderr: bool = False):
+    """A rich console on the current stdout/stderr (wide and plain when not a terminal)."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(file=stream, width=None if stream.isatty() else 120, highlight=False)
+
+
+def print_diff(text: str) -> None:
+    """The diff: coloured with rich on a terminal, the exact text otherwise."""
+    if stdout_is_terminal():
+        from rich.syntax import Syntax
+
+        console().print(Syntax(text, "diff", theme="ansi_dark", word_wrap=False))
+    else:
+        sys.stdout.write(text)
+
+
+def print_json(payload: dict[str, Any]) -> None:
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+
+
+def print_notes(notes, err: bool = False) -> None:
+    for note in notes:
+        typer.echo(f"note: {note}", err=err)
+
+
+def changes_json(plan) -> list[dict[str, str]]:
+    return [{"path": c.path, "action": c.action, "diff": c.diff} for c in plan.changes]
+
+
+def print_summary(plan, verb: str) -> None:
+    """After applying: one line per file, then the notes."""
+    labels = {"create": "created", "modify": "modified", "delete": "deleted"}
+    for change in plan.changes:
+        typer.echo(f"  {labels[change.action]:<9} {change.path}")
+    counts = {a: sum(c.action == a for c in plan.changes) for a in labels}
+    summary = ", ".join(f"{n} {labels[a]}" for a, n in counts.items() if n)
+    typer.echo(f"{verb}: {summary}")
+    print_notes(plan.notes)
+
+
+def confirm(plan) -> bool:
+    """On a terminal without --yes: show the diff and ask before writing."""
+    print_diff(plan.diff)
+    return typer.confirm(f"Apply these {len(plan.changes)} changes?", default=False)

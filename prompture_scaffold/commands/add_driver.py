@@ -1,0 +1,146 @@
+"""`prompture add-driver`: build the spec, plan every change, then preview or apply it."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import _common, _flow
+
+app = typer.Typer()
+
+
+class Compat(StrEnum):
+    openai = "openai"
+    anthropic = "anthropic"
+    custom = "custom"
+
+
+class Auth(StrEnum):
+    api_key = "api-key"
+    endpoint = "endpoint"
+    api_key_endpoint = "api-key+endpoint"
+    none = "none"
+
+
+class Template(StrEnum):
+    auto = "auto"
+    full = "full"
+
+
+def _flag(name: str, help: str) -> typer.models.OptionInfo:
+    dashed = name.replace("_", "-")
+    return typer.Option(f"--{dashed}/--no-{dashed}", help=help, show_default=False)
+
+
+@app.command("add-driver")
+def add_driver(
+    provider: Annotated[str | None, typer.Argument(help="Registry key, e.g. acme.")] = None,
+    class_name: Annotated[str | None, typer.Option(help="CamelCase class stem.")] = None,
+    display_name: Annotated[str | None, typer.Option(help="Human-readable name.")] = None,
+    compat: Annotated[Compat | None, typer.Option(help="Wire format.")] = None,
+    sdk: Annotated[str | None, typer.Option(help="requests, httpx or a PEP 508 req.")] = None,
+    lazy: Annotated[bool | None, typer.Option("--lazy/--eager", help="SDK import style.")] = None,
+    default_model: Annotated[str | None, typer.Option(help="Default model id.")] = None,
+    auth: Annotated[Auth | None, typer.Option(help="What the provider needs.")] = None,
+    api_key_env: Annotated[str | None, typer.Option(help="API key variable.")] = None,
+    endpoint: Annotated[str | None, typer.Option(help="Base URL (http/https).")] = None,
+    models_dev_name: Annotated[str | None, typer.Option(help="models.dev provider id.")] = None,
+    no_models_dev: Annotated[
+        bool, typer.Option("--no-models-dev", help="No models.dev mapping.")
+    ] = False,
+    json_mode: Annotated[bool | None, _flag("json_mode", "JSON mode support.")] = None,
+    json_schema: Annotated[bool | None, _flag("json_schema", "JSON schema support.")] = None,
+    tool_use: Annotated[bool | None, _flag("tool_use", "Tool calling support.")] = None,
+    streaming: Annotated[bool | None, _flag("streaming", "Streaming support.")] = None,
+    vision: Annotated[bool | None, _flag("vision", "Image input support.")] = None,
+    reasoning: Annotated[bool | None, _flag("reasoning", "Reasoning handling.")] = None,
+    example: Annotated[bool | None, _flag("example", "Generate an example.")] = None,
+    tests: Annotated[bool | None, _flag("tests", "Generate the test file.")] = None,
+    template: Annotated[Template | None, typer.Option(help="Driver template.")] = None,
+    from_models_dev: Annotated[str | None, typer.Option(help="Fill from models.dev.")] = None,
+    spec: Annotated[Path | None, typer.Option(help="TOML answers file.")] = None,
+    save_spec: Annotated[Path | None, typer.Option(help="Write the answers used.")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the diff, write nothing.")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Never prompt.")] = False,
+    no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Regenerate an existing driver.")] = False,
+    repo: Annotated[Path | None, _common.repo_option("The checkout to edit.")] = None,
+    verify: Annotated[
+        bool, typer.Option("--verify", help="Prove the driver works after writing.")
+    ] = False,
+) -> None:
+    """Add an LLM provider driver: generate its files and wire it in everywhere."""
+    given = dict(locals())
+    flags = {k: getattr(v, "value", v) for k, v in given.items() if k in _FIELDS and v is not None}
+    with _common.exit_codes():
+        from ..spec_build import Request
+
+        request = Request(
+            provider=provider,
+            answers=flags,
+            from_models_dev=from_models_dev,
+            no_models_dev=no_models_dev,
+            spec_file=spec,
+            force=force,
+        )
+        interactive = _common.stdin_is_terminal() and not (yes or no_input or json_output)
+        how = _flow.Outcome(dry_run, json_output, interactive, verify, "added")
+        _run(request, repo, save_spec, interactive, how)
+
+
+_FIELDS = {
+    "class_name", "display_name", "compat", "sdk", "lazy", "default_model", "auth",
+    "api_key_env", "endpoint", "models_dev_name", "json_mode", "json_schema", "tool_use",
+    "streaming", "vision", "reasoning", "example", "tests", "template",
+}  # fmt: skip
+
+
+def _run(request, repo: Path | None, save_spec: Path | None, interactive: bool, how) -> None:
+    from ..errors import InvalidInput
+    from ..plan import plan_add
+    from ..spec_build import build_spec, check_new
+    from ..spec_file import spec_to_toml
+    from ..writer import write_text_atomic
+
+    layout = _common.open_layout(repo)
+    existing = _existing(layout)
+    ask = _ask_missing(interactive)
+    spec = build_spec(request, existing=existing, taken_classes=_taken(layout), ask_missing=ask)
+    plan = plan_add(spec, layout)
+    check_new(spec, plan, existing, request.force)
+    if save_spec is not None:
+        try:
+            write_text_atomic(save_spec, spec_to_toml(spec))
+        except OSError as exc:
+            raise InvalidInput(f"--save-spec: cannot write {save_spec}: {exc}") from None
+    _flow.finish(plan, spec, layout, how)
+
+
+def _ask_missing(interactive: bool):
+    """Who answers missing values. The wizard (a later issue) plugs in here for `interactive`
+    runs; until it lands, a terminal gets the same exit-2 list of flags as CI does."""
+    from ..spec_build import refuse_missing
+
+    return refuse_missing
+
+
+def _existing(layout) -> set[str]:
+    from ..layout import existing_providers
+
+    found = set(existing_providers(layout))
+    files = (p.name for p in layout.drivers_dir.glob("*_driver.py"))
+    return found | {n.removesuffix("_driver.py") for n in files if not n.startswith("async_")}
+
+
+def _taken(layout) -> set[str]:
+    import re
+
+    text = layout.drivers_init.read_text(encoding="utf-8") if layout.drivers_init.exists() else ""
+    return set(re.findall(r"\b[A-Z]\w*Driver\b", text))

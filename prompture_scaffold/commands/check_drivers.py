@@ -1,0 +1,162 @@
+"""`prompture check-drivers`: is every driver wired in every place? (for CI)
+
+A place is missing when running its edit's `add` on today's text would change the file; the
+driver, async driver and rate files must exist. Exit 1 with the table when anything is missing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import _common
+
+app = typer.Typer()
+
+PLACES = {
+    "drivers_init": "registry",
+    "package_init": "exports",
+    "settings": "settings",
+    "discovery": "discovery",
+    "provider_map": "provider map",
+    "pyproject": "extras",
+    "env_template": "env template",
+    "docs_bullet": "docs",
+}
+COLUMNS = ("files", *dict.fromkeys(PLACES.values()), "rate file")
+
+
+@dataclass
+class Status:
+    """One driver's places: True wired, False missing, None not applicable."""
+
+    provider: str
+    places: dict[str, bool | None] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def gaps(self) -> list[str]:
+        return [name for name, ok in self.places.items() if ok is False] + self.problems
+
+
+@app.command("check-drivers")
+def check_drivers(
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    repo: Annotated[Path | None, _common.repo_option("The checkout to check.")] = None,
+) -> None:
+    """Check that every driver is wired in every place; exit 1 listing the gaps."""
+    with _common.exit_codes():
+        layout = _common.open_layout(repo)
+        statuses = [_status(layout, provider) for provider in _drivers(layout)]
+        if json_output:
+            _common.print_json({"drivers": [_as_dict(s) for s in statuses]})
+        else:
+            _table(statuses)
+        if any(s.gaps for s in statuses):
+            for s in (s for s in statuses if s.gaps):
+                typer.echo(f"{s.provider}: missing {', '.join(s.gaps)}", err=True)
+            raise typer.Exit(1)
+
+
+def _drivers(layout) -> list[str]:
+    """The registered providers, then driver modules nobody registers (a gap in itself)."""
+    files = sorted(p.name for p in Path(layout.drivers_dir).glob("*_driver.py"))
+    stems = [n.removesuffix("_driver.py") for n in files if not n.startswith("async_")]
+    return [*layout.providers, *(s for s in stems if s not in layout.providers)]
+
+
+def _status(layout, provider: str) -> Status:
+    from ..errors import ScaffoldError
+    from ..layout import spec_from_checkout
+
+    status = Status(provider)
+    if provider not in layout.providers:
+        status.places.update({"files": True, "registry": False})
+        return status
+    try:
+        spec = spec_from_checkout(layout, provider)
+        _check_files(status, spec, layout)
+        _check_edits(status, spec, layout)
+    except ScaffoldError as exc:
+        status.problems.append(str(exc))
+    return status
+
+
+def _check_files(status: Status, spec, layout) -> None:
+    drivers = Path(layout.drivers_dir)
+    names = (f"{spec.provider}_driver.py", f"async_{spec.provider}_driver.py")
+    status.places["files"] = all((drivers / name).exists() for name in names)
+    rates = Path(layout.rates_dir) if layout.rates_dir else None
+    stems = {spec.provider, spec.models_dev_name or spec.provider}
+    status.places["rate file"] = bool(rates) and any((rates / f"{s}.json").exists() for s in stems)
+
+
+def _check_edits(status: Status, spec, layout) -> None:
+    from ..targets import edit_targets
+
+    for target in edit_targets(spec, layout, "add"):
+        place = PLACES[target.edit]
+        if not _relevant(target.edit, spec):
+            status.places.setdefault(place, None)
+        elif target.path is None:
+            status.places.setdefault(place, False if target.required else None)
+        else:
+            wired = _wired(status, target, spec, layout)
+            if target.edit == "settings":
+                wired = wired and _settings_fields(Path(target.path), spec)
+            status.places[place] = status.places.get(place) is not False and wired
+
+
+def _wired(status: Status, target, spec, layout) -> bool:
+    """Whether the target's `add` would leave its file as it is."""
+    from ..context import EditContext
+    from ..errors import UnsafeTarget
+    from ..plan import read_text
+    from ..targets import run_edit
+
+    text = read_text(Path(target.path)) or ""
+    try:
+        return run_edit(target, "add", text, EditContext(spec, layout, Path(target.path))) == text
+    except UnsafeTarget as exc:
+        status.problems.append(str(exc))
+        return False
+
+
+def _settings_fields(path: Path, spec) -> bool:
+    """`Settings` holds all of `{provider}_api_key`, `_model` and (with a URL) `_endpoint`."""
+    import ast
+
+    wanted = {f"{spec.provider}_api_key", f"{spec.provider}_model"}
+    wanted |= {f"{spec.provider}_endpoint"} if spec.endpoint else set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.ClassDef) and node.name == "Settings":
+            names = {
+                getattr(s.target, "id", None) for s in node.body if isinstance(s, ast.AnnAssign)
+            }
+            return wanted <= names
+    return False
+
+
+def _relevant(edit: str, spec) -> bool:
+    if edit == "provider_map":
+        return spec.models_dev_name is not None
+    if edit == "pyproject":
+        return spec.sdk_requirement is not None
+    return True
+
+
+def _as_dict(status: Status) -> dict:
+    return {"provider": status.provider, "places": status.places, "missing": status.gaps}
+
+
+def _table(statuses: list[Status]) -> None:
+    from rich.table import Table
+
+    marks = {True: "✓", False: "✗", None: "–"}
+    table = Table("driver", *COLUMNS, title="check-drivers")
+    for s in statuses:
+        table.add_row(s.provider, *(marks[s.places.get(c)] for c in COLUMNS))
+    _common.console().print(table)

@@ -1,0 +1,52 @@
+"""`prompture remove-driver`: the exact inverse of add-driver.
+
+An unknown provider is invalid input (exit 2): the name is the user's, the checkout is fine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import _common, _flow
+
+app = typer.Typer()
+
+
+@app.command("remove-driver")
+def remove_driver(
+    provider: Annotated[str, typer.Argument(help="Registry key of the driver to remove.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the diff, write nothing.")
+    ] = False,
+    json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Never prompt.")] = False,
+    repo: Annotated[Path | None, _common.repo_option("The checkout to edit.")] = None,
+) -> None:
+    """Remove a provider driver: delete its files and unwire it everywhere."""
+    with _common.exit_codes():
+        interactive = _common.stdin_is_terminal() and not (yes or json_output)
+        layout = _common.open_layout(repo)
+        spec = _spec_of(layout, provider)
+        from ..plan import plan_remove
+
+        plan = plan_remove(spec, layout)
+        how = _flow.Outcome(dry_run, json_output, interactive, verb="removed")
+        _flow.finish(plan, spec, layout, how)
+
+
+def _spec_of(layout, provider: str):
+    from ..errors import InvalidInput
+    from ..layout import existing_providers, spec_from_checkout
+    from ..validation import check_provider
+
+    known = existing_providers(layout)
+    if check_provider(provider) not in known:
+        from difflib import get_close_matches
+
+        close = get_close_matches(provider, list(known), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise InvalidInput(f"PROVIDER: no driver named {provider!r} in this checkout{hint}")
+    return spec_from_checkout(layout, provider)

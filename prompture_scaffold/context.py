@@ -1,0 +1,59 @@
+"""`EditContext`: the one frozen object every edit receives (like libcst's `CodemodContext`).
+
+It joins the validated spec, the checkout layout and the file being edited, and derives the
+few names the edits share (relative module paths, the error to raise). Edits read nothing
+else: no globals, environment or filesystem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from .errors import UnsafeTarget
+from .layout import Layout
+from .spec import DriverSpec
+
+
+@dataclass(frozen=True)
+class EditContext:
+    spec: DriverSpec
+    layout: Layout
+    path: Path
+
+    @property
+    def display_path(self) -> str:
+        """The edited file relative to the checkout root, for messages."""
+        return self.layout.relative(self.path)
+
+    @cached_property
+    def module(self) -> str:
+        """Dotted name of the edited module (cached: imports resolve against it often)."""
+        return self.layout.module_of(self.path)
+
+    @cached_property
+    def drivers_package(self) -> str:
+        """Dotted name of the drivers package (``prompture.drivers``)."""
+        return self.layout.module_of(self.layout.drivers_dir)
+
+    def driver_module(self, *, is_async: bool = False) -> str:
+        """Dotted name of the new sync (or async) driver module."""
+        prefix = "async_" if is_async else ""
+        return f"{self.drivers_package}.{prefix}{self.spec.provider}_driver"
+
+    def relative(self, module: str) -> str:
+        """`module` as a relative import from the edited file (``..drivers``)."""
+        return self.layout.relative_module(self.path, module)
+
+    def absolute(self, level: int, module: str | None) -> str:
+        """The absolute name of ``from {'.' * level}{module} import`` written in this file."""
+        if not level:
+            return module or ""
+        parts = self.module.split(".")
+        keep = len(parts) - level + (1 if Path(self.path).name == "__init__.py" else 0)
+        return ".".join([*parts[:keep], *([module] if module else [])])
+
+    def unsafe(self, symbol: str, reason: str) -> UnsafeTarget:
+        """The error for an anchor this file lacks (exit 3), naming file and symbol."""
+        return UnsafeTarget(self.display_path, symbol, reason)

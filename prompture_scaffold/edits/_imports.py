@@ -1,0 +1,126 @@
+"""``from module import Name``, added where ruff's isort would put it, and removed again.
+
+A name joins an existing import of its module when there is one (in sorted position, libcst
+keeps the parentheses and trailing comma); otherwise a new line goes among the imports of the
+same section (future, stdlib, third party, first party, relative), sorted by module. A new
+line alone in its section gets a blank line, which its removal takes away again.
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from typing import Any
+
+from . import _display, _seq
+from ._source import PySource
+
+_SECTIONS = ("future", "std", "third", "first", "local")
+
+
+def leading_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
+    """The import block at the top of a module (after the docstring)."""
+    body = tree.body[1:] if ast.get_docstring(tree, clean=False) is not None else tree.body
+    block = []
+    for node in body:
+        if not isinstance(node, ast.Import | ast.ImportFrom):
+            break
+        block.append(node)
+    return block
+
+
+def _key(src: PySource, node: ast.Import | ast.ImportFrom) -> tuple:
+    """(section, then ruff's order inside it: ``import x`` first, then ``from``, by module)."""
+    is_from = isinstance(node, ast.ImportFrom)
+    module = (node.module or "") if is_from else node.names[0].name
+    if is_from and node.level:
+        return _SECTIONS.index("local"), -node.level, _seq.natural(module.lower())
+    root = module.split(".")[0]
+    if root == "__future__":
+        section = "future"
+    elif root in sys.stdlib_module_names:
+        section = "std"
+    else:
+        section = "first" if root == src.ctx.layout.package else "third"
+    return _SECTIONS.index(section), is_from, _seq.natural(module.lower())
+
+
+def imports_of(src: PySource, module: str) -> list[ast.ImportFrom]:
+    """Top-level ``from ... import`` statements of the absolute `module`."""
+    return [
+        node
+        for node in src.tree.body
+        if isinstance(node, ast.ImportFrom) and src.ctx.absolute(node.level, node.module) == module
+    ]
+
+
+def new_line(src: PySource, written: str, names: list[str]) -> tuple[int, str]:
+    """Where a new ``from {written} import names`` goes (0-based line) and its text."""
+    names = sorted(names, key=_seq.member_key)
+    line = f"from {written} import {', '.join(names)}\n"
+    if len(line) > src.ctx.layout.line_length + 1:  # wrapped the way ruff's isort does
+        line = f"from {written} import (\n" + "".join(f"    {n},\n" for n in names) + ")\n"
+    level = len(written) - len(written.lstrip("."))
+    probe = ast.ImportFrom(module=written.lstrip(".") or None, names=[], level=level)
+    new_key, block = _key(src, probe), leading_imports(src.tree)
+    same = [n for n in block if _key(src, n)[0] == new_key[0]]
+    if same:
+        order = [_key(src, n) for n in same]
+        after = next((n for n in same if _key(src, n) > new_key), None)
+        if order == sorted(order) and after is not None:
+            index = after.lineno - 1
+            while index > 0 and src.lines[index - 1].lstrip().startswith("#"):
+                index -= 1  # stay above the comments that introduce the next import
+            return index, line
+        return same[-1].end_lineno, line
+    earlier = [n for n in block if _key(src, n)[0] < new_key[0]]
+    if earlier:
+        return earlier[-1].end_lineno, "\n" + line
+    if block:
+        return block[0].lineno - 1, line + "\n"
+    if ast.get_docstring(src.tree, clean=False) is not None:
+        return src.tree.body[0].end_lineno, "\n" + line
+    return 0, line + "\n"
+
+
+def add_names(
+    src: PySource, module: str, names: list[str], written: str, in_group: Any = bool
+) -> str:
+    """`names` imported from `module` (absolute), a new line reading ``from {written}``.
+
+    In an existing import a name goes to its sorted place among the `in_group` names.
+    """
+    existing = imports_of(src, module)
+    imported = {alias.asname or alias.name for node in existing for alias in node.names}
+    missing = [name for name in names if name not in imported]
+    if not missing:
+        return src.text
+    if not existing or any(alias.name == "*" for alias in existing[0].names):
+        return src.insert_lines(*new_line(src, written, missing))
+
+    current, placements = _display.keys(existing[0]), []
+    for name in missing:
+        index = _seq.position(current, name, in_group)
+        current.insert(index, name)
+        placements.append((index, name))
+    return _display.insert(src, existing[0], placements)
+
+
+def remove_names(src: PySource, module: str, names: list[str]) -> str:
+    """`names` no longer imported from `module`; a statement left empty goes entirely."""
+    for node in imports_of(src, module):
+        present = [alias.name for alias in node.names if alias.name in names]
+        if not present:
+            continue
+        if len(present) < len(node.names):
+            text = _display.delete(src, node, _display.keys(node).index(present[0]))
+        else:
+            first, stop = node.lineno - 1, node.end_lineno
+            alone = (first == 0 or src.is_blank(first - 1)) and (
+                src.is_blank(stop) or stop == len(src.lines)
+            )
+            if alone:  # alone in its section: the blank line separating it goes too
+                first, stop = (first - 1, stop) if first else (first, stop + src.is_blank(stop))
+            text = src.delete_lines(first, stop)
+        return remove_names(PySource(text, src.ctx), module, names)
+    return src.text

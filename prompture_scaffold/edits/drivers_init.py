@@ -1,0 +1,109 @@
+"""Target 3: the modules registering the built-in drivers (usually ``drivers/__init__.py``).
+
+Per registry held by the edited module: the class import in sorted place, a registration after
+the last existing one, and the class in ``__all__``. When the async registrations live in
+another module (``drivers/async_registry.py``), the async half goes there: call `add` once
+for each path of `targets(layout)`. Registrations follow the module's own style:
+``settings_factory(Class)`` when it uses that, else the add-driver skill's lambda.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from .._symbols import registrations
+from ..context import EditContext
+from ..layout import Layout
+from . import _display, _imports
+from ._source import PySource, dunder_all, py_str
+
+_SYNC, _ASYNC, _FACTORY = "register_driver", "register_async_driver", "settings_factory"
+
+
+def targets(layout: Layout) -> tuple[Path, ...]:
+    """The module(s) to edit: the one holding sync registrations, then the async one."""
+    sync = layout.symbols.get(_SYNC + "_calls", layout.drivers_init)
+    return tuple(dict.fromkeys([sync, layout.symbols.get(_ASYNC + "_calls", sync)]))
+
+
+def _registries(ctx: EditContext) -> list[tuple[str, str, str]]:
+    """(register function, class, driver module) for each registry this file holds."""
+    sync, async_ = (*targets(ctx.layout), None)[:2]
+    here, spec = Path(ctx.path).resolve(), ctx.spec
+    found = [(_SYNC, spec.sync_class, ctx.driver_module())] if here == sync.resolve() else []
+    if here == (async_ or sync).resolve():
+        found.append((_ASYNC, spec.async_class, ctx.driver_module(is_async=True)))
+    if not found:
+        raise ctx.unsafe(_SYNC, "this module holds no driver registrations")
+    return found
+
+
+def _factory(ctx: EditContext, calls: dict, name: str) -> list[str]:
+    """The factory argument, as lines, in the style of the existing registrations."""
+    factories = [c.value.args[1] for c in calls.values() if len(c.value.args) > 1]
+    built = [ast.unparse(f.func) for f in factories if isinstance(f, ast.Call)]
+    uses_factory = _FACTORY in built
+    lambdas = [f for f in factories if isinstance(f, ast.Lambda)]
+    if uses_factory or not lambdas:
+        return [f"{_FACTORY}({name})"]
+    attrs = [n for n in ast.walk(lambdas[-1]) if isinstance(n, ast.Attribute)]
+    owner = next((ast.unparse(a.value) for a in attrs if a.attr.endswith("_model")), "settings")
+    p = ctx.spec.provider
+    return [
+        f"lambda model=None: {name}(",
+        f"    api_key={owner}.{p}_api_key,",
+        f"    model=model or {owner}.{p}_model,",
+        f"    endpoint={owner}.{p}_endpoint,",
+        "),",
+    ]
+
+
+def _call(src: PySource, ctx: EditContext, function: str, name: str) -> list[tuple[int, str]]:
+    """The registration to insert after the last one (none when the provider has one)."""
+    calls = registrations(src.tree, function)
+    if ctx.spec.provider in calls:
+        return []
+    if not calls:
+        raise ctx.unsafe(f"{function}(...)", "no existing registration to follow")
+    factory = _factory(ctx, calls, name)
+    key = py_str(ctx.spec.provider)
+    line = f"{function}({key}, {factory[0]}, overwrite=True)\n"
+    if len(factory) > 1 or len(line) > ctx.layout.line_length + 1:
+        # Exploded with a magic trailing comma, so `ruff format` keeps it as written.
+        closing = factory[-1] + ("," if len(factory) == 1 else "")
+        body = [key + ",", *factory[:-1], closing, "overwrite=True,"]
+        line = f"{function}(\n" + "".join(f"    {part}\n" for part in body) + ")\n"
+    last = max(calls.values(), key=lambda node: node.end_lineno)
+    return [(last.end_lineno, line)]
+
+
+def add(source: str, ctx: EditContext) -> str:
+    """`source` with the provider imported, registered and exported; unchanged if it is."""
+    src, registries, inserts = PySource(source, ctx), _registries(ctx), []
+    for function, name, module in registries:
+        # New driver modules are not imported yet: plan every line on one parse.
+        if not _imports.imports_of(src, module):
+            inserts.append(_imports.new_line(src, ctx.relative(module), [name]))
+        inserts += _call(src, ctx, function, name)
+    src = PySource(src.insert_many(inserts), ctx) if inserts else src
+    for _, name, module in registries:  # a module imported without the class: join it
+        text = _imports.add_names(src, module, [name], ctx.relative(module))
+        src = src if text == src.text else PySource(text, ctx)
+    text = src.text
+    if (names := dunder_all(src.tree)) is not None:
+        text = _display.add_entries(src, names, [(py_str(n), n) for _, n, _ in registries])
+    return text
+
+
+def remove(source: str, ctx: EditContext) -> str:
+    """`source` without the provider's import, registration and export: `add`'s inverse."""
+    text = source
+    for function, name, module in reversed(_registries(ctx)):
+        src = PySource(text, ctx)
+        text = _display.remove_entry(src, dunder_all(src.tree), name)
+        src = PySource(text, ctx)
+        call = registrations(src.tree, function).get(ctx.spec.provider)
+        text = src.delete_lines(call.lineno - 1, call.end_lineno) if call else text
+        text = _imports.remove_names(PySource(text, ctx), module, [name])
+    return text

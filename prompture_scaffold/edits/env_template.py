@@ -1,0 +1,86 @@
+"""Target 9: the environment template (``.env.copy``), plain text.
+
+A ``# {Display} Configuration`` section appended at the end (key, model and endpoint lines;
+no key line for providers that need none), and the provider appended to the
+``# Valid AI_PROVIDER values: a, b`` line. Values that are not plain words are written
+double-quoted with escapes, as python-dotenv reads them, so they stay one line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..context import EditContext
+from ..layout import Layout
+from ._source import comment_text
+
+_VALID = re.compile(r"^(# Valid AI_PROVIDER values:)([^\r\n]*)", re.M)
+_PLAIN = re.compile(r"[\w.:/@%+=,~-]*")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def targets(layout: Layout) -> tuple[Path, ...]:
+    """The env template, or nothing when the checkout has none (skipped)."""
+    return (layout.env_template,) if layout.env_template else ()
+
+
+def _value(text: str) -> str:
+    if _PLAIN.fullmatch(text):
+        return text
+    escaped = "".join(_ESCAPES.get(c, c if c.isprintable() else " ") for c in text)
+    return f'"{escaped}"'
+
+
+def _section(ctx: EditContext) -> str:
+    spec, prefix = ctx.spec, ctx.spec.provider.upper()
+    lines = [f"# {comment_text(spec.display_name)} Configuration"]
+    if spec.requires_api_key:
+        lines.append(f"{prefix}_API_KEY=your-api-key-here")
+    lines += [f"{prefix}_MODEL={_value(spec.default_model)}"]
+    lines += [f"{prefix}_ENDPOINT={_value(spec.endpoint)}"]
+    return "\n" + "".join(line + "\n" for line in lines)
+
+
+def _own_lines(lines: list[str], provider: str) -> list[int]:
+    own = re.compile(rf"{provider.upper()}_(API_KEY|MODEL|ENDPOINT)=")
+    return [i for i, line in enumerate(lines) if own.match(line)]
+
+
+def add(source: str, ctx: EditContext) -> str:
+    """`source` with the provider's section and valid value; unchanged when both exist."""
+    provider, text = ctx.spec.provider, source
+    if not _own_lines(source.splitlines(), provider):
+        newline = "\r\n" if "\r\n" in text else "\n"
+        section = ("\n" if text and not text.endswith("\n") else "") + _section(ctx)
+        text += section.replace("\n", newline)
+    match = _VALID.search(text)
+    values = match.group(2) if match else ""
+    if match and provider not in (v.strip() for v in values.split(",")):
+        values = values.rstrip() + (", " if values.strip() else " ") + provider
+        text = text[: match.start(2)] + values + text[match.end(2) :]
+    return text
+
+
+def remove(source: str, ctx: EditContext) -> str:
+    """`source` without the provider's section and valid value: `add`'s inverse."""
+    provider = ctx.spec.provider
+    lines = source.splitlines(keepends=True)
+    own = _own_lines(lines, provider)
+    if own:
+        first = own[0]
+        if first and lines[first - 1].startswith("#") and "Configuration" in lines[first - 1]:
+            first -= 1  # the section heading
+        if first and not lines[first - 1].strip():
+            first -= 1  # the blank line before it
+        del lines[first : own[-1] + 1]
+    text = "".join(lines)
+    match = _VALID.search(text)
+    items = match.group(2).split(",") if match else []
+    at = next((i for i, item in enumerate(items) if item.strip() == provider), None)
+    if at is None:
+        return text
+    removed = items.pop(at)
+    if at == 0 and items:  # the next value moves up to the first place, after its space
+        items[0] = removed[: len(removed) - len(removed.lstrip())] + items[0].lstrip()
+    return text[: match.start(2)] + ",".join(items) + text[match.end(2) :]

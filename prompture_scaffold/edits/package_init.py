@@ -1,0 +1,55 @@
+"""Target 4: the package ``__init__``: the sync driver class re-exported at the top level.
+
+The class joins the existing ``from .drivers import (...)`` in sorted place and ``__all__``
+beside the other driver classes (under a ``# Drivers`` comment, in order, when they are
+sorted; after the last of them otherwise). The async class stays in the drivers package.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..context import EditContext
+from ..layout import Layout
+from . import _display, _imports
+from ._source import PySource, dunder_all, py_str
+
+
+def targets(layout: Layout) -> tuple[Path, ...]:
+    """The package's own ``__init__.py``."""
+    return (layout.package_dir / "__init__.py",)
+
+
+def _is_driver(name: str) -> bool:
+    return name.endswith("Driver")
+
+
+def _check(src: PySource, ctx: EditContext) -> None:
+    if not _imports.imports_of(src, ctx.drivers_package):
+        anchor = f"from {ctx.relative(ctx.drivers_package)} import"
+        raise ctx.unsafe(anchor, "no import from the drivers package to add the class to")
+
+
+def add(source: str, ctx: EditContext) -> str:
+    """`source` exporting the sync driver class; unchanged when it already does."""
+    src, name, package = PySource(source, ctx), ctx.spec.sync_class, ctx.drivers_package
+    _check(src, ctx)
+    text = _imports.add_names(src, package, [name], ctx.relative(package), _is_driver)
+    src = PySource(text, ctx)
+    node = dunder_all(src.tree)
+    if node is None:
+        return src.text
+    drivers = {
+        alias.asname or alias.name
+        for statement in _imports.imports_of(src, package)
+        for alias in statement.names
+        if _is_driver(alias.name)
+    }
+    return _display.add_entry(src, node, py_str(name), name, in_group=drivers.__contains__)
+
+
+def remove(source: str, ctx: EditContext) -> str:
+    """`source` without the sync driver class: `add`'s inverse."""
+    src, name = PySource(source, ctx), ctx.spec.sync_class
+    src = PySource(_display.remove_entry(src, dunder_all(src.tree), name), ctx)
+    return _imports.remove_names(src, ctx.drivers_package, [name])

@@ -1,0 +1,109 @@
+"""Target 5: the provider's three fields in ``class Settings`` (wherever it is defined).
+
+A block like the existing ones, after the last field: a blank line, ``# {Display}``, then
+``{provider}_api_key``, ``{provider}_model`` and ``{provider}_endpoint``. The key field reads
+``Field(None, validation_alias=AliasChoices(...))`` when more than ``{PROVIDER}_API_KEY`` may
+hold the key, importing ``AliasChoices``/``Field`` from pydantic if the module lacks them.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from ..context import EditContext
+from ..errors import UnsafeTarget
+from ..layout import Layout
+from . import _imports
+from ._source import PySource, comment_text, find_def, py_str
+
+_PYDANTIC = ("AliasChoices", "Field")
+
+
+def targets(layout: Layout) -> tuple[Path, ...]:
+    """The module defining ``class Settings``; `UnsafeTarget` when none does."""
+    if "Settings" not in layout.symbols:
+        raise UnsafeTarget(str(layout.package_dir), "Settings", "no module defines class Settings")
+    return (layout.symbols["Settings"],)
+
+
+def _class(src: PySource, ctx: EditContext) -> ast.ClassDef:
+    node = find_def(src.tree, "Settings", ast.ClassDef)
+    if node is None:
+        raise ctx.unsafe("class Settings", "the class is not defined here")
+    return node
+
+
+def _fields(node: ast.ClassDef, provider: str) -> list[ast.stmt]:
+    names = {f"{provider}_{suffix}" for suffix in ("api_key", "model", "endpoint")}
+    return [s for s in node.body if _name(s) in names]
+
+
+def _name(statement: ast.stmt) -> str | None:
+    """The field a class-body statement assigns (``x: int = 1``, ``x = 1``), if any."""
+    targets = getattr(statement, "targets", None) or [getattr(statement, "target", None)]
+    return targets[0].id if isinstance(targets[0], ast.Name) else None
+
+
+def _key_line(indent: str, ctx: EditContext, annotation: str) -> list[str]:
+    spec, limit = ctx.spec, ctx.layout.line_length
+    envs = list(dict.fromkeys([f"{spec.provider.upper()}_API_KEY", *spec.api_key_envs]))
+    head = f"{indent}{spec.provider}_api_key: {annotation} = "
+    if len(envs) == 1:
+        return [head + "None"]
+    choices = ", ".join(py_str(env) for env in envs)
+    one = f"{head}Field(None, validation_alias=AliasChoices({choices}))"
+    middle = f"{indent}    None, validation_alias=AliasChoices({choices})"
+    if len(one) <= limit:
+        return [one]
+    if len(middle) <= limit:
+        return [head + "Field(", middle, indent + ")"]
+    inner = [f"{indent}        {py_str(env)}," for env in envs]
+    alias = [f"{indent}    validation_alias=AliasChoices(", *inner, f"{indent}    ),"]
+    return [head + "Field(", f"{indent}    None,", *alias, indent + ")"]
+
+
+def add(source: str, ctx: EditContext) -> str:
+    """`source` with the provider's settings block; unchanged when the fields exist."""
+    src, spec = PySource(source, ctx), ctx.spec
+    node = _class(src, ctx)
+    if _fields(node, spec.provider):
+        return source
+    fields = [s for s in node.body if isinstance(s, ast.AnnAssign | ast.Assign) and _name(s)]
+    last = (fields or node.body)[-1]
+    indent = src.indent_of(last)
+    keys = [s for s in fields if _name(s).endswith("_api_key") and isinstance(s, ast.AnnAssign)]
+    annotation = ast.unparse(keys[-1].annotation) if keys else "str | None"
+    lines = [
+        "",
+        f"{indent}# {comment_text(spec.display_name)}",
+        *_key_line(indent, ctx, annotation),
+        f"{indent}{spec.provider}_model: str = {py_str(spec.default_model)}",
+        f"{indent}{spec.provider}_endpoint: str = {py_str(spec.endpoint)}",
+    ]
+    text = src.insert_lines(last.end_lineno, "".join(line + "\n" for line in lines))
+    if "Field(" not in lines[2]:
+        return text
+    src = PySource(text, ctx)
+    bound = {a.asname or a.name for n in _imports.leading_imports(src.tree) for a in n.names}
+    missing = [name for name in _PYDANTIC if name not in bound]
+    return _imports.add_names(src, "pydantic", missing, "pydantic") if missing else text
+
+
+def remove(source: str, ctx: EditContext) -> str:
+    """`source` without the provider's fields, their comment and blank line: `add`'s inverse."""
+    src = PySource(source, ctx)
+    fields = _fields(_class(src, ctx), ctx.spec.provider)
+    if not fields:
+        return source
+    lines, first = list(src.lines), fields[0].lineno - 1
+    while lines[first - 1].lstrip().startswith("#"):
+        first -= 1  # the "# {Display}" heading of the block
+    first -= 1 if src.is_blank(first - 1) else 0
+    for field in reversed(fields[1:]):
+        del lines[field.lineno - 1 : field.end_lineno]
+    del lines[first : fields[0].end_lineno]
+    src = PySource(text := "".join(lines), ctx)
+    used = {n.id for n in ast.walk(src.tree) if isinstance(n, ast.Name)}
+    unused = [name for name in _PYDANTIC if name not in used]
+    return _imports.remove_names(src, "pydantic", unused) if unused else text

@@ -1,0 +1,166 @@
+"""Where a checkout keeps what add-driver edits: found by the symbols defined, not by path.
+
+`discover` walks the package once (see `_symbols`: a cheap regex picks candidate files, `ast`
+confirms) and returns a frozen `Layout` that every edit and template receives; nothing else
+reads the tree.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ._symbols import registered_providers, scan
+from .errors import UnsafeTarget
+
+if TYPE_CHECKING:
+    from .spec import DriverSpec
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A checkout's package and the files defining each anchor symbol (absolute paths).
+
+    `symbols` keys: ``Settings``, ``get_available_models``, ``PROVIDER_MAP``, ``Driver``,
+    ``AsyncDriver``, ``CostMixin``, ``register_driver_calls`` and
+    ``register_async_driver_calls`` (the modules making the built-in registrations), and when
+    the checkout has them ``OpenAICompatibleDriver``, ``AsyncOpenAICompatibleDriver``,
+    ``ConfigurationError``, ``DriverHTTPError``, ``prepare_strict_schema``,
+    ``get_model_capabilities``, ``get_driver_for_model``, ``get_async_driver_for_model``.
+    A key is missing when no module defines the symbol at top level.
+    """
+
+    root: Path
+    package: str
+    package_dir: Path
+    drivers_dir: Path
+    symbols: Mapping[str, Path]
+    rates_dir: Path | None = None
+    pyproject: Path | None = None
+    env_template: Path | None = None
+    docs_file: Path | None = None
+    examples_dir: Path | None = None
+    tests_dir: Path | None = None
+    #: Provider key -> sync driver class of the drivers registered today, in order.
+    providers: Mapping[str, str] = field(default_factory=dict)
+    #: The checkout's ruff (or black) line length: where generated calls must wrap.
+    line_length: int = 88
+
+    @property
+    def drivers_init(self) -> Path:
+        return self.drivers_dir / "__init__.py"
+
+    def relative(self, path: Path) -> str:
+        """`path` relative to the checkout root, as messages show it."""
+        try:
+            return Path(path).relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def module_of(self, path: Path) -> str:
+        """Dotted module name of a file (or package directory) inside the package."""
+        parts = list(Path(path).relative_to(self.package_dir.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        return ".".join(parts)
+
+    def relative_module(self, from_file: Path, module: str) -> str:
+        """`module` as a relative import written in `from_file` (``..cost_mixin``)."""
+        here = self.module_of(from_file).split(".")
+        if Path(from_file).name != "__init__.py":
+            here.pop()  # a plain module imports relative to its package
+        target = module.split(".")
+        common = 0
+        while common < min(len(here), len(target)) and here[common] == target[common]:
+            common += 1
+        return "." * (len(here) - common + 1) + ".".join(target[common:])
+
+    def relative_import(self, from_file: Path, symbol: str) -> str:
+        """The relative module to import `symbol` from, as written in `from_file`."""
+        if symbol not in self.symbols:
+            raise UnsafeTarget(self.relative(from_file), symbol, "the checkout does not define it")
+        return self.relative_module(from_file, self.module_of(self.symbols[symbol]))
+
+
+def _has_drivers_package(directory: Path) -> list[Path]:
+    parents = [directory, directory / "src"]
+    return sorted(
+        child
+        for parent in parents
+        if parent.is_dir()
+        for child in parent.iterdir()
+        if (child / "drivers" / "__init__.py").is_file() and (child / "__init__.py").is_file()
+    )
+
+
+def find_repo(start: Path) -> Path:
+    """The nearest ancestor of `start` (itself included) holding a package with drivers."""
+    start = Path(start).resolve()
+    for directory in (start, *start.parents):
+        if _has_drivers_package(directory):
+            return directory
+    raise UnsafeTarget(str(start), "drivers/__init__.py", "no package with drivers here or above")
+
+
+def _pyproject(root: Path) -> dict:
+    try:
+        return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return {}
+
+
+def _pick_package(root: Path, project: dict) -> Path:
+    candidates = _has_drivers_package(root)
+    wanted = project.get("project", {}).get("name", "").replace("-", "_")
+    named = [c for c in candidates if c.name == wanted]
+    if len(named) == 1 or len(candidates) == 1:
+        return (named or candidates)[0]
+    reason = "several packages have drivers" if candidates else "no package with drivers"
+    raise UnsafeTarget(str(root), "drivers/__init__.py", reason)
+
+
+def _first(*paths: Path) -> Path | None:
+    return next((p for p in paths if p.exists()), None)
+
+
+def discover(root: Path) -> Layout:
+    """Scan the checkout at `root`; `UnsafeTarget` when it holds no package with drivers."""
+    root = Path(root).resolve()
+    project = _pyproject(root)
+    package_dir = _pick_package(root, project)
+    symbols, rates_dir, trees = scan(package_dir)
+    tool = project.get("tool", {})
+    line_length = tool.get("ruff", {}).get("line-length") or tool.get("black", {}).get(
+        "line-length", 88
+    )
+    layout = Layout(
+        root=root,
+        package=package_dir.name,
+        package_dir=package_dir,
+        drivers_dir=package_dir / "drivers",
+        symbols=symbols,
+        rates_dir=rates_dir,
+        pyproject=_first(root / "pyproject.toml"),
+        env_template=_first(root / ".env.copy", root / ".env.example"),
+        docs_file=_first(root / "CLAUDE.md", root / "AGENTS.md"),
+        examples_dir=_first(root / "examples"),
+        tests_dir=_first(root / "tests"),
+        line_length=int(line_length),
+    )
+    registry = symbols.get("register_driver_calls")
+    return replace(layout, providers=registered_providers(layout, trees.get(registry)))
+
+
+def existing_providers(layout: Layout) -> dict[str, str]:
+    """Provider key -> sync driver class name of every driver the checkout registers."""
+    return dict(layout.providers)
+
+
+def spec_from_checkout(layout: Layout, provider: str) -> DriverSpec:
+    """The `DriverSpec` of an existing driver, rebuilt from its code (for remove-driver)."""
+    from ._checkout_spec import spec_from_checkout as build
+
+    return build(layout, provider)

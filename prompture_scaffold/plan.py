@@ -1,0 +1,115 @@
+"""Plan first: every change `add-driver`/`remove-driver` would make, computed in memory.
+
+`plan_add` renders the new files and runs every edit target's `add`; `plan_remove` deletes the
+generated files and runs every `remove`. Each target file is read once, edits on the same file
+chain, unchanged files are dropped, and an `UnsafeTarget` is raised before anything is written.
+The writer (`writer.apply`) is the only code that touches the disk.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+
+from .errors import UnsafeTarget
+
+if TYPE_CHECKING:
+    from .spec import DriverSpec
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file's change: `path` is posix and relative to the checkout; None = absent."""
+
+    path: str
+    before: str | None
+    after: str | None
+
+    @property
+    def action(self) -> str:
+        """`create`, `modify` or `delete`."""
+        if self.before is None:
+            return "create"
+        return "delete" if self.after is None else "modify"
+
+    @property
+    def diff(self) -> str:
+        """The git-style unified diff of this change."""
+        from .diff import unified_diff
+
+        return unified_diff(self.path, self.before, self.after)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The whole change set (sorted by path) and the notes worth telling the user."""
+
+    changes: tuple[FileChange, ...] = ()
+    notes: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.changes
+
+    @property
+    def diff(self) -> str:
+        return "".join(change.diff for change in self.changes)
+
+
+def read_text(path: Path) -> str | None:
+    """The file's text exactly (no newline translation), None when it does not exist."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+    except UnicodeDecodeError:
+        raise UnsafeTarget(str(path), "-", "is not UTF-8 text") from None
+
+
+def relative(root: Path, path: Path | str) -> str:
+    """`path` as a posix path relative to `root`; refuses anything outside the checkout."""
+    candidate = Path(path)
+    if candidate.is_absolute():
+        try:
+            candidate = candidate.relative_to(root)
+        except ValueError:
+            raise UnsafeTarget(str(path), "-", "is outside the checkout") from None
+    rel = PurePosixPath(candidate.as_posix())
+    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
+        raise UnsafeTarget(str(path), "-", "is outside the checkout")
+    return str(rel)
+
+
+def plan_add(spec: DriverSpec, layout) -> Plan:
+    """Everything `add-driver` would write for `spec`, computed without touching the disk."""
+    from .render import render_new_files
+    from .targets import run_edits
+
+    new_files = render_new_files(spec, layout)
+    changes = [_change(layout.root, path, content) for path, content in new_files.items()]
+    edited, notes = run_edits("add", spec, layout)
+    return _plan([*changes, *edited], notes)
+
+
+def plan_remove(spec: DriverSpec, layout) -> Plan:
+    """Everything `remove-driver` would do: delete the generated files, unwire every target."""
+    from .render import render_new_files
+    from .targets import run_edits
+
+    generated = render_new_files(dataclasses.replace(spec, example=True, tests=True), layout)
+    changes = [_change(layout.root, path, None) for path in generated]
+    edited, notes = run_edits("remove", spec, layout)
+    return _plan([*changes, *edited], notes)
+
+
+def _change(root: Path, path: str, after: str | None) -> FileChange:
+    rel = relative(root, Path(path))
+    return FileChange(rel, read_text(Path(root) / rel), after)
+
+
+def _plan(changes: list[FileChange], notes: list[str]) -> Plan:
+    kept = sorted((c for c in changes if c.before != c.after), key=lambda c: c.path)
+    return Plan(tuple(kept), tuple(dict.fromkeys(notes)))

@@ -1,0 +1,453 @@
+"""Render the new files of a driver: both driver modules, rate file, example and tests.
+
+`render_new_files(spec, layout)` is pure: it reads the spec, the layout (where the checkout's
+symbols live, its folders and line length) and the catalogue, and returns
+``{path relative to the checkout: content}``; the planner decides what to do with it.
+
+Template choice (`template_kind`): the ``custom`` wire format gets the fill-in skeleton; a
+checkout without the shared OpenAI-compatible base, or ``template = "full"``, gets the
+self-contained driver; everything else is the short subclass of the shared base. The
+``anthropic`` wire format is refused for now (its shared base comes with a later issue).
+
+Generated code is formatted as ruff formats it at the checkout's line length: template code
+is written to be stable at any length from 79 up, and the lines holding user values are laid
+out here (`fit_value_lines`), since only their length varies.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import tokenize
+from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple
+
+from . import jinja_env
+from .errors import InvalidInput, UnsafeTarget
+from .spec import DriverSpec
+
+__all__ = [
+    "fit_value_lines",
+    "import_block",
+    "new_file_paths",
+    "rate_file_text",
+    "render_new_files",
+    "template_kind",
+]
+
+_PROVIDER = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_MODULE = re.compile(r"^(\.*)([A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?$")
+
+_SHARED_BASES = ("OpenAICompatibleDriver", "AsyncOpenAICompatibleDriver")
+_REGISTRY = ("get_driver_for_model", "get_async_driver_for_model")
+#: Where the seed template finds a helper when the layout did not record it: beside this.
+_BESIDE = {"prepare_strict_schema": "CostMixin", "get_model_capabilities": "PROVIDER_MAP"}
+
+
+def template_kind(spec: DriverSpec, layout: Any) -> str:
+    """``"subclass"``, ``"full"`` or ``"custom"``: which driver templates `spec` gets."""
+    if spec.compat == "custom":
+        return "custom"
+    has_base = all(name in layout.symbols for name in _SHARED_BASES)
+    if spec.compat == "anthropic" or spec.template == "full" or not has_base:
+        return "full"
+    return "subclass"
+
+
+def new_file_paths(spec: DriverSpec, layout: Any) -> dict[str, str]:
+    """The new files' roles (``sync``, ``async``, ``rates``, ``example``, ``tests``) and paths.
+
+    Paths only, nothing rendered: what `render_new_files` creates and `remove-driver` deletes.
+    """
+    paths = _Paths(spec, layout)
+    targets = {"sync": paths.sync_file, "async": paths.async_file}
+    if layout.rates_dir is not None:
+        targets["rates"] = Path(layout.rates_dir) / f"{spec.provider}.json"
+    if spec.example and layout.examples_dir is not None:
+        targets["example"] = Path(layout.examples_dir) / f"{spec.provider}_example.py"
+    if spec.tests and layout.tests_dir is not None:
+        targets["tests"] = Path(layout.tests_dir) / f"test_{spec.provider}_driver.py"
+    return {role: paths.key(path) for role, path in targets.items()}
+
+
+def render_new_files(spec: DriverSpec, layout: Any) -> dict[str, str]:
+    """Every new file of the driver, keyed by its posix path relative to ``layout.root``.
+
+    Always the sync and async driver modules; the rate file, example and test module when the
+    checkout has the folder for them (and the spec asks for the example and tests).
+    """
+    _check_names(spec)
+    if spec.compat == "anthropic":
+        raise InvalidInput(
+            "--compat anthropic needs the Anthropic-compatible base driver, which this version "
+            "does not generate yet; use --compat custom for a skeleton to fill in"
+        )
+    paths = _Paths(spec, layout)
+    base = _base_vars(spec, layout, paths)
+    sync_vars, async_vars = _driver_vars(template_kind(spec, layout), spec, layout, paths)
+    targets = new_file_paths(spec, layout)
+    files = {
+        targets["sync"]: _render(base, **sync_vars),
+        targets["async"]: _render(base, **async_vars),
+    }
+    if "rates" in targets:
+        files[targets["rates"]] = rate_file_text(spec)
+    if "example" in targets:
+        imports = import_block([Import(layout.package, "extract_and_jsonify")], paths)
+        files[targets["example"]] = _render(base, template="example.py.j2", imports=imports)
+    if "tests" in targets:
+        test_vars = _test_vars(spec, layout, paths)
+        files[targets["tests"]] = _render(base, template="test_driver.py.j2", **test_vars)
+    return files
+
+
+def rate_file_text(spec: DriverSpec) -> str:
+    """The rate file: from the catalogue, or one default-model entry without a catalogue id."""
+    if spec.models_dev_name is not None:
+        from prompture._catalogue import render_rate_file
+
+        return render_rate_file(spec.provider, spec.models_dev_name, api_type=spec.compat)
+    entry = {
+        "tokens_param": "max_tokens",
+        "supports_temperature": None,
+        "supports_tool_use": spec.tool_use,
+        "supports_structured_output": spec.json_schema,
+        "supports_vision": spec.vision,
+        "is_reasoning": None,
+        "context_window": None,
+        "max_output_tokens": None,
+    }
+    data = {
+        "provider": spec.provider,
+        "models_dev": None,
+        "api_type": spec.compat,
+        "models": {spec.default_model: entry},
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+# --- names and paths ----------------------------------------------------------------------
+
+
+def _check_names(spec: DriverSpec) -> None:
+    """Refuse names that would become code or paths unless they are safe (defence in depth)."""
+    if not _PROVIDER.match(spec.provider):
+        raise InvalidInput(f"PROVIDER {spec.provider!r}: expected ^[a-z][a-z0-9_]{{0,39}}$")
+    try:
+        jinja_env.pyident(spec.sync_class)
+    except ValueError as exc:
+        raise InvalidInput(f"--class-name {spec.class_name!r}: {exc}") from None
+    for env in spec.api_key_envs:
+        if not _ENV_NAME.match(env):
+            raise InvalidInput(f"--api-key-env {env!r}: expected ^[A-Z][A-Z0-9_]*$")
+
+
+class _Paths:
+    """Where the new files go, as the layout spells its folders (absolute or root-relative)."""
+
+    def __init__(self, spec: DriverSpec, layout: Any) -> None:
+        self.root = Path(layout.root)
+        self.package, self.package_dir = layout.package, Path(layout.package_dir)
+        self.line_length = int(getattr(layout, "line_length", jinja_env.LINE_LENGTH))
+        drivers = Path(layout.drivers_dir)
+        self.sync_file = drivers / f"{spec.provider}_driver.py"
+        self.async_file = drivers / f"async_{spec.provider}_driver.py"
+        self.drivers_module = self.module_of(drivers / "__init__.py")
+
+    def relative(self, path: Path) -> PurePosixPath:
+        path = Path(path)
+        return PurePosixPath(path.relative_to(self.root) if path.is_absolute() else path)
+
+    def key(self, path: Path) -> str:
+        return self.relative(path).as_posix()
+
+    def in_package(self, path: Path) -> PurePosixPath:
+        """`path` relative to the package folder (or to the root when outside it)."""
+        relative, package = self.relative(path), self.relative(self.package_dir)
+        return relative.relative_to(package) if relative.is_relative_to(package) else relative
+
+    def module_of(self, path: Path) -> str:
+        """The dotted module of a file in the package (``__init__.py`` gives the package)."""
+        parts = list(self.in_package(Path(path)).with_suffix("").parts)
+        if parts and parts[-1] == "__init__":
+            parts.pop()
+        return ".".join((self.package, *parts))
+
+
+# --- template variables -------------------------------------------------------------------
+
+
+def _base_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
+    """What every template may use: the spec, names as identifiers, docstring prose."""
+    text, ident = jinja_env.text, jinja_env.pyident
+    key_doc = " or ".join(spec.api_key_envs) + ("" if spec.requires_api_key else " (optional)")
+    prices = []
+    if spec.models_dev_name is not None:
+        prices.append(f'models.dev ("{spec.models_dev_name}")')
+    if layout.rates_dir is not None:
+        prices.append(paths.in_package(Path(layout.rates_dir) / f"{spec.provider}.json"))
+    return {
+        "spec": spec,
+        "line_length": paths.line_length,
+        "sync_class": ident(spec.sync_class),
+        "async_class": ident(spec.async_class),
+        "protocol_class": ident(f"{spec.class_name}Protocol"),
+        "sync_module": ident(f"{spec.provider}_driver"),
+        "async_module": ident(f"async_{spec.provider}_driver"),
+        "env_prefix": text(spec.provider.upper()),
+        "key_doc": text(key_doc),
+        "prices_doc": text(" and ".join(map(str, prices)) or "MODEL_PRICING on the class"),
+        "model_id": jinja_env.pystr(f"{spec.provider}/{spec.default_model}"),
+        "sdk_module": _sdk_module(spec),
+        "sdk_install": jinja_env.pystr(f"pip install {layout.package}[{spec.provider}]"),
+    }
+
+
+def _sdk_module(spec: DriverSpec) -> jinja_env.Code | None:
+    """The import name guessed from a third-party SDK's distribution name, as a literal."""
+    match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", spec.sdk_requirement or "")
+    if match is None:
+        return None
+    return jinja_env.pystr(re.sub(r"[-.]+", "_", match.group(0)).lower())
+
+
+def _driver_vars(
+    kind: str, spec: DriverSpec, layout: Any, paths: _Paths
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Template, import block and base class of the sync and of the async module."""
+    if kind == "subclass":
+        sync_base, async_base = _SHARED_BASES
+        sync = [_from_checkout(layout, paths.sync_file, sync_base)]
+        async_ = [
+            _from_checkout(layout, paths.async_file, async_base),
+            Import(f".{spec.provider}_driver", spec.sync_class),
+        ]
+        templates = ("openai_subclass.py.j2", "async_openai_subclass.py.j2")
+    else:
+        sync, async_ = _full_imports(kind, spec, layout, paths)
+        sync_base, async_base = "Driver", "AsyncDriver"
+        prefix = "custom" if kind == "custom" else "full"
+        templates = (f"{prefix}_driver.py.j2", f"async_{prefix}_driver.py.j2")
+    capabilities = None
+    if kind == "full" and _resolve(layout, "get_model_capabilities"):
+        capabilities = _from_checkout(layout, paths.sync_file, "get_model_capabilities").module
+    shared = {
+        "checkout_errors": _has_errors(layout),
+        "capabilities_module": capabilities and jinja_env.Code(capabilities),
+    }
+    sync_vars = {
+        "template": templates[0],
+        "imports": import_block(sync, paths),
+        "base_class": jinja_env.pyident(sync_base),
+        **shared,
+    }
+    async_vars = {
+        "template": templates[1],
+        "imports": import_block(async_, paths),
+        "base_class": jinja_env.pyident(async_base),
+        **shared,
+    }
+    return sync_vars, async_vars
+
+
+def _has_errors(layout: Any) -> bool:
+    return "DriverHTTPError" in layout.symbols and "ConfigurationError" in layout.symbols
+
+
+def _full_imports(
+    kind: str, spec: DriverSpec, layout: Any, paths: _Paths
+) -> tuple[list[Import], list[Import]]:
+    """Imports of the self-contained (or custom) driver modules."""
+    sync = [_from_checkout(layout, paths.sync_file, name) for name in ("CostMixin", "Driver")]
+    async_ = [
+        _from_checkout(layout, paths.async_file, name) for name in ("CostMixin", "AsyncDriver")
+    ]
+    async_.append(Import(f".{spec.provider}_driver", f"{spec.class_name}Protocol"))
+    if _has_errors(layout):
+        sync += [
+            _from_checkout(layout, paths.sync_file, name)
+            for name in ("ConfigurationError", "DriverHTTPError")
+        ]
+    if kind == "full":
+        sync.append(_from_checkout(layout, paths.sync_file, "prepare_strict_schema"))
+    if not spec.lazy and spec.sdk_requirement is None:
+        sync.append(Import("requests", None))
+        async_.append(Import("httpx", None))
+    return sync, async_
+
+
+def _resolve(layout: Any, symbol: str) -> str | None:
+    """The layout symbol whose module defines `symbol` (itself, else the seed's neighbour)."""
+    if symbol in layout.symbols:
+        return symbol
+    beside = _BESIDE.get(symbol)
+    return beside if beside in layout.symbols else None
+
+
+def _from_checkout(layout: Any, from_file: Path, symbol: str) -> Import:
+    """``from <relative module> import symbol`` as written in `from_file`."""
+    found = _resolve(layout, symbol)
+    if found is None:
+        raise UnsafeTarget(str(from_file), symbol, "the checkout does not define it")
+    return Import(layout.relative_import(from_file, found), symbol)
+
+
+def _test_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
+    """The test module: the contract suite for the OpenAI wire format, else a skeleton."""
+    contract = spec.compat == "openai"
+    imports = [
+        Import(f"{paths.drivers_module}.{spec.provider}_driver", spec.sync_class),
+        Import(f"{paths.drivers_module}.async_{spec.provider}_driver", spec.async_class),
+    ]
+    if contract:
+        imports.append(Import("prompture.testing", "OpenAICompatibleContract"))
+    else:
+        imports.append(Import("pytest", None))
+        for name in _REGISTRY:  # the skill's own check imports them from the drivers package
+            module = paths.module_of(layout.symbols[name]) if name in layout.symbols else None
+            imports.append(Import(module or paths.drivers_module, name))
+    return {
+        "contract": contract,
+        "imports": import_block(imports, paths),
+        "test_class": jinja_env.pyident(f"Test{spec.class_name}Driver"),
+        "priced_model": _priced_model(spec) if contract else None,
+        "skeleton_reason": jinja_env.text(f"The {spec.display_name} wire format is custom"),
+    }
+
+
+def _priced_model(spec: DriverSpec) -> jinja_env.Code | None:
+    """The default model as a literal when the catalogue gives it a non-zero price."""
+    if spec.models_dev_name is None:
+        return None
+    from prompture.model_rates import get_model_rates
+
+    rates = get_model_rates(spec.models_dev_name, spec.default_model)
+    if rates and (rates["input"] > 0 or rates["output"] > 0):
+        return jinja_env.pystr(spec.default_model)
+    return None
+
+
+# --- rendering ----------------------------------------------------------------------------
+
+
+def _render(variables: dict[str, Any], *, template: str, **extra: Any) -> str:
+    text = jinja_env.render_template(template, {**variables, **extra})
+    return fit_value_lines(text, variables["line_length"])
+
+
+def _statements(text: str) -> list[list[tokenize.TokenInfo]]:
+    """The tokens of every logical line that sits on one physical line."""
+    statements, current = [], []
+    for token in tokenize.generate_tokens(io.StringIO(text).readline):
+        if token.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
+            continue
+        if token.type == tokenize.NEWLINE:
+            if current and current[0].start[0] == current[-1].end[0]:
+                statements.append(current)
+            current = []
+        elif token.type != tokenize.ENDMARKER:
+            current.append(token)
+    return statements
+
+
+def _value_items(tokens: list[tokenize.TokenInfo]) -> tuple[list[str], bool] | None:
+    """``name = "s"`` gives (["s"], False), ``name = ("a", "b")`` (items, True); else None."""
+    kinds = [(t.type, t.string) for t in tokens]
+    if kinds[:2] != [(tokenize.NAME, tokens[0].string), (tokenize.OP, "=")] or len(kinds) < 3:
+        return None
+    rest = tokens[2:]
+    if len(rest) == 1 and rest[0].type == tokenize.STRING:
+        return [rest[0].string], False
+    inner = rest[1:-1]
+    if rest[0].string != "(" or rest[-1].string != ")" or not inner:
+        return None
+    strings = [t.string for t in inner[0::2]]
+    commas = [t.string for t in inner[1::2]]
+    if all(t.type == tokenize.STRING for t in inner[0::2]) and set(commas) <= {","}:
+        return strings, True
+    return None
+
+
+def fit_value_lines(text: str, line_length: int) -> str:
+    """Lay out over-long ``name = "value"`` and ``name = ("a", "b")`` lines as ruff does.
+
+    A string that fits on a line of its own is wrapped in parentheses, a tuple is exploded
+    one item per line; what still cannot fit gets ``# noqa: E501`` (a value cannot wrap).
+    """
+    lines = text.split("\n")
+    width = jinja_env.display_width
+    for tokens in reversed(_statements(text)):
+        row = tokens[0].start[0] - 1
+        found = _value_items(tokens)
+        if found is None or width(lines[row]) <= line_length:
+            continue
+        items, is_tuple = found
+        indent = " " * tokens[0].start[1]
+        if not is_tuple and width(indent + "    " + items[0]) > line_length:
+            lines[row] += "  # noqa: E501"
+            continue
+        body = [f"{indent}    {item}{',' if is_tuple else ''}" for item in items]
+        body = [b + ("  # noqa: E501" if width(b) > line_length else "") for b in body]
+        lines[row : row + 1] = [f"{indent}{tokens[0].string} = (", *body, f"{indent})"]
+    return "\n".join(lines)
+
+
+# --- imports, grouped and sorted as ruff's isort does ---------------------------------------
+
+
+class Import(NamedTuple):
+    """``from module import name``, or ``import module`` when `name` is None."""
+
+    module: str
+    name: str | None
+
+
+def _natural(text: str) -> tuple[Any, ...]:
+    """Ruff's natural order: case-insensitive, digit runs compared as numbers."""
+    parts = re.split(r"(\d+)", text.lower())
+    return tuple(int(part) if n % 2 else part for n, part in enumerate(parts))
+
+
+def _member_key(name: str) -> tuple[Any, ...]:
+    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+    return (kind, _natural(name), name)
+
+
+def _module_key(module: str) -> tuple[Any, ...]:
+    level = len(module) - len(module.lstrip("."))
+    return (-level, _natural(module.lstrip(".")), module)
+
+
+def _section(module: str, package: str) -> int:
+    """0 third-party, 1 first-party (the checkout's package), 2 relative."""
+    if module.startswith("."):
+        return 2
+    return 1 if module.split(".")[0] == package else 0
+
+
+def import_block(imports: list[Import], paths: Any) -> jinja_env.Code:
+    """The import lines in ruff's sections and order, one ``from`` line per module.
+
+    `paths` gives the checkout's package (first-party) and line length (long lines wrap).
+    """
+    grouped: dict[str, set[str]] = {}
+    for module, name in imports:
+        if not _MODULE.match(module) or not module.strip("."):
+            raise UnsafeTarget(module, name or module, "not an importable module path")
+        names = grouped.setdefault(module, set())
+        if name is not None:
+            names.add(jinja_env.pyident(name))
+    sections: list[list[str]] = [[], [], []]
+    plain = sorted((m for m, names in grouped.items() if not names), key=_module_key)
+    froms = sorted((m for m, names in grouped.items() if names), key=_module_key)
+    for module in plain:
+        sections[_section(module, paths.package)].append(f"import {module}")
+    for module in froms:
+        names = sorted(grouped[module], key=_member_key)
+        line = f"from {module} import {', '.join(names)}"
+        if len(line) > paths.line_length:
+            line = f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+        sections[_section(module, paths.package)].append(line)
+    return jinja_env.Code("\n\n".join("\n".join(lines) for lines in sections if lines))

@@ -1,0 +1,175 @@
+"""Turn flags, a `--spec` file and the catalogue into one validated `DriverSpec`.
+
+Precedence, highest first: flags > spec file > catalogue (section 4 of the scaffold spec) >
+the rules below. A value nothing supplies is handed to an `AskMissing` callable: the wizard
+plugs in there; without a terminal (or with `--yes`/`--no-input`) `refuse_missing` answers
+with exit 2 and the flags to add.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import catalogue as cat
+from .errors import InvalidInput, ProviderExists
+from .spec import FIELD_NAMES, DriverSpec
+from .spec_file import read_spec_file
+from .validation import FLAGS, check_provider, check_sdk, needs_endpoint
+from .validation import validate as validate_spec
+
+AskMissing = Callable[[tuple[str, ...], dict[str, Any]], dict[str, Any]]
+REQUIRED_ORDER = ("provider", "compat", "sdk", "default_model", "endpoint")
+
+
+@dataclass(frozen=True)
+class Request:
+    """The raw inputs of one `add-driver` run (`answers`: only the flags actually given)."""
+
+    provider: str | None = None
+    answers: Mapping[str, Any] = field(default_factory=dict)
+    from_models_dev: str | None = None
+    no_models_dev: bool = False
+    spec_file: Path | None = None
+    force: bool = False
+
+
+def refuse_missing(missing: tuple[str, ...], answers: dict[str, Any]) -> NoReturn:
+    """The non-interactive answer to missing values: exit 2 listing the flags to add."""
+    flags = ", ".join(FLAGS[name] for name in missing)
+    raise InvalidInput(
+        f"missing required values: add {flags} (or --from-models-dev ID, or --spec FILE)"
+    )
+
+
+def build_spec(
+    request: Request,
+    *,
+    existing: Collection[str] = (),
+    taken_classes: Collection[str] = (),
+    load_catalogue: Callable[[], cat.Catalogue] = cat.load,
+    ask_missing: AskMissing = refuse_missing,
+) -> DriverSpec:
+    """The validated spec; `existing` are the checkout's providers, `taken_classes` the class
+    names its drivers package already defines (a new provider must not reuse them). Raises
+    `InvalidInput`; whether an existing provider may be regenerated is `check_new`'s call."""
+    answers = _given_answers(request)
+    for attempt in range(2):
+        if "provider" in answers:
+            check_provider(answers["provider"])
+        filled, missing = resolve(_with_catalogue(request, answers, load_catalogue))
+        if not missing:
+            break
+        if attempt:
+            refuse_missing(missing, answers)
+        answers = ask_missing(missing, dict(answers))
+    spec = validate_spec(DriverSpec(**_normalized(filled)))
+    if spec.provider not in existing:
+        _check_classes(spec, taken_classes)
+    return spec
+
+
+def _given_answers(request: Request) -> dict[str, Any]:
+    """The spec file under the flags, with the provider name settled when one is given."""
+    if request.no_models_dev and request.answers.get("models_dev_name"):
+        raise InvalidInput("--models-dev-name: cannot be combined with --no-models-dev")
+    answers = read_spec_file(request.spec_file) if request.spec_file else {}
+    answers.update(request.answers)
+    if request.provider is not None:
+        answers["provider"] = request.provider
+    elif "provider" not in answers and request.from_models_dev:
+        answers["provider"] = cat.provider_name_from_id(request.from_models_dev)
+    return answers
+
+
+def check_new(spec: DriverSpec, plan, existing: Collection[str], force: bool) -> None:
+    """An existing provider is exit 3 unless `--force`, or the plan changes nothing (the same
+    command run again is "nothing to change", not an error)."""
+    if spec.provider in existing and not force and not plan.empty:
+        raise ProviderExists(
+            f"{spec.provider!r} already has a driver; use --force to regenerate it, "
+            f"or `prompture remove-driver {spec.provider}` first"
+        )
+
+
+def _check_classes(spec: DriverSpec, taken: Collection[str]) -> None:
+    for name in (spec.sync_class, spec.async_class):
+        if name in taken:
+            raise InvalidInput(f"--class-name: {name} already exists in the drivers package")
+
+
+def _with_catalogue(request: Request, answers: dict[str, Any], load) -> dict[str, Any]:
+    """`answers` over the catalogue's defaults, with `models_dev_name` settled."""
+    name = _mapped_id(request, answers, load)
+    source = request.from_models_dev or name
+    merged = dict(answers)
+    if source:
+        flag = "--from-models-dev" if source == request.from_models_dev else "--models-dev-name"
+        entry = cat.require_entry(load(), source, flag)
+        merged = {**cat.defaults(entry, answers.get("provider", "")), **answers}
+    merged["models_dev_name"] = name
+    return merged
+
+
+def _mapped_id(request: Request, answers: dict[str, Any], load) -> str | None:
+    """The models.dev id for `PROVIDER_MAP`: none with --no-models-dev, else the name given
+    (which must exist), else --from-models-dev, else the provider's own id if catalogued."""
+    if request.no_models_dev:
+        return None
+    if "models_dev_name" in answers:
+        name = answers["models_dev_name"]
+        if name:
+            cat.require_entry(load(), name, "--models-dev-name")
+        return name
+    if request.from_models_dev:
+        return request.from_models_dev
+    provider = answers.get("provider")
+    return provider if provider and isinstance(load().get(provider), Mapping) else None
+
+
+_RULES: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
+    ("class_name", lambda a: cat.class_name_from_provider(a["provider"])),
+    ("display_name", lambda a: a["class_name"]),
+    ("sdk", lambda a: "requests" if a.get("compat") in ("openai", "anthropic") else None),
+    ("lazy", lambda a: a["sdk"] not in ("requests", "httpx")),
+    ("auth", lambda a: "api-key"),
+    ("api_key_env", lambda a: f"{a['provider'].upper()}_API_KEY"),
+    ("extra_api_key_envs", lambda a: ()),
+    ("endpoint", lambda a: None if needs_endpoint(a.get("compat", "openai"), a["auth"]) else ""),
+    ("json_schema", lambda a: False),
+    ("json_mode", lambda a: a.get("compat") == "openai" or a["json_schema"]),
+    ("tool_use", lambda a: False),
+    ("streaming", lambda a: a.get("compat") != "custom"),
+    ("vision", lambda a: False),
+    ("reasoning", lambda a: False),
+    ("example", lambda a: True),
+    ("tests", lambda a: True),
+    ("template", lambda a: "auto"),
+)
+
+
+def resolve(answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """`answers` with the rule defaults filled in dependency order, and what is still missing
+    (`sdk` counts as missing only once the wire format is known)."""
+    filled = dict(answers)
+    if "provider" not in filled:
+        return filled, ("provider",)
+    for name, rule in _RULES:
+        if name not in filled and (name != "lazy" or "sdk" in filled):
+            value = rule(filled)
+            if value is not None:
+                filled[name] = value
+    missing = [name for name in REQUIRED_ORDER if name not in filled]
+    if "compat" in missing and "sdk" in missing:
+        missing.remove("sdk")
+    return filled, tuple(missing)
+
+
+def _normalized(answers: dict[str, Any]) -> dict[str, Any]:
+    values = {name: answers[name] for name in FIELD_NAMES if name in answers}
+    values["sdk"] = check_sdk(values["sdk"])
+    extra = tuple(dict.fromkeys(values["extra_api_key_envs"]))
+    values["extra_api_key_envs"] = tuple(e for e in extra if e != values["api_key_env"])
+    return values

@@ -1,0 +1,116 @@
+"""The edit targets of a checkout and running their `add`/`remove` on the text in memory.
+
+Each target is one module of `prompture_scaffold.edits` and the file the layout found for it.
+Wiring symbols (registry, settings, discovery, provider map) are required: a checkout without
+one cannot be edited safely. Optional files (pyproject, env template, docs) the checkout lacks
+are skipped with a note, never invented.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import UnsafeTarget
+from .plan import FileChange, read_text, relative
+
+if TYPE_CHECKING:
+    from .spec import DriverSpec
+
+
+@dataclass(frozen=True)
+class Target:
+    """One edit: the `edits` module, its file (None: the checkout has none), what it is."""
+
+    edit: str
+    path: Path | None
+    label: str
+    required: bool
+
+
+def edit_targets(spec: DriverSpec, layout, op: str = "add") -> list[Target]:
+    """The targets in edit order; `op` decides which are required (`add` needs more)."""
+    sym = layout.symbols
+    sync_reg, async_reg = sym.get("register_driver_calls"), sym.get("register_async_driver_calls")
+    adding = op == "add"
+    targets = [Target("drivers_init", sync_reg, "register_driver_calls", True)]
+    if async_reg is not None and async_reg != sync_reg:
+        targets.append(Target("drivers_init", async_reg, "register_async_driver_calls", True))
+    return [
+        *targets,
+        Target("package_init", Path(layout.package_dir) / "__init__.py", "__all__", True),
+        Target("settings", sym.get("Settings"), "Settings", True),
+        Target("discovery", sym.get("get_available_models"), "get_available_models", True),
+        Target(
+            "provider_map",
+            sym.get("PROVIDER_MAP"),
+            "PROVIDER_MAP",
+            adding and bool(spec.models_dev_name),
+        ),
+        Target(
+            "pyproject", layout.pyproject, "pyproject.toml", adding and bool(spec.sdk_requirement)
+        ),
+        Target("env_template", layout.env_template, "env template", False),
+        Target("docs_bullet", layout.docs_file, "docs driver list", False),
+    ]
+
+
+def run_edits(op: str, spec: DriverSpec, layout) -> tuple[list[FileChange], list[str]]:
+    """Apply every target's `op` in memory: (the changed files, notes). Reads each file once."""
+    from .context import EditContext
+
+    root = Path(layout.root)
+    originals: dict[str, str] = {}
+    current: dict[str, str] = {}
+    notes: list[str] = []
+    for target in edit_targets(spec, layout, op):
+        if target.path is None:
+            _missing(target, layout, notes)
+            continue
+        rel = relative(root, target.path)
+        if rel not in current:
+            text = read_text(root / rel)
+            if text is None:
+                raise UnsafeTarget(rel, target.label, "the file is missing")
+            originals[rel] = current[rel] = text
+        ctx = EditContext(spec, layout, root / rel)
+        current[rel] = run_edit(target, op, current[rel], ctx)
+        notes.extend(_context_notes(ctx))
+    changes = [FileChange(rel, originals[rel], text) for rel, text in current.items()]
+    return [c for c in changes if c.before != c.after], notes
+
+
+def _missing(target: Target, layout, notes: list[str]) -> None:
+    if target.required:
+        where = relative(Path(layout.root), Path(layout.package_dir))
+        raise UnsafeTarget(where, target.label, "no module of the package defines it")
+    notes.append(f"skipped the {target.label}: this checkout has none")
+
+
+def run_edit(target: Target, op: str, text: str, ctx) -> str:
+    """One target's `add`/`remove` on `text`; a file that does not parse is `UnsafeTarget`."""
+    rel = relative(Path(ctx.layout.root), ctx.path)
+    module = importlib.import_module(f"prompture_scaffold.edits.{target.edit}")
+    try:
+        return getattr(module, op)(text, ctx)
+    except UnsafeTarget:
+        raise
+    except Exception as exc:
+        if _is_parse_error(exc):
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise UnsafeTarget(rel, target.label, f"does not parse: {first}") from None
+        raise
+
+
+def _is_parse_error(exc: Exception) -> bool:
+    import libcst
+    from tomlkit.exceptions import ParseError
+
+    return isinstance(exc, libcst.ParserSyntaxError | ParseError | SyntaxError)
+
+
+def _context_notes(ctx) -> list[str]:
+    found = [*getattr(ctx, "notes", ()), *getattr(ctx, "warnings", ())]
+    return [str(note) for note in found]

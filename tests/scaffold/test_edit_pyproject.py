@@ -1,0 +1,89 @@
+"""Edit target 8: the SDK extra in `pyproject.toml` (tomlkit, formatting kept)."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from checkouts import ACMELIB, acmelib, changed, context, dedent, hunks, repo_layout, repo_text
+from checkouts import spec as acme
+
+from prompture_scaffold.edits import pyproject as edit
+from prompture_scaffold.errors import UnsafeTarget
+
+PYPROJECT = "pyproject.toml"
+SDK = acme(sdk="acme-sdk>=1.2", lazy=True)
+
+
+def test_an_http_driver_needs_no_extra():
+    ctx, before = context(repo_layout(), PYPROJECT), repo_text(PYPROJECT)
+    assert edit.add(before, ctx) == before
+    assert edit.remove(before, ctx) == before
+
+
+def test_an_existing_extra_is_a_no_op():
+    ctx = context(repo_layout(), PYPROJECT, acme(provider="groq", sdk="groq>=0.9"))
+    before = repo_text(PYPROJECT)
+    assert edit.add(before, ctx) == before
+
+
+def test_add_the_extra_and_join_all():
+    before = repo_text(PYPROJECT)
+    after = edit.add(before, context(repo_layout(), PYPROJECT, SDK))
+    assert changed(before, after) == ['+    "acme-sdk>=1.2",', '+acme = ["acme-sdk>=1.2"]']
+    extras = tomllib.loads(after)["project"]["optional-dependencies"]
+    assert list(extras)[-1] == "acme" and extras["all"][-1] == "acme-sdk>=1.2"
+
+
+def test_add_twice_is_add_once_and_remove_inverts_it():
+    ctx, before = context(repo_layout(), PYPROJECT, SDK), repo_text(PYPROJECT)
+    once = edit.add(before, ctx)
+    assert edit.add(once, ctx) == once
+    assert edit.remove(once, ctx) == before
+
+
+def test_a_one_line_all_list(tmp_path):
+    ctx = context(acmelib(tmp_path), PYPROJECT, SDK)
+    before = dedent(ACMELIB[PYPROJECT])
+    after = edit.add(before, ctx)
+    assert after == before.replace(
+        'all = ["alpha-sdk>=2.0"]\n',
+        'all = ["alpha-sdk>=2.0", "acme-sdk>=1.2"]\nacme = ["acme-sdk>=1.2"]\n',
+    )
+    assert edit.remove(after, ctx) == before
+
+
+def test_a_shared_requirement_stays_in_all(tmp_path):
+    ctx = context(acmelib(tmp_path), PYPROJECT, acme(sdk="alpha-sdk>=2.0", lazy=True))
+    before = dedent(ACMELIB[PYPROJECT])
+    after = edit.add(before, ctx)
+    assert hunks(before, after)[-2:] == [' all = ["alpha-sdk>=2.0"]', '+acme = ["alpha-sdk>=2.0"]']
+    assert edit.remove(after, ctx) == before
+
+
+def test_a_missing_extras_table_is_created_and_removed_again():
+    before = '[project]\nname = "x"\n\n[tool.ruff]\nline-length = 100\n'
+    ctx = context(repo_layout(), PYPROJECT, SDK)
+    after = edit.add(before, ctx)
+    assert tomllib.loads(after)["project"]["optional-dependencies"] == {"acme": ["acme-sdk>=1.2"]}
+    assert tomllib.loads(after)["tool"] == {"ruff": {"line-length": 100}}
+    assert edit.remove(after, ctx) == before
+
+
+def test_a_hostile_requirement_stays_a_toml_string():
+    requirement = 'acme"sdk\\ {{ x }}\n'
+    ctx = context(repo_layout(), PYPROJECT, acme(sdk=requirement))
+    after = edit.add(repo_text(PYPROJECT), ctx)
+    extras = tomllib.loads(after)["project"]["optional-dependencies"]
+    assert extras["acme"] == [requirement] and extras["all"][-1] == requirement
+
+
+def test_no_project_table_is_unsafe():
+    with pytest.raises(UnsafeTarget) as caught:
+        edit.add("[tool.x]\n", context(repo_layout(), PYPROJECT, SDK))
+    assert (caught.value.path, caught.value.symbol) == (PYPROJECT, "[project]")
+
+
+def test_a_file_that_does_not_parse_is_unsafe():
+    with pytest.raises(UnsafeTarget, match="does not parse"):
+        edit.add("[project\n", context(repo_layout(), PYPROJECT, SDK))
