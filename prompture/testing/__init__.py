@@ -1,28 +1,66 @@
 """Local wire-format servers and the driver contract suite.
 
-`OpenAICompatServer` is a real HTTP server on 127.0.0.1 speaking OpenAI chat completions; it
-records every request (`RecordedRequest`) and answers from scripted replies or sensible
-defaults. `OpenAICompatibleContract` is a pytest mixin that runs any OpenAI-compatible driver,
-sync and async, against it. Only the standard library is imported here; the contract suite
-(which needs pytest) loads on first access.
+Each server (`OpenAICompatServer`, `AnthropicServer`, ...) is a real HTTP server on 127.0.0.1
+speaking one provider wire format; it records every request (`RecordedRequest`) and answers
+from scripted replies or sensible defaults. A `WireProbe` reads what a server received
+(`OpenAIWire` for chat completions, `AnthropicWire` for Messages). `DriverContract` is a pytest
+mixin running any driver, sync and async, against its wire's server; `OpenAICompatibleContract`
+and `AnthropicContract` are that mixin on one wire. Only the standard library is imported here;
+the contract suite (which needs pytest) loads on first access.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._anthropic_probe import AnthropicWire
+from ._gemini_probe import GeminiWire
+from ._ollama_probe import OllamaWire
 from ._server import RecordedRequest
+from ._wire_probe import OpenAIWire, WireProbe
+from .anthropic_server import AnthropicServer
+from .gemini_server import GeminiServer
+from .groq_server import GroqServer
+from .ollama_server import OllamaServer
 from .openai_server import OpenAICompatServer
 
 if TYPE_CHECKING:
-    from .contract import OpenAICompatibleContract
+    from .contract import AnthropicContract, DriverContract, OpenAICompatibleContract
+    from .gemini_contract import GeminiContract
+    from .ollama_contract import OllamaContract
 
-__all__ = ["OpenAICompatServer", "OpenAICompatibleContract", "RecordedRequest"]
+__all__ = [
+    "AnthropicContract",
+    "AnthropicServer",
+    "AnthropicWire",
+    "DriverContract",
+    "GeminiContract",
+    "GeminiServer",
+    "GeminiWire",
+    "GroqServer",
+    "OllamaContract",
+    "OllamaServer",
+    "OllamaWire",
+    "OpenAICompatServer",
+    "OpenAICompatibleContract",
+    "OpenAIWire",
+    "RecordedRequest",
+    "WireProbe",
+]
+
+#: Contract mixins, served lazily from their modules (importing them imports pytest).
+_CONTRACT_MODULES = {
+    "AnthropicContract": "contract",
+    "DriverContract": "contract",
+    "OpenAICompatibleContract": "contract",
+    "GeminiContract": "gemini_contract",
+    "OllamaContract": "ollama_contract",
+}
 
 
 def __getattr__(name: str) -> Any:
-    if name == "OpenAICompatibleContract":
-        from .contract import OpenAICompatibleContract
+    if name in _CONTRACT_MODULES:
+        from importlib import import_module
 
-        return OpenAICompatibleContract
+        return getattr(import_module(f".{_CONTRACT_MODULES[name]}", __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

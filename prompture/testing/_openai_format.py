@@ -11,6 +11,13 @@ from typing import Any
 from ._fake_values import schema_instance, tool_arguments
 
 DEFAULT_TEXT = "Hello from the local OpenAI-compatible server."
+#: The contract's normalized stop reasons as OpenAI finish reasons (native names pass as is).
+FINISH_REASONS = {
+    "end_turn": "stop",
+    "tool_use": "tool_calls",
+    "max_tokens": "length",
+    "content_filter": "content_filter",
+}
 #: Splits text before each word, keeping the whitespace: the pieces join back exactly.
 _WORD_BOUNDARY = re.compile(r"(?<=\s)(?=\S)")
 
@@ -23,6 +30,7 @@ class ChatReply:
     #: ``{"name", "arguments": dict | str}`` each; ids are given when the reply is sent.
     tool_calls: tuple[dict[str, Any], ...] = ()
     reasoning: str | None = None
+    #: A normalized stop reason (``end_turn``, ``max_tokens``...) or an OpenAI finish reason.
     finish_reason: str | None = None
     #: Usage numbers overriding the word counts (missing ones are counted).
     usage: dict[str, int] | None = None
@@ -44,7 +52,7 @@ class Turn:
     @property
     def finish_reason(self) -> str:
         if self.reply.finish_reason:
-            return self.reply.finish_reason
+            return FINISH_REASONS.get(self.reply.finish_reason, self.reply.finish_reason)
         return "tool_calls" if self.tool_calls else "stop"
 
 

@@ -53,6 +53,8 @@ class RecordedRequest:
     #: The body parsed as JSON, or None when it is empty or not JSON.
     body: Any
     raw: bytes = field(repr=False)
+    #: The raw query string (without ``?``), e.g. ``"alt=sse&key=..."``; ``""`` when none.
+    query: str = ""
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,8 @@ class LocalServer:
             return Reply.of_json(500, self._error_body(500, message))
 
     def _answer(self, method: str, target: str, headers: Headers, raw: bytes) -> Reply:
-        request = RecordedRequest(method, target.split("?", 1)[0], headers, parse_json(raw), raw)
+        path, _, query = target.partition("?")
+        request = RecordedRequest(method, path, headers, parse_json(raw), raw, query)
         with self._lock:
             self._requests.append(request)
         denied = self._authorize(request)
@@ -287,8 +290,15 @@ class LocalServer:
         """The answer to an authorized request."""
         raise NotImplementedError
 
+    def error_body(self, status: int, message: str) -> Any:
+        """The JSON error body this protocol answers `status` with, carrying `message`.
+
+        Handy with `fail_next(status, body=server.error_body(status, "..."))`.
+        """
+        return self._error_body(status, message)
+
     def _error_body(self, status: int, message: str, **fields: Any) -> Any:
-        """The protocol's JSON error body for `status`."""
+        """Hook: the protocol's JSON error body for `status`."""
         return {"error": {"message": message, **fields}}
 
 

@@ -1,6 +1,6 @@
 """The driver contract suite: every check of the runtime contract against a local server.
 
-Subclass the mixin in a test module and pytest runs each check on the sync and the async
+Subclass a mixin in a test module and pytest runs each check on the sync and the async
 driver::
 
     from prompture.testing import OpenAICompatibleContract
@@ -10,8 +10,11 @@ driver::
         async_driver_class = AsyncGrokDriver
         priced_model = "grok-4.3"  # optional: cost > 0 is then asserted
 
-One `OpenAICompatServer` serves a whole test class and is reset before every test. Checks a
-driver's capability flags rule out are skipped. The checks live in `_contract_scenarios`.
+`DriverContract` is the wire-neutral mixin: a wire format plugs in with its server class and
+its `WireProbe` (``OpenAICompatibleContract`` is `DriverContract` on the OpenAI wire, plus
+the OpenAI pass-through checks). One server serves a whole test class and is reset before
+every test. A capability a driver lacks makes a check assert the fallback; only what cannot
+apply is skipped. The checks live in `_contract_scenarios` (and `_openai_scenarios`).
 """
 
 from __future__ import annotations
@@ -23,9 +26,14 @@ from typing import Any, ClassVar
 import pytest
 
 from . import _contract_scenarios as s
+from . import _openai_scenarios as openai_scenarios
+from ._anthropic_probe import AnthropicWire
+from ._server import LocalServer
+from ._wire_probe import OpenAIWire, WireProbe
+from .anthropic_server import AnthropicServer
 from .openai_server import OpenAICompatServer
 
-__all__ = ["OpenAICompatibleContract", "SyncAsAsync"]
+__all__ = ["AnthropicContract", "DriverContract", "OpenAICompatibleContract", "SyncAsAsync"]
 
 Scenario = Callable[[s.Case], Coroutine[Any, Any, None]]
 # Marking explicitly lets the async checks run under pytest-asyncio's strict mode too.
@@ -74,55 +82,63 @@ def run_to_end(coroutine: Coroutine[Any, Any, None]) -> None:
     raise RuntimeError("a sync contract check awaited real I/O")
 
 
-def _variants(scenario: Scenario) -> tuple[Callable[..., None], Callable[..., Coroutine]]:
+def _variants(
+    scenario: Scenario, owner: str
+) -> tuple[Callable[..., None], Callable[..., Coroutine]]:
     """The sync and the async test method running `scenario`."""
 
-    def sync_test(self: OpenAICompatibleContract, server, monkeypatch) -> None:
+    def sync_test(self: DriverContract, server, monkeypatch) -> None:
         run_to_end(scenario(self._case(server, monkeypatch, self.driver_class, SyncAsAsync)))
 
-    async def async_test(self: OpenAICompatibleContract, server, monkeypatch) -> None:
+    async def async_test(self: DriverContract, server, monkeypatch) -> None:
         if self.async_driver_class is None:
             pytest.skip(f"{type(self).__name__} names no async_driver_class")
         await scenario(self._case(server, monkeypatch, self.async_driver_class, None))
 
     for test, suffix in ((sync_test, ""), (async_test, "_async")):
         test.__name__ = f"test_{scenario.__name__}{suffix}"
-        test.__qualname__ = f"OpenAICompatibleContract.{test.__name__}"
+        test.__qualname__ = f"{owner}.{test.__name__}"
         test.__doc__ = scenario.__doc__
     return sync_test, _asyncio_mark(async_test)
 
 
-class OpenAICompatibleContract:
-    """Mixin running the driver contract against `OpenAICompatServer` (sync and async).
+class DriverContract:
+    """Mixin running the driver contract against a local server (sync and async drivers).
 
-    Set `driver_class` (and `async_driver_class`); optionally `priced_model`, a model the
-    catalogue prices so that ``cost > 0`` is asserted. Drivers are built as
-    ``driver_class(api_key=..., model=..., endpoint=server.url, max_retries=1,
+    Set `server_class` (a `LocalServer` with the common scripting API), `wire` (the
+    `WireProbe` of its wire format), `driver_class` (and `async_driver_class`); optionally
+    `priced_model`, a model the catalogue prices so that ``cost > 0`` is asserted. The server
+    is built as ``server_class(api_key=api_key)`` and must keep the key in its `api_key`
+    attribute (None: any request is accepted; the keyless check sets it to None) and the
+    listed model ids in `models`. Generation requests are POSTs, listing a GET. Drivers are
+    built as ``driver_class(api_key=..., model=..., endpoint=server.url, max_retries=1,
     retry_backoff=0.01, timeout=2.0)``; override `driver_kwargs` to change that.
     """
 
+    server_class: ClassVar[type[LocalServer]]
+    wire: ClassVar[WireProbe]
     driver_class: ClassVar[type]
     async_driver_class: ClassVar[type | None] = None
     priced_model: ClassVar[str | None] = None
     #: Model the drivers are built with (the server accepts any).
     model: ClassVar[str] = "test-model"
-    #: Key the server expects and the drivers send.
-    api_key: ClassVar[str] = "test-key"
+    #: Key the server expects and the drivers send (None for servers that take no key).
+    api_key: ClassVar[str | None] = "test-key"
 
     @pytest.fixture(scope="class")
     @classmethod
-    def contract_server(cls) -> Iterator[OpenAICompatServer]:
+    def contract_server(cls) -> Iterator[LocalServer]:
         """One server for the whole test class."""
-        with OpenAICompatServer(api_key=cls.api_key) as server:
+        with cls.server_class(api_key=cls.api_key) as server:
             yield server
 
     @pytest.fixture
-    def server(self, contract_server: OpenAICompatServer) -> OpenAICompatServer:
+    def server(self, contract_server: LocalServer) -> LocalServer:
         """The class's server with its records, scripts and failures reset for this test."""
         contract_server.reset()
         return contract_server
 
-    def driver_kwargs(self, server: OpenAICompatServer) -> dict[str, Any]:
+    def driver_kwargs(self, server: LocalServer) -> dict[str, Any]:
         """Constructor arguments of the drivers under test."""
         return {
             "api_key": self.api_key,
@@ -135,47 +151,64 @@ class OpenAICompatibleContract:
 
     def _case(
         self,
-        server: OpenAICompatServer,
+        server: LocalServer,
         monkeypatch: pytest.MonkeyPatch,
         driver_class: type,
         wrapper: Callable[[Any], Any] | None,
     ) -> s.Case:
+        kwargs = self.driver_kwargs(server)
+
         def make(**overrides: Any) -> Any:
-            driver = driver_class(**{**self.driver_kwargs(server), **overrides})
+            driver = driver_class(**{**kwargs, **overrides})
             return wrapper(driver) if wrapper else driver
 
         return s.Case(
             server=server,
+            wire=self.wire,
             driver_class=driver_class,
             make=make,
+            endpoint=kwargs.get("endpoint") or server.url,
             api_key=self.api_key,
             model=self.model,
             priced_model=self.priced_model,
             monkeypatch=monkeypatch,
         )
 
-    test_generate_text, test_generate_text_async = _variants(s.generate_text)
-    test_generate_messages, test_generate_messages_async = _variants(s.generate_messages)
-    test_json_mode, test_json_mode_async = _variants(s.json_mode)
-    test_json_schema, test_json_schema_async = _variants(s.json_schema)
-    test_tool_call, test_tool_call_async = _variants(s.tool_call)
-    test_tool_follow_up, test_tool_follow_up_async = _variants(s.tool_follow_up)
-    test_stop_reasons, test_stop_reasons_async = _variants(s.stop_reasons)
-    test_stream, test_stream_async = _variants(s.stream)
-    test_stream_http_error, test_stream_http_error_async = _variants(s.stream_http_error)
-    test_vision, test_vision_async = _variants(s.vision)
-    test_reasoning, test_reasoning_async = _variants(s.reasoning)
-    test_options_not_mutated, test_options_not_mutated_async = _variants(s.options_not_mutated)
-    test_model_option, test_model_option_async = _variants(s.model_option)
-    test_cost, test_cost_async = _variants(s.cost)
-    test_wrong_key, test_wrong_key_async = _variants(s.wrong_key)
-    test_echoed_key_redacted, test_echoed_key_redacted_async = _variants(s.echoed_key_redacted)
-    test_rate_limit_then_success, test_rate_limit_then_success_async = _variants(
-        s.rate_limit_then_success
-    )
-    test_server_error, test_server_error_async = _variants(s.server_error)
-    test_malformed_body, test_malformed_body_async = _variants(s.malformed_body)
-    test_timeout, test_timeout_async = _variants(s.timeout)
-    test_connection_refused, test_connection_refused_async = _variants(s.connection_refused)
-    test_missing_key, test_missing_key_async = _variants(s.missing_key)
-    test_list_models, test_list_models_async = _variants(s.list_models)
+
+def _add_scenarios(cls: type, scenarios: tuple[Scenario, ...]) -> None:
+    """Give `cls` a sync and an async test method per scenario."""
+    for scenario in scenarios:
+        for test in _variants(scenario, cls.__name__):
+            setattr(cls, test.__name__, test)
+
+
+class OpenAICompatibleContract(DriverContract):
+    """The contract on the OpenAI chat-completions wire, plus its pass-through checks.
+
+    Subclasses only set `driver_class` (and `async_driver_class`, `priced_model`)::
+
+        class TestGrokDriver(OpenAICompatibleContract):
+            driver_class = GrokDriver
+            async_driver_class = AsyncGrokDriver
+    """
+
+    server_class = OpenAICompatServer
+    wire = OpenAIWire()
+
+
+class AnthropicContract(DriverContract):
+    """The contract on Anthropic's Messages API (`AnthropicServer`, `AnthropicWire`).
+
+    Drivers get the server's base URL (no ``/v1``: the SDK appends ``/v1/messages``)::
+
+        class TestClaudeDriver(AnthropicContract):
+            driver_class = ClaudeDriver
+            async_driver_class = AsyncClaudeDriver
+    """
+
+    server_class = AnthropicServer
+    wire = AnthropicWire()
+
+
+_add_scenarios(DriverContract, s.SCENARIOS)
+_add_scenarios(OpenAICompatibleContract, openai_scenarios.SCENARIOS)

@@ -63,6 +63,8 @@ class OpenAICompatServer(LocalServer):
 
         `tool_calls`: ``[{"name": ..., "arguments": {...}}]``; ids (``call_1``...) are assigned
         and arguments JSON-encoded when sent. `reasoning` goes out as ``reasoning_content``.
+        `finish_reason`: a normalized stop reason (``end_turn``, ``tool_use``, ``max_tokens``,
+        ``content_filter``) or an OpenAI finish reason such as ``"length"``.
         `usage` overrides the counted numbers. `chunks`: how many SSE content deltas the text
         is cut into when streamed (default: one per word).
         """
