@@ -3,8 +3,10 @@
 Prints a table of medians measured in this one run (no network: the server is on 127.0.0.1):
 whole-process `import prompture`; a sync driver call vs a raw `requests.Session` post; an async
 driver call vs a raw `httpx.AsyncClient` post; a 500-chunk stream vs raw `iter_lines` +
-`json.loads`. Targets on a 2-core machine: import < 150 ms, calls within 1.15x of raw,
-streaming at 0.8x raw speed or better (time ratio <= 1.25).
+`json.loads`; SDK-backed drivers (OpenAI, Groq) against their official SDK called directly
+(rows built by `sdk_row`, one line per provider). Targets on a 2-core machine: import < 150 ms,
+calls within 1.15x of raw (or of the SDK), streaming at 0.8x raw speed or better (time ratio
+<= 1.25).
 
     python benchmarks/bench_runtime.py [--calls 300] [--streams 40]
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import json
 import statistics
 import subprocess
@@ -20,7 +23,11 @@ import sys
 import time
 
 from prompture.drivers import AsyncMoonshotDriver, MoonshotDriver
+from prompture.drivers.async_openai_driver import AsyncOpenAIDriver
+from prompture.drivers.groq_driver import GroqDriver
+from prompture.drivers.openai_driver import OpenAIDriver
 from prompture.testing import OpenAICompatServer
+from prompture.testing.groq_server import GroqServer
 
 KEY = "bench-key"
 MESSAGES = [{"role": "user", "content": "Say hello."}]
@@ -133,6 +140,102 @@ def bench_stream(server: OpenAICompatServer, n: int) -> tuple[float, float]:
     return median_ms(drv_s), median_ms(raw_s)
 
 
+def paired_times(first, second, n: int) -> tuple[list[float], list[float]]:
+    """Seconds per call of `first` and `second`, alternating so load drift hits both alike."""
+    a, b = [], []
+    for _ in range(n):
+        a.extend(time_calls(first, 1))
+        b.extend(time_calls(second, 1))
+    return a, b
+
+
+async def apaired_times(first, second, n: int) -> tuple[list[float], list[float]]:
+    """Async twin of `paired_times`."""
+    a, b = [], []
+    for _ in range(n):
+        a.extend(await atime_calls(first, 1))
+        b.extend(await atime_calls(second, 1))
+    return a, b
+
+
+def sdk_row(label: str, driver_call, sdk_call, sdk_name: str, n: int) -> tuple:
+    """A table row: median ms of a driver call vs the same request made with the SDK directly.
+
+    Both callables take no argument; pass coroutine functions to time async calls (they then
+    run on one event loop, so per-loop clients are reused as in real use). 20 warm-up calls
+    each keep client construction and first-call caches out of the figures; the timed calls
+    alternate between the two.
+    """
+    if inspect.iscoroutinefunction(driver_call):
+
+        async def measure() -> tuple[list[float], list[float]]:
+            await apaired_times(driver_call, sdk_call, 20)
+            return await apaired_times(driver_call, sdk_call, n)
+
+        drv_s, sdk_s = asyncio.run(measure())
+    else:
+        paired_times(driver_call, sdk_call, 20)
+        drv_s, sdk_s = paired_times(driver_call, sdk_call, n)
+    return (label, median_ms(drv_s), median_ms(sdk_s), sdk_name, "<= 1.15x")
+
+
+def sdk_rows(n: int) -> list[tuple]:
+    """OpenAI and Groq: our SDK-backed drivers vs their SDKs, one local server each."""
+    import groq
+    import openai
+
+    rows = []
+    model = "gpt-4o-mini"
+    with OpenAICompatServer(api_key=KEY) as server:
+        driver = OpenAIDriver(api_key=KEY, model=model, endpoint=server.url)
+        client = openai.OpenAI(api_key=KEY, base_url=server.url, max_retries=0)
+
+        def openai_sdk():
+            completion = client.chat.completions.create(model=model, messages=MESSAGES)
+            return completion.choices[0].message.content
+
+        def openai_driver():
+            return driver.generate_messages(MESSAGES, {})["text"]
+
+        label = "sync call (OpenAIDriver)"
+        rows.append(sdk_row(label, openai_driver, openai_sdk, "openai.OpenAI", n))
+
+        def openai_driver_per_call():  # what the registry does for every extraction
+            fresh = OpenAIDriver(api_key=KEY, model=model, endpoint=server.url)
+            return fresh.generate_messages(MESSAGES, {})["text"]
+
+        label = "sync call, new OpenAIDriver each"
+        rows.append(sdk_row(label, openai_driver_per_call, openai_sdk, "openai.OpenAI", n))
+
+        async_driver = AsyncOpenAIDriver(api_key=KEY, model=model, endpoint=server.url)
+        async_client = openai.AsyncOpenAI(api_key=KEY, base_url=server.url, max_retries=0)
+
+        async def openai_async_sdk():
+            completion = await async_client.chat.completions.create(model=model, messages=MESSAGES)
+            return completion.choices[0].message.content
+
+        async def openai_async_driver():
+            return (await async_driver.generate_messages(MESSAGES, {}))["text"]
+
+        label = "async call (AsyncOpenAIDriver)"
+        rows.append(sdk_row(label, openai_async_driver, openai_async_sdk, "openai.AsyncOpenAI", n))
+
+    model = "llama-3.3-70b-versatile"
+    with GroqServer(api_key=KEY) as server:
+        driver = GroqDriver(api_key=KEY, model=model, endpoint=server.url)
+        client = groq.Groq(api_key=KEY, base_url=server.url, max_retries=0)
+
+        def groq_sdk():
+            completion = client.chat.completions.create(model=model, messages=MESSAGES)
+            return completion.choices[0].message.content
+
+        def groq_driver():
+            return driver.generate_messages(MESSAGES, {})["text"]
+
+        rows.append(sdk_row("sync call (GroqDriver)", groq_driver, groq_sdk, "groq.Groq", n))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300)
@@ -149,6 +252,7 @@ def main() -> None:
         rows.append(("async call (AsyncMoonshotDriver)", drv, raw, "httpx.AsyncClient", "<= 1.15x"))
         drv, raw = bench_stream(server, args.streams)
         rows.append(("stream, 500 chunks", drv, raw, "iter_lines + json.loads", "<= 1.25x"))
+    rows.extend(sdk_rows(args.calls))
 
     print(
         f"{'measure':36} {'prompture':>11} {'baseline':>11} {'ratio':>7}  {'baseline is':24} target"

@@ -19,10 +19,16 @@ from .cost_mixin import CostMixin, prepare_strict_schema
 from .discovery import get_available_models
 from .driver import Driver
 from .drivers import (
+    AirLLMDriver,
+    ClaudeDriver,
+    GoogleDriver,
     GrokDriver,
+    GroqDriver,
     LMStudioDriver,
     ModelScopeDriver,
     MoonshotDriver,
+    OllamaDriver,
+    OpenAIDriver,
     OpenRouterDriver,
     ZaiDriver,
     get_async_driver_for_model,
@@ -68,10 +74,16 @@ __all__ = [
     "ExtractionError",
     "PromptureError",
     # Drivers
+    "AirLLMDriver",
+    "ClaudeDriver",
+    "GoogleDriver",
     "GrokDriver",
+    "GroqDriver",
     "LMStudioDriver",
     "ModelScopeDriver",
     "MoonshotDriver",
+    "OllamaDriver",
+    "OpenAIDriver",
     "OpenRouterDriver",
     "ZaiDriver",
 ]

@@ -31,6 +31,13 @@ PROFILE_ATTRS = (
 )
 
 
+def without_tool_fields(result: dict[str, Any]) -> dict[str, Any]:
+    """A tool-call result reduced to the plain ``{"text", "meta"}`` shape."""
+    result.pop("tool_calls", None)
+    result.pop("stop_reason", None)
+    return result
+
+
 class DriverBase:
     """Configuration and flags common to `Driver` and `AsyncDriver`."""
 
@@ -61,6 +68,9 @@ class DriverBase:
     supports_messages: ClassVar[bool] = False
     #: Models may return thinking (`reasoning_content`).
     supports_reasoning: ClassVar[bool] = False
+
+    #: Extra HTTP headers every request carries (e.g. attribution headers).
+    extra_headers: ClassVar[dict[str, str]] = {}
 
     #: Hard-coded prices (USD per million tokens, keys ``prompt``/``completion``) for models the
     #: catalogue does not know. Normally empty: prices come from models.dev and rate files.
@@ -130,6 +140,31 @@ class DriverBase:
         raise ConfigurationError(
             f"{name} API key not found: set {' or '.join(names)} (or pass api_key=...)."
         )
+
+    def _headers(self) -> dict[str, str]:
+        """JSON headers with the key as a Bearer token (when there is one)."""
+        key = self._require_key()
+        headers = {"Content-Type": "application/json", **self.extra_headers}
+        if key:
+            headers["Authorization"] = f"Bearer {key}"
+        return headers
+
+    def _timeout(self, options: dict[str, Any]) -> float:
+        return float(options.get("timeout") or self.timeout)
+
+    def _secrets(self) -> tuple[str | None, ...]:
+        """What error messages must never show (`redact` scrubs these)."""
+        return (self._api_key,)
+
+    def _send_kwargs(self, options: dict[str, Any]) -> dict[str, Any]:
+        """Headers, timeout, secrets and retry policy for `_transport.post`/`apost`."""
+        return {
+            "headers": self._headers(),
+            "timeout": self._timeout(options),
+            "secrets": self._secrets(),
+            "max_retries": self.max_retries,
+            "backoff": self.retry_backoff,
+        }
 
     def _model_for(self, options: dict[str, Any] | None) -> str:
         return (options or {}).get("model") or self.model

@@ -145,3 +145,77 @@ async def acall_with_retries(
                 raise
             await asyncio.sleep(retry_delay(n, backoff, getattr(exc, "retry_after", None)))
     raise AssertionError("unreachable")
+
+
+def post(
+    provider: str,
+    url: str,
+    payload: Any,
+    *,
+    headers: dict[str, str],
+    timeout: float,
+    secrets: tuple[str | None, ...],
+    max_retries: int,
+    backoff: float,
+    stream: bool = False,
+) -> Any:
+    """POST `payload` as JSON on this thread's pooled session; the `requests.Response`.
+
+    Error statuses and transport failures become `DriverHTTPError`, retried per the shared
+    policy. With `stream` the body is left unread: the caller iterates it and closes it.
+    """
+    import requests
+
+    session = shared_session()
+
+    def attempt() -> Any:
+        try:
+            response = session.post(
+                url, json=payload, headers=headers, timeout=timeout, stream=stream
+            )
+        except requests.RequestException as exc:
+            raise transport_error(provider, exc, secrets) from None
+        if response.status_code >= 400:
+            retry_after = response.headers.get("Retry-After")
+            raise status_error(provider, response.status_code, response.text, secrets, retry_after)
+        return response
+
+    return call_with_retries(attempt, max_retries, backoff)
+
+
+async def apost(
+    provider: str,
+    url: str,
+    payload: Any,
+    *,
+    headers: dict[str, str],
+    timeout: float,
+    secrets: tuple[str | None, ...],
+    max_retries: int,
+    backoff: float,
+    stream: bool = False,
+) -> Any:
+    """Async twin of `post` on the event loop's pooled `httpx.AsyncClient`.
+
+    With `stream` the caller reads the body (`aiter_lines`) and must `aclose()` the response.
+    """
+    import httpx
+
+    client = shared_async_client()
+
+    async def attempt() -> Any:
+        try:
+            request = client.build_request(
+                "POST", url, json=payload, headers=headers, timeout=timeout
+            )
+            response = await client.send(request, stream=stream)
+        except httpx.HTTPError as exc:
+            raise transport_error(provider, exc, secrets) from None
+        if response.status_code >= 400:
+            body = (await response.aread()).decode("utf-8", "replace")
+            await response.aclose()
+            retry_after = response.headers.get("Retry-After")
+            raise status_error(provider, response.status_code, body, secrets, retry_after)
+        return response
+
+    return await acall_with_retries(attempt, max_retries, backoff)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
-from ._driver_base import PROFILE_ATTRS, DriverBase
+from ._driver_base import PROFILE_ATTRS, DriverBase, without_tool_fields
 
 __all__ = ["AsyncDriver"]
 
@@ -35,7 +35,7 @@ class AsyncDriver(DriverBase):
     async def generate_messages(
         self, messages: list[dict[str, Any]], options: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        raise NotImplementedError(f"{type(self).__name__} does not support messages")
+        return without_tool_fields(await self._complete(messages, options or {}))
 
     async def generate_messages_with_tools(
         self,
@@ -43,7 +43,16 @@ class AsyncDriver(DriverBase):
         tools: list[dict[str, Any]],
         options: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        raise NotImplementedError(f"{type(self).__name__} does not support tool use")
+        return await self._complete(messages, options or {}, tools=tools)
+
+    async def _complete(
+        self,
+        messages: list[dict[str, Any]],
+        options: dict[str, Any],
+        tools: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """Async twin of `Driver._complete`."""
+        raise NotImplementedError(f"{type(self).__name__} does not support messages")
 
     def generate_messages_stream(
         self, messages: list[dict[str, Any]], options: dict[str, Any] | None = None

@@ -11,10 +11,16 @@ import os
 from urllib.parse import urlparse
 
 from .drivers import (
+    AirLLMDriver,
+    ClaudeDriver,
+    GoogleDriver,
     GrokDriver,
+    GroqDriver,
     LMStudioDriver,
     ModelScopeDriver,
     MoonshotDriver,
+    OllamaDriver,
+    OpenAIDriver,
     OpenRouterDriver,
     ZaiDriver,
 )
@@ -25,14 +31,14 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 def _is_configured(provider: str, driver_class: type) -> bool:
-    """A key is set, or (for keyless local servers) an endpoint was configured explicitly."""
+    """A key is set, or (for keyless local drivers) an endpoint or model was set explicitly."""
     from ._lazy_settings import settings
 
     if getattr(settings, f"{provider}_api_key", None) or driver_class._key_from_env():
         return True
     if driver_class.requires_api_key:
         return False
-    return f"{provider}_endpoint" in settings.model_fields_set
+    return bool({f"{provider}_endpoint", f"{provider}_model"} & settings.model_fields_set)
 
 
 def _live_models(provider: str, driver_class: type) -> list[str] | None:
@@ -63,6 +69,12 @@ def get_available_models(*, live: bool = True) -> list[str]:
         "modelscope": ModelScopeDriver,
         "openrouter": OpenRouterDriver,
         "lmstudio": LMStudioDriver,
+        "openai": OpenAIDriver,
+        "claude": ClaudeDriver,
+        "google": GoogleDriver,
+        "groq": GroqDriver,
+        "ollama": OllamaDriver,
+        "airllm": AirLLMDriver,
     }
     found: set[str] = set()
     for provider, driver_class in provider_classes.items():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from ._driver_base import DriverBase
+from ._driver_base import DriverBase, without_tool_fields
 
 __all__ = ["Driver"]
 
@@ -24,7 +24,7 @@ class Driver(DriverBase):
     def generate_messages(
         self, messages: list[dict[str, Any]], options: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        raise NotImplementedError(f"{type(self).__name__} does not support messages")
+        return without_tool_fields(self._complete(messages, options or {}))
 
     def generate_messages_with_tools(
         self,
@@ -32,7 +32,20 @@ class Driver(DriverBase):
         tools: list[dict[str, Any]],
         options: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        raise NotImplementedError(f"{type(self).__name__} does not support tool use")
+        return self._complete(messages, options or {}, tools=tools)
+
+    def _complete(
+        self,
+        messages: list[dict[str, Any]],
+        options: dict[str, Any],
+        tools: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        """One non-streamed call: the result with `tool_calls` and `stop_reason`.
+
+        The one method a driver implements for both `generate_messages` and
+        `generate_messages_with_tools`.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not support messages")
 
     def generate_messages_stream(
         self, messages: list[dict[str, Any]], options: dict[str, Any] | None = None

@@ -71,5 +71,39 @@ class Settings(BaseSettings):
     lmstudio_model: str = "openai/gpt-oss-20b"
     lmstudio_endpoint: str = "http://127.0.0.1:1234/v1"
 
+    # OpenAI
+    openai_api_key: str | None = None
+    openai_model: str = "gpt-4o-mini"
+    openai_endpoint: str = "https://api.openai.com/v1"
+
+    # Claude
+    claude_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("CLAUDE_API_KEY", "ANTHROPIC_API_KEY")
+    )
+    claude_model: str = "claude-opus-4-7"
+    claude_endpoint: str = "https://api.anthropic.com"
+
+    # Google
+    google_api_key: str | None = Field(
+        None, validation_alias=AliasChoices("GOOGLE_API_KEY", "GEMINI_API_KEY")
+    )
+    google_model: str = "gemini-3.5-flash"
+    google_endpoint: str = "https://generativelanguage.googleapis.com"
+
+    # Groq
+    groq_api_key: str | None = None
+    groq_model: str = "llama-3.3-70b-versatile"
+    groq_endpoint: str = "https://api.groq.com"
+
+    # Ollama
+    ollama_api_key: str | None = None
+    ollama_model: str = "llama3.1"
+    ollama_endpoint: str = "http://localhost:11434"
+
+    # AirLLM (a local model: the key is an optional Hugging Face token, there is no URL)
+    airllm_api_key: str | None = None
+    airllm_model: str = "Qwen/Qwen2.5-0.5B-Instruct"
+    airllm_endpoint: str | None = None
+
 
 from ._lazy_settings import settings  # noqa: E402  (the shared lazy proxy)

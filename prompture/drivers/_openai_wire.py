@@ -128,6 +128,10 @@ class StreamAccumulator:
             chunk = json.loads(data)
         except json.JSONDecodeError:
             return None
+        return self.feed_chunk(chunk)
+
+    def feed_chunk(self, chunk: dict[str, Any]) -> str | None:
+        """Take one decoded chunk (e.g. an SDK chunk's dict); return its text delta, if any."""
         if chunk.get("usage"):
             self.usage = chunk["usage"]
         choices = chunk.get("choices") or []

@@ -27,21 +27,6 @@ class OpenAICompatibleProtocol(CostMixin):
 
     #: Path appended to the endpoint for chat completions.
     chat_path: ClassVar[str] = "/chat/completions"
-    #: Extra HTTP headers every request carries (e.g. attribution headers).
-    extra_headers: ClassVar[dict[str, str]] = {}
-
-    def _headers(self) -> dict[str, str]:
-        key = self._require_key()
-        headers = {"Content-Type": "application/json", **self.extra_headers}
-        if key:
-            headers["Authorization"] = f"Bearer {key}"
-        return headers
-
-    def _secrets(self) -> tuple[str | None, ...]:
-        return (self.api_key,)
-
-    def _timeout(self, options: dict[str, Any]) -> float:
-        return float(options.get("timeout") or self.timeout)
 
     def _build_payload(
         self,
@@ -119,10 +104,17 @@ class OpenAICompatibleProtocol(CostMixin):
         """A Prompture result (with `tool_calls` and `stop_reason`) from a completion body."""
         try:
             raw = json.loads(body)
+        except ValueError as exc:
+            raise _transport.malformed_error(self.provider, type(exc).__name__) from None
+        return self._parse_completion_data(raw, model)
+
+    def _parse_completion_data(self, raw: Any, model: str) -> dict[str, Any]:
+        """`_parse_completion` for an already decoded body (e.g. an SDK object's dict)."""
+        try:
             choice = raw["choices"][0]
             message = choice.get("message") or {}
-        except (ValueError, KeyError, IndexError, TypeError) as exc:
-            raise _transport.malformed_error(self.provider, f"{type(exc).__name__}") from None
+        except (KeyError, IndexError, TypeError, AttributeError) as exc:
+            raise _transport.malformed_error(self.provider, type(exc).__name__) from None
         result = self._result(
             model,
             message.get("content") or "",
@@ -140,12 +132,6 @@ class OpenAICompatibleProtocol(CostMixin):
             model, text, "".join(state.reasoning_parts), self._meta(model, state.usage, raw)
         )
         return {"type": "done", **result}
-
-    @staticmethod
-    def _without_tool_fields(result: dict[str, Any]) -> dict[str, Any]:
-        result.pop("tool_calls", None)
-        result.pop("stop_reason", None)
-        return result
 
     @classmethod
     def list_models(cls, **config: Any) -> list[str] | None:
@@ -171,31 +157,13 @@ class OpenAICompatibleDriver(OpenAICompatibleProtocol, Driver):
     supports_messages = True
 
     def _post(self, payload: dict[str, Any], options: dict[str, Any], *, stream: bool = False):
-        import requests
-
-        session = _transport.shared_session()
-        url = self.endpoint + self.chat_path
-        headers = self._headers()
-        timeout = self._timeout(options)
-
-        def attempt():
-            try:
-                response = session.post(
-                    url, json=payload, headers=headers, timeout=timeout, stream=stream
-                )
-            except requests.RequestException as exc:
-                raise _transport.transport_error(self.provider, exc, self._secrets()) from None
-            if response.status_code >= 400:
-                raise _transport.status_error(
-                    self.provider,
-                    response.status_code,
-                    response.text,
-                    self._secrets(),
-                    response.headers.get("Retry-After"),
-                )
-            return response
-
-        return _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff)
+        return _transport.post(
+            self.provider,
+            self.endpoint + self.chat_path,
+            payload,
+            stream=stream,
+            **self._send_kwargs(options),
+        )
 
     def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
@@ -206,12 +174,6 @@ class OpenAICompatibleDriver(OpenAICompatibleProtocol, Driver):
         except Exception as exc:  # body read failures are transport failures too
             raise _transport.transport_error(self.provider, exc, self._secrets()) from None
         return self._parse_completion(body, payload["model"])
-
-    def generate_messages(self, messages, options=None) -> dict[str, Any]:
-        return self._without_tool_fields(self._complete(messages, options))
-
-    def generate_messages_with_tools(self, messages, tools, options=None) -> dict[str, Any]:
-        return self._complete(messages, options, tools=tools)
 
     def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
         import requests
@@ -243,46 +205,19 @@ class AsyncOpenAICompatibleDriver(OpenAICompatibleProtocol, AsyncDriver):
     async def _post(
         self, payload: dict[str, Any], options: dict[str, Any], *, stream: bool = False
     ):
-        import httpx
-
-        client = _transport.shared_async_client()
-        url = self.endpoint + self.chat_path
-        headers = self._headers()
-        timeout = self._timeout(options)
-
-        async def attempt():
-            try:
-                request = client.build_request(
-                    "POST", url, json=payload, headers=headers, timeout=timeout
-                )
-                response = await client.send(request, stream=stream)
-            except httpx.HTTPError as exc:
-                raise _transport.transport_error(self.provider, exc, self._secrets()) from None
-            if response.status_code >= 400:
-                body = (await response.aread()).decode("utf-8", "replace")
-                await response.aclose()
-                raise _transport.status_error(
-                    self.provider,
-                    response.status_code,
-                    body,
-                    self._secrets(),
-                    response.headers.get("Retry-After"),
-                )
-            return response
-
-        return await _transport.acall_with_retries(attempt, self.max_retries, self.retry_backoff)
+        return await _transport.apost(
+            self.provider,
+            self.endpoint + self.chat_path,
+            payload,
+            stream=stream,
+            **self._send_kwargs(options),
+        )
 
     async def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._build_payload(messages, options, tools=tools)
         response = await self._post(payload, options)
         return self._parse_completion(response.text, payload["model"])
-
-    async def generate_messages(self, messages, options=None) -> dict[str, Any]:
-        return self._without_tool_fields(await self._complete(messages, options))
-
-    async def generate_messages_with_tools(self, messages, tools, options=None) -> dict[str, Any]:
-        return await self._complete(messages, options, tools=tools)
 
     async def generate_messages_stream(
         self, messages, options=None

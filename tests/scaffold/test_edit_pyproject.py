@@ -22,7 +22,7 @@ def test_an_http_driver_needs_no_extra():
 
 
 def test_an_existing_extra_is_a_no_op():
-    ctx = context(repo_layout(), PYPROJECT, acme(provider="groq", sdk="groq>=0.9"))
+    ctx = context(repo_layout(), PYPROJECT, acme(provider="groq", sdk="groq>=1.0"))
     before = repo_text(PYPROJECT)
     assert edit.add(before, ctx) == before
 

@@ -1,0 +1,275 @@
+"""The shared Anthropic Messages driver: one protocol, a sync and an async SDK transport.
+
+`AnthropicMessagesProtocol` turns calls into request payloads and answers into Prompture results
+(the rules live in `_anthropic_wire`), imports the `anthropic` SDK lazily and maps its
+exceptions to `DriverHTTPError`. `AnthropicMessagesDriver` sends through `anthropic.Anthropic`,
+`AsyncAnthropicMessagesDriver` through `anthropic.AsyncAnthropic`; each builds its SDK client
+once (the async one once per event loop) with the SDK's own retries off, so the shared retry
+policy of `_transport` applies. Every SDK client sits on one pooled HTTP client (one per event
+loop for async): connections are reused across drivers, and a new driver costs no TLS setup
+(the SDK loads the CA bundle for each client it builds itself, ~80 ms). A provider speaking
+this API is a small subclass.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import weakref
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, ClassVar
+
+from .. import _transport
+from ..async_driver import AsyncDriver
+from ..cost_mixin import CostMixin
+from ..driver import Driver
+from ..exceptions import ConfigurationError
+from . import _anthropic_wire as wire
+
+__all__ = [
+    "AnthropicMessagesDriver",
+    "AnthropicMessagesProtocol",
+    "AsyncAnthropicMessagesDriver",
+]
+
+
+_sync_http_client: Any = None
+_async_http_clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def shared_http_client(anthropic: Any) -> Any:
+    """The process's pooled HTTP client for sync SDK clients (thread-safe, built once)."""
+    global _sync_http_client
+    if _sync_http_client is None or _sync_http_client.is_closed:
+        _sync_http_client = anthropic.DefaultHttpxClient()
+    return _sync_http_client
+
+
+def shared_async_http_client(anthropic: Any) -> Any:
+    """The running event loop's pooled HTTP client for async SDK clients."""
+    import asyncio
+
+    loop = asyncio.get_running_loop()
+    client = _async_http_clients.get(loop)
+    if client is None or client.is_closed:
+        client = _async_http_clients[loop] = anthropic.DefaultAsyncHttpxClient()
+    return client
+
+
+def load_sdk(display_name: str, extra: str) -> Any:
+    """The `anthropic` module, or a `ConfigurationError` saying how to install it."""
+    try:
+        import anthropic
+    except ImportError:
+        raise ConfigurationError(
+            f"The {display_name} driver needs the anthropic SDK: pip install prompture[{extra}]"
+        ) from None
+    return anthropic
+
+
+class AnthropicMessagesProtocol(CostMixin):
+    """Request building, answer parsing and SDK error mapping for ``POST /v1/messages``."""
+
+    #: The pip extra that installs the SDK (named in the install hint).
+    pip_extra: ClassVar[str] = "claude"
+
+    def _sdk(self) -> Any:
+        return load_sdk(self.display_name or self.provider, self.pip_extra)
+
+    def _client_kwargs(self) -> dict[str, Any]:
+        """SDK client arguments; the key check comes first so no client exists without one."""
+        return {
+            "api_key": self._require_key(),
+            "base_url": self.endpoint,
+            "max_retries": 0,  # `_transport.call_with_retries` owns the retry policy
+            "timeout": self.timeout,
+        }
+
+    def _payload(
+        self,
+        messages: list[dict[str, Any]],
+        options: dict[str, Any],
+        *,
+        tools: list[dict[str, Any]] | None = None,
+        stream: bool = False,
+    ) -> dict[str, Any]:
+        """The request for one call; `options` is read, never changed."""
+        model = self._model_for(options)
+        thinking = wire.thinking_config(options.get("thinking"))
+        max_tokens = options.get("max_tokens")
+        if max_tokens is None:
+            limit = self._get_model_config(self.provider, model)["max_output_tokens"]
+            max_tokens = wire.default_max_tokens(limit, thinking)
+        payload = wire.build_payload(
+            messages,
+            model=model,
+            max_tokens=int(max_tokens),
+            tools=tools,
+            tool_choice=options.get("tool_choice"),
+            json_mode=bool(options.get("json_mode")),
+            schema=options.get("json_schema"),
+            thinking=thinking,
+            stream=stream,
+        )
+        self._validate_model_capabilities(
+            self.provider,
+            model,
+            using_tool_use=bool(tools),
+            using_vision=any(
+                b.get("type") == "image" for m in payload["messages"] for b in m["content"]
+            ),
+        )
+        return payload
+
+    @contextlib.contextmanager
+    def _sdk_errors(self) -> Iterator[None]:
+        """Map the SDK's exceptions (raised inside the block) to `DriverHTTPError`."""
+        anthropic = self._sdk()
+        secrets = (self.api_key,)
+        try:
+            yield
+        except anthropic.APIStatusError as exc:
+            retry_after = exc.response.headers.get("retry-after")
+            raise _transport.status_error(
+                self.provider, exc.status_code, exc.response.text, secrets, retry_after
+            ) from None
+        except anthropic.APIConnectionError as exc:
+            raise _transport.transport_error(self.provider, exc, secrets) from None
+        except ValueError as exc:  # the SDK could not decode the body
+            raise _transport.malformed_error(self.provider, type(exc).__name__) from None
+
+    def _meta(self, model: str, usage: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
+        prompt, completion, total = wire.usage_counts(usage)
+        return {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": total,
+            "cost": round(self._calculate_cost(self.provider, model, prompt, completion), 6),
+            "raw_response": raw,
+            "model_name": model,
+        }
+
+    def _with_reasoning(self, text: str, reasoning: str, meta: dict[str, Any]) -> dict[str, Any]:
+        if reasoning:
+            meta["reasoning_content"] = reasoning
+        return {"text": text or reasoning, "meta": meta}
+
+    def _result(self, message: Any, model: str) -> dict[str, Any]:
+        """A Prompture result (with `tool_calls` and `stop_reason`) from an SDK `Message`."""
+        try:
+            raw = message.to_dict(mode="json")
+            parsed = wire.parse_message(raw)
+        except (AttributeError, KeyError, TypeError, ValueError) as exc:
+            raise _transport.malformed_error(self.provider, type(exc).__name__) from None
+        meta = self._meta(model, parsed["usage"], raw)
+        result = self._with_reasoning(parsed["text"], parsed["reasoning"], meta)
+        result["tool_calls"] = parsed["tool_calls"]
+        result["stop_reason"] = parsed["stop_reason"]
+        return result
+
+    def _stream_done(self, state: wire.StreamState, model: str) -> dict[str, Any]:
+        meta = self._meta(model, state.usage, state.raw())
+        text, reasoning = "".join(state.text_parts), "".join(state.reasoning_parts)
+        return {"type": "done", **self._with_reasoning(text, reasoning, meta)}
+
+    @classmethod
+    def list_models(cls, **config: Any) -> list[str] | None:
+        """Model ids from the SDK's models list, or None when they cannot be had."""
+        key = config.get("api_key") or cls._key_from_env()
+        endpoint = config.get("endpoint") or cls._endpoint_from_env() or cls.default_endpoint
+        if not key:
+            return None
+        try:
+            anthropic = load_sdk(cls.display_name or cls.provider, cls.pip_extra)
+            timeout = config.get("timeout", 5.0)
+            with anthropic.Anthropic(
+                api_key=key, base_url=endpoint, max_retries=0, timeout=timeout
+            ) as client:
+                return sorted(model.id for model in client.models.list())
+        except Exception:  # no SDK, no network, an odd endpoint: "no live list"
+            return None
+
+
+class AnthropicMessagesDriver(AnthropicMessagesProtocol, Driver):
+    """Synchronous Messages driver over one `anthropic.Anthropic` client per driver."""
+
+    supports_messages = True
+    _sdk_client: Any = None
+
+    def _client(self) -> Any:
+        if self._sdk_client is None:
+            kwargs, anthropic = self._client_kwargs(), self._sdk()
+            http_client = shared_http_client(anthropic)
+            self._sdk_client = anthropic.Anthropic(**kwargs, http_client=http_client)
+        return self._sdk_client
+
+    def _create(self, payload: dict[str, Any], options: dict[str, Any]) -> Any:
+        """``messages.create`` with the shared retry policy; a `Message` or a `Stream`."""
+        client, timeout = self._client(), self._timeout(options)
+
+        def attempt() -> Any:
+            with self._sdk_errors():
+                return client.messages.create(**payload, timeout=timeout)
+
+        return _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff)
+
+    def _complete(self, messages, options, tools=None) -> dict[str, Any]:
+        options = options or {}
+        payload = self._payload(messages, options, tools=tools)
+        return self._result(self._create(payload, options), payload["model"])
+
+    def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
+        options = options or {}
+        payload = self._payload(messages, options, stream=True)
+        state = wire.StreamState()
+        with self._create(payload, options) as stream, self._sdk_errors():
+            for event in stream:
+                delta = state.feed(event.to_dict(mode="json"))
+                if delta:
+                    yield {"type": "delta", "text": delta}
+        yield self._stream_done(state, payload["model"])
+
+
+class AsyncAnthropicMessagesDriver(AnthropicMessagesProtocol, AsyncDriver):
+    """Asynchronous Messages driver over one `anthropic.AsyncAnthropic` per event loop."""
+
+    supports_messages = True
+
+    def _client(self) -> Any:
+        import asyncio
+
+        clients = self.__dict__.setdefault("_sdk_clients", weakref.WeakKeyDictionary())
+        loop = asyncio.get_running_loop()
+        client = clients.get(loop)
+        if client is None:
+            kwargs, anthropic = self._client_kwargs(), self._sdk()
+            http_client = shared_async_http_client(anthropic)
+            client = clients[loop] = anthropic.AsyncAnthropic(**kwargs, http_client=http_client)
+        return client
+
+    async def _create(self, payload: dict[str, Any], options: dict[str, Any]) -> Any:
+        client, timeout = self._client(), self._timeout(options)
+
+        async def attempt() -> Any:
+            with self._sdk_errors():
+                return await client.messages.create(**payload, timeout=timeout)
+
+        return await _transport.acall_with_retries(attempt, self.max_retries, self.retry_backoff)
+
+    async def _complete(self, messages, options, tools=None) -> dict[str, Any]:
+        options = options or {}
+        payload = self._payload(messages, options, tools=tools)
+        return self._result(await self._create(payload, options), payload["model"])
+
+    async def generate_messages_stream(
+        self, messages, options=None
+    ) -> AsyncIterator[dict[str, Any]]:
+        options = options or {}
+        payload = self._payload(messages, options, stream=True)
+        state = wire.StreamState()
+        async with await self._create(payload, options) as stream:
+            with self._sdk_errors():
+                async for event in stream:
+                    delta = state.feed(event.to_dict(mode="json"))
+                    if delta:
+                        yield {"type": "delta", "text": delta}
+        yield self._stream_done(state, payload["model"])
