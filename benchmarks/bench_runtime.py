@@ -236,6 +236,47 @@ def sdk_rows(n: int) -> list[tuple]:
     return rows
 
 
+def claude_google_rows(n: int) -> list[tuple]:
+    """Claude and Google: our SDK-backed drivers vs their SDKs, one local server each."""
+    import anthropic
+    from google import genai
+    from google.genai import types
+
+    from prompture.drivers import ClaudeDriver, GoogleDriver
+    from prompture.testing import AnthropicServer, GeminiServer
+
+    rows = []
+    model = "claude-opus-4-7"
+    with AnthropicServer(api_key=KEY) as server:
+        driver = ClaudeDriver(api_key=KEY, model=model, endpoint=server.url)
+        client = anthropic.Anthropic(api_key=KEY, base_url=server.url, max_retries=0)
+
+        def claude_driver():
+            return driver.generate_messages(MESSAGES, {"max_tokens": 64})["text"]
+
+        def claude_sdk():
+            return client.messages.create(model=model, max_tokens=64, messages=MESSAGES)
+
+        rows.append(sdk_row("sync call (ClaudeDriver)", claude_driver, claude_sdk, "anthropic", n))
+
+    model = "gemini-3.5-flash"
+    with GeminiServer(api_key=KEY) as server:
+        driver = GoogleDriver(api_key=KEY, model=model, endpoint=server.url)
+        options = types.HttpOptions(base_url=server.url, api_version="v1beta")
+        client = genai.Client(api_key=KEY, http_options=options)
+
+        def google_driver():
+            return driver.generate_messages(MESSAGES, {})["text"]
+
+        def google_sdk():
+            return client.models.generate_content(model=model, contents="Say hello.").text
+
+        rows.append(
+            sdk_row("sync call (GoogleDriver)", google_driver, google_sdk, "google-genai", n)
+        )
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300)
@@ -253,6 +294,7 @@ def main() -> None:
         drv, raw = bench_stream(server, args.streams)
         rows.append(("stream, 500 chunks", drv, raw, "iter_lines + json.loads", "<= 1.25x"))
     rows.extend(sdk_rows(args.calls))
+    rows.extend(claude_google_rows(args.calls))
 
     print(
         f"{'measure':36} {'prompture':>11} {'baseline':>11} {'ratio':>7}  {'baseline is':24} target"
