@@ -12,7 +12,7 @@ Data order (runtime contract §4):
 A stale or missing cache starts at most one background refresh per process (a daemon thread
 with a short timeout); a call never waits for the network. A failed fetch leaves a marker file
 so that later processes wait a cool-down before trying again. ``PROMPTURE_OFFLINE=1`` disables
-every fetch.
+every fetch, except an explicit ``refresh_rates_cache(ignore_offline=True)`` (the user asked).
 
 Nothing here is read at import time: the catalogue is loaded on first use and kept in memory
 until `reset` (for tests) or a successful refresh replaces it.
@@ -27,6 +27,7 @@ import os
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
@@ -268,14 +269,22 @@ def _record_failure() -> None:
         pass  # no writable cache dir: we simply retry in the next process
 
 
-def refresh_rates_cache(force: bool = False, timeout: float = 5.0) -> bool:
+def refresh_rates_cache(
+    force: bool = False,
+    timeout: float = 5.0,
+    *,
+    ignore_offline: bool = False,
+    on_error: Callable[[Exception], None] | None = None,
+) -> bool:
     """Fetch models.dev's ``api.json`` into the cache now; True when the cache is fresh after.
 
     Without ``force`` a fresh cache is left alone. Network and disk errors are logged and give
-    False (never an exception); ``PROMPTURE_OFFLINE=1`` gives False without any request. On
-    success the in-memory catalogue of this process is replaced by the new data.
+    False (never an exception); ``on_error``, when given, also receives the exception (a CLI
+    shows the reason). ``PROMPTURE_OFFLINE=1`` gives False without any request, unless
+    ``ignore_offline``: a user's explicit request to refresh. On success the in-memory
+    catalogue of this process is replaced by the new data.
     """
-    if is_offline():
+    if is_offline() and not ignore_offline:
         return False
     path = cache_path()
     if not force and _read_cache(path) is not None and _cache_is_fresh(path):
@@ -286,6 +295,8 @@ def refresh_rates_cache(force: bool = False, timeout: float = 5.0) -> bool:
     except Exception as exc:  # any failure (network, HTTP status, JSON, disk) means "not now"
         logger.info("models.dev refresh failed, keeping the current data: %s", exc)
         _record_failure()
+        if on_error is not None:
+            on_error(exc)
         return False
     _failure_marker().unlink(missing_ok=True)
     state = _state

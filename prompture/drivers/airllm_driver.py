@@ -12,7 +12,10 @@ Install: ``pip install prompture[airllm]`` (it brings torch and transformers); `
 imported when the first model loads. The generation path is AirLLM's documented one (tokenize
 with the model's tokenizer, ``model.generate(...)``, decode) on the torch backend; macOS's MLX
 backend takes other inputs and is not supported here. No streaming, tools or images; JSON mode
-and JSON schemas are asked for in the prompt. Usage counts are token counts; cost is 0.
+and JSON schemas are asked for in the prompt. Usage counts are token counts; cost is 0. A
+reasoning model's ``<think>...</think>`` block (Qwen3, DeepSeek-R1 distills) is split off into
+``meta["reasoning_content"]``. Any failure to load, tokenize, generate or decode is a
+`DriverError` (a missing ``airllm`` package a `ConfigurationError`).
 
 The model is loaded through `model_loader` (default: `load_airllm_model`), a constructor seam
 that also lets tests and callers bring their own model object.
@@ -21,6 +24,7 @@ that also lets tests and callers bring their own model object.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -30,7 +34,13 @@ from ..driver import Driver
 from ..exceptions import ConfigurationError, DriverError, redact
 from . import _openai_wire as wire
 
-__all__ = ["AirLLMDriver", "AirLLMProtocol", "chat_prompt", "load_airllm_model"]
+__all__ = [
+    "AirLLMDriver",
+    "AirLLMProtocol",
+    "chat_prompt",
+    "load_airllm_model",
+    "split_thinking",
+]
 
 #: Tokens generated when the options give no ``max_tokens``.
 DEFAULT_MAX_NEW_TOKENS = 512
@@ -38,6 +48,9 @@ DEFAULT_MAX_NEW_TOKENS = 512
 DEFAULT_MAX_INPUT_TOKENS = 4096
 
 ModelLoader = Callable[[str], Any]
+
+_THINK_BLOCK = re.compile(r"\A\s*<think>(.*?)</think>", re.DOTALL)
+_THINK_CLOSE = "</think>"
 
 
 @functools.lru_cache(maxsize=2)
@@ -80,6 +93,21 @@ def chat_prompt(tokenizer: Any, messages: list[dict[str, Any]]) -> str:
             pass
     lines = [f"{turn['role'].capitalize()}: {turn['content']}" for turn in turns]
     return "\n".join([*lines, "Assistant:"])
+
+
+def split_thinking(text: str) -> tuple[str, str]:
+    """``(thinking, answer)`` of a decoded generation.
+
+    Reasoning models write their thinking first, in ``<think>...</think>``; when the chat
+    template already opened the block (Qwen3's does), only the closing tag is generated.
+    """
+    match = _THINK_BLOCK.match(text)
+    if match:
+        return match.group(1).strip(), text[match.end() :].strip()
+    if _THINK_CLOSE in text and "<think>" not in text:
+        thinking, _, answer = text.partition(_THINK_CLOSE)
+        return thinking.strip(), answer.strip()
+    return "", text.strip()
 
 
 def _with_json_instruction(messages: list[dict[str, Any]], options: dict[str, Any]):
@@ -162,17 +190,23 @@ class AirLLMProtocol(CostMixin):
         """One blocking generation: a Prompture result with token usage and zero cost."""
         model_id = self._model_for(options)
         llm = self._llm(model_id)
-        prompt = chat_prompt(llm.tokenizer, _with_json_instruction(messages, options))
-        input_ids = self._encode(llm, prompt)
         kwargs = self._generation_kwargs(options)
-        with self._lock:
-            output = self._guarded(f"generate with {model_id!r}", llm.generate, input_ids, **kwargs)
-        prompt_tokens = len(input_ids[0])
-        new_tokens = output.sequences[0][prompt_tokens:]  # the sequence repeats the prompt
-        text = llm.tokenizer.decode(new_tokens, skip_special_tokens=True).strip()
-        return self._result(model_id, text, prompt_tokens, len(new_tokens), kwargs)
+        messages = _with_json_instruction(messages, options)
+
+        def run() -> tuple[str, int, int]:
+            input_ids = self._encode(llm, chat_prompt(llm.tokenizer, messages))
+            with self._lock:
+                output = llm.generate(input_ids, **kwargs)
+            prompt_tokens = len(input_ids[0])
+            new_tokens = output.sequences[0][prompt_tokens:]  # the sequence repeats the prompt
+            text = llm.tokenizer.decode(new_tokens, skip_special_tokens=True)
+            return text, prompt_tokens, len(new_tokens)
+
+        text, prompt_tokens, completion_tokens = self._guarded(f"generate with {model_id!r}", run)
+        return self._result(model_id, text, prompt_tokens, completion_tokens, kwargs)
 
     def _result(self, model_id: str, text: str, prompt: int, completion: int, kwargs: dict):
+        thinking, text = split_thinking(text)
         cost = self._calculate_cost(self.provider, model_id, prompt, completion)
         raw = {"model": model_id, "max_new_tokens": kwargs["max_new_tokens"]}
         raw.update(prompt_tokens=prompt, completion_tokens=completion)
@@ -184,7 +218,9 @@ class AirLLMProtocol(CostMixin):
             "raw_response": raw,
             "model_name": model_id,
         }
-        return {"text": text, "meta": meta}
+        if thinking:
+            meta["reasoning_content"] = thinking
+        return {"text": text or thinking, "meta": meta}
 
 
 class AirLLMDriver(AirLLMProtocol, Driver):
@@ -197,6 +233,8 @@ class AirLLMDriver(AirLLMProtocol, Driver):
     default_endpoint = ""
     default_model = "Qwen/Qwen2.5-0.5B-Instruct"
     supports_messages = True
+    #: Reasoning models' ``<think>`` blocks become ``meta["reasoning_content"]``.
+    supports_reasoning = True
 
     def generate_messages(self, messages, options=None) -> dict[str, Any]:
         return self._generate(messages, options or {})

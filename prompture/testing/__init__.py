@@ -2,11 +2,13 @@
 
 Each server (`OpenAICompatServer`, `AnthropicServer`, ...) is a real HTTP server on 127.0.0.1
 speaking one provider wire format; it records every request (`RecordedRequest`) and answers
-from scripted replies or sensible defaults. A `WireProbe` reads what a server received
-(`OpenAIWire` for chat completions, `AnthropicWire` for Messages). `DriverContract` is a pytest
-mixin running any driver, sync and async, against its wire's server; `OpenAICompatibleContract`
-and `AnthropicContract` are that mixin on one wire. Only the standard library is imported here;
-the contract suite (which needs pytest) loads on first access.
+from scripted replies or sensible defaults. `StandInModelServer` is no server: it stands in for
+the local model an AirLLM driver loads, with the same scripting and recording API. A
+`WireProbe` reads what a server received (`OpenAIWire` for chat completions, `AnthropicWire`
+for Messages, `AirLLMWire` for the stand-in model). `DriverContract` is a pytest mixin running
+any driver, sync and async, against its wire's server; `OpenAICompatibleContract`,
+`AnthropicContract`, `LocalModelContract`... are that mixin on one wire. Only the standard
+library is imported here; the contract suite (which needs pytest) loads on first access.
 """
 
 from __future__ import annotations
@@ -21,15 +23,18 @@ from ._wire_probe import OpenAIWire, WireProbe
 from .anthropic_server import AnthropicServer
 from .gemini_server import GeminiServer
 from .groq_server import GroqServer
+from .local_model import AirLLMWire, StandInModelServer
 from .ollama_server import OllamaServer
 from .openai_server import OpenAICompatServer
 
 if TYPE_CHECKING:
     from .contract import AnthropicContract, DriverContract, OpenAICompatibleContract
     from .gemini_contract import GeminiContract
+    from .local_model_contract import LocalModelContract
     from .ollama_contract import OllamaContract
 
 __all__ = [
+    "AirLLMWire",
     "AnthropicContract",
     "AnthropicServer",
     "AnthropicWire",
@@ -38,6 +43,7 @@ __all__ = [
     "GeminiServer",
     "GeminiWire",
     "GroqServer",
+    "LocalModelContract",
     "OllamaContract",
     "OllamaServer",
     "OllamaWire",
@@ -45,6 +51,7 @@ __all__ = [
     "OpenAICompatibleContract",
     "OpenAIWire",
     "RecordedRequest",
+    "StandInModelServer",
     "WireProbe",
 ]
 
@@ -54,6 +61,7 @@ _CONTRACT_MODULES = {
     "DriverContract": "contract",
     "OpenAICompatibleContract": "contract",
     "GeminiContract": "gemini_contract",
+    "LocalModelContract": "local_model_contract",
     "OllamaContract": "ollama_contract",
 }
 
