@@ -82,7 +82,8 @@ def _string(*candidates: Any) -> str:
     return next((c for c in candidates if isinstance(c, str) and c), "")
 
 
-def _provider_map(layout: Layout) -> dict[str, str]:
+def provider_map(layout: Layout) -> dict[str, str]:
+    """The checkout's `PROVIDER_MAP` literal (empty when absent or not a literal)."""
     tree = _parse(layout.symbols.get("PROVIDER_MAP"))
     value = _literals(tree.body).get("PROVIDER_MAP") if tree else None
     return value if isinstance(value, dict) else {}
@@ -115,7 +116,7 @@ def spec_from_checkout(layout: Layout, provider: str) -> DriverSpec:
         api_key_env=envs[0],
         extra_api_key_envs=tuple(envs[1:]),
         endpoint=endpoint,
-        models_dev_name=_provider_map(layout).get(provider),
+        models_dev_name=provider_map(layout).get(provider),
         **{cap: attrs.get(f"supports_{cap}") is True for cap in CAPABILITIES},
         example=bool(
             layout.examples_dir and (layout.examples_dir / f"{provider}_example.py").exists()

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
 
 _CANDIDATE = re.compile(
     r"^(?:class (Settings|Driver|AsyncDriver|CostMixin|OpenAICompatibleDriver"
-    r"|AsyncOpenAICompatibleDriver|ConfigurationError|DriverHTTPError)\b"
+    r"|AsyncOpenAICompatibleDriver|AnthropicMessagesDriver|AsyncAnthropicMessagesDriver"
+    r"|ConfigurationError|DriverHTTPError)\b"
     r"|(?:async )?def (get_available_models|prepare_strict_schema|get_model_capabilities"
     r"|get_driver_for_model|get_async_driver_for_model)\b"
     r"|(PROVIDER_MAP)\s*[:=]|(register_driver\(|register_async_driver\())",

@@ -1,7 +1,8 @@
 """What the models.dev catalogue says about a provider, as `DriverSpec` field defaults.
 
 Every function here is pure over the catalogue mapping (the shape of models.dev's `api.json`),
-except `load`, the one place that fetches it (live cache, else the bundled snapshot).
+except `load`, the one place that reads it (live cache, else the bundled snapshot), and
+`refresh`, the one place that fetches it (`--refresh-catalogue`).
 
 Class names come from the catalogue's display name: split it on non-alphanumerics, join runs of
 all-capitals parts into one word, Capitalize the last word when it is all capitals, keep every
@@ -14,10 +15,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidInput
 from .validation import CLASS_RE
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 Catalogue = Mapping[str, Any]
 
@@ -29,6 +33,58 @@ def load() -> Catalogue:
     from prompture._catalogue import get_catalogue
 
     return get_catalogue()
+
+
+def refresh(console: Console, *, timeout: float = 5.0, err_console: Console | None = None) -> bool:
+    """`--refresh-catalogue`: fetch the live models.dev catalogue into the user cache, now.
+
+    The fetch goes through `prompture._catalogue.refresh_rates_cache`, so the runtime reads the
+    same cache afterwards; the URL is ``PROMPTURE_MODELS_DEV_URL`` (default models.dev), the
+    cache directory ``PROMPTURE_CACHE_DIR`` (default the user cache). An explicit refresh is a
+    user's request, so it goes ahead even with ``PROMPTURE_OFFLINE=1``.
+
+    Prints one line on `console` on success (the source, the number of providers, the cache
+    file). On failure prints a warning on `err_console` (default: a console on stderr) naming
+    the reason and the catalogue used instead (the cached copy, else the bundled snapshot) and
+    returns False; never raises for a network, HTTP or data problem.
+    """
+    from prompture import _catalogue
+
+    url, errors = _catalogue.models_dev_url(), []
+    ok = _catalogue.refresh_rates_cache(
+        force=True, timeout=timeout, ignore_offline=True, on_error=errors.append
+    )
+    count = len(load())  # after a failure: what the runtime falls back to
+    if ok:
+        line = f"catalogue: fetched {count} providers from {url} into {_catalogue.cache_path()}"
+        console.print(line, markup=False, soft_wrap=True)
+        return True
+    used = "the cached copy" if _catalogue.loaded_source() == "cache" else "the bundled snapshot"
+    why = _failure_reason(errors[0], timeout) if errors else "unknown error"
+    line = f"warning: could not fetch the catalogue from {url} ({why}); using {used}"
+    line += f" ({count} providers)"
+    if err_console is None:
+        from rich.console import Console
+
+        err_console = Console(stderr=True, highlight=False)
+    err_console.print(line, style="yellow", markup=False, soft_wrap=True)
+    return False
+
+
+def _failure_reason(exc: Exception, timeout: float) -> str:
+    """A short reason for a failed fetch ("connection refused", "HTTP 500"...), not a traceback."""
+    import requests
+
+    if isinstance(exc, requests.Timeout):
+        return f"no answer within {timeout:g}s"
+    if isinstance(exc, requests.HTTPError) and exc.response is not None:
+        return f"HTTP {exc.response.status_code}"
+    if isinstance(exc, requests.ConnectionError):
+        errno = re.search(r"\[Errno -?\d+\] ([^'\")]+)", str(exc))
+        return errno.group(1).strip().lower() if errno else "cannot connect"
+    if isinstance(exc, ValueError):
+        return "the answer is not a models.dev api.json"
+    return f"{type(exc).__name__}: {exc}"[:200]
 
 
 def provider_name_from_id(catalogue_id: str) -> str:

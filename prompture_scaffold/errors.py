@@ -4,7 +4,8 @@ ScaffoldError (exit 1)
 ├── InvalidInput (exit 2)       a flag, spec file or provider name is wrong
 ├── UnsafeTarget (exit 3)       a target file is missing, does not parse, or lacks its anchor
 │   └── ProviderExists (exit 3) the provider already has a driver (use --force)
-└── VerifyError (exit 1)        --verify found the generated driver not working
+├── VerifyError (exit 1)        --verify found the generated driver not working
+└── Aborted (exit 130)          Ctrl-C or end of input in the wizard: nothing written
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ class UnsafeTarget(ScaffoldError):
 
 class ProviderExists(ScaffoldError):
     exit_code = 3
+
+
+class Aborted(ScaffoldError):
+    """The user pressed Ctrl-C (or input ended) before anything was written."""
+
+    exit_code = 130
 
 
 @dataclass

@@ -28,8 +28,9 @@ class Layout:
     ``AsyncDriver``, ``CostMixin``, ``register_driver_calls`` and
     ``register_async_driver_calls`` (the modules making the built-in registrations), and when
     the checkout has them ``OpenAICompatibleDriver``, ``AsyncOpenAICompatibleDriver``,
-    ``ConfigurationError``, ``DriverHTTPError``, ``prepare_strict_schema``,
-    ``get_model_capabilities``, ``get_driver_for_model``, ``get_async_driver_for_model``.
+    ``AnthropicMessagesDriver``, ``AsyncAnthropicMessagesDriver``, ``ConfigurationError``,
+    ``DriverHTTPError``, ``prepare_strict_schema``, ``get_model_capabilities``,
+    ``get_driver_for_model``, ``get_async_driver_for_model``.
     A key is missing when no module defines the symbol at top level.
     """
 
@@ -157,6 +158,13 @@ def discover(root: Path) -> Layout:
 def existing_providers(layout: Layout) -> dict[str, str]:
     """Provider key -> sync driver class name of every driver the checkout registers."""
     return dict(layout.providers)
+
+
+def provider_map(layout: Layout) -> dict[str, str]:
+    """Provider key -> models.dev id, as the checkout's `PROVIDER_MAP` literal says."""
+    from ._checkout_spec import provider_map as read
+
+    return read(layout)
 
 
 def spec_from_checkout(layout: Layout, provider: str) -> DriverSpec:

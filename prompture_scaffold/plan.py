@@ -95,12 +95,17 @@ def plan_add(spec: DriverSpec, layout) -> Plan:
 
 
 def plan_remove(spec: DriverSpec, layout) -> Plan:
-    """Everything `remove-driver` would do: delete the generated files, unwire every target."""
-    from .render import render_new_files
+    """Everything `remove-driver` would do: delete the generated files, unwire every target.
+
+    The files to delete come from their paths alone: nothing is rendered and the catalogue is
+    not read, so a driver no template would generate today (a wire format without its base,
+    a hand-written one) is removed all the same.
+    """
+    from .render import new_file_paths
     from .targets import run_edits
 
-    generated = render_new_files(dataclasses.replace(spec, example=True, tests=True), layout)
-    changes = [_change(layout.root, path, None) for path in generated]
+    generated = new_file_paths(dataclasses.replace(spec, example=True, tests=True), layout)
+    changes = [_change(layout.root, path, None) for path in generated.values()]
     edited, notes = run_edits("remove", spec, layout)
     return _plan([*changes, *edited], notes)
 

@@ -4,10 +4,12 @@
 symbols live, its folders and line length) and the catalogue, and returns
 ``{path relative to the checkout: content}``; the planner decides what to do with it.
 
-Template choice (`template_kind`): the ``custom`` wire format gets the fill-in skeleton; a
-checkout without the shared OpenAI-compatible base, or ``template = "full"``, gets the
-self-contained driver; everything else is the short subclass of the shared base. The
-``anthropic`` wire format is refused for now (its shared base comes with a later issue).
+Template choice (`template_kind`): the ``custom`` wire format gets the fill-in skeleton; the
+``openai`` and ``anthropic`` ones get the short subclass of the checkout's shared base for the
+wire (`OpenAICompatibleDriver`, `AnthropicMessagesDriver`). An OpenAI-compatible driver on a
+checkout without its base, or with ``template = "full"``, gets the self-contained driver;
+there is no self-contained Anthropic driver, so those cases are refused (exit 2) with a
+pointer to ``--compat custom``.
 
 Generated code is formatted as ruff formats it at the checkout's line length: template code
 is written to be stable at any length from 79 up, and the lines holding user values are laid
@@ -40,20 +42,56 @@ _PROVIDER = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 _ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _MODULE = re.compile(r"^(\.*)([A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?$")
 
-_SHARED_BASES = ("OpenAICompatibleDriver", "AsyncOpenAICompatibleDriver")
+#: The wire formats with a shared base in the runtime: (sync base, async base) class names.
+_SHARED_BASES = {
+    "openai": ("OpenAICompatibleDriver", "AsyncOpenAICompatibleDriver"),
+    "anthropic": ("AnthropicMessagesDriver", "AsyncAnthropicMessagesDriver"),
+}
+_SUBCLASS_TEMPLATES = {
+    "openai": ("openai_subclass.py.j2", "async_openai_subclass.py.j2"),
+    "anthropic": ("anthropic_subclass.py.j2", "async_anthropic_subclass.py.j2"),
+}
+#: The contract mixin (in ``prompture.testing``) and the server's wire, per wire format.
+_CONTRACTS = {
+    "openai": ("OpenAICompatibleContract", "OpenAI-compatible"),
+    "anthropic": ("AnthropicContract", "Anthropic Messages"),
+}
 _REGISTRY = ("get_driver_for_model", "get_async_driver_for_model")
 #: Where the seed template finds a helper when the layout did not record it: beside this.
 _BESIDE = {"prepare_strict_schema": "CostMixin", "get_model_capabilities": "PROVIDER_MAP"}
 
 
 def template_kind(spec: DriverSpec, layout: Any) -> str:
-    """``"subclass"``, ``"full"`` or ``"custom"``: which driver templates `spec` gets."""
+    """``"subclass"``, ``"full"`` or ``"custom"``: which driver templates `spec` gets.
+
+    `InvalidInput` for the ``anthropic`` wire format when only a self-contained driver
+    would do (no shared base in the checkout, or ``template = "full"``): there is none.
+    """
     if spec.compat == "custom":
         return "custom"
-    has_base = all(name in layout.symbols for name in _SHARED_BASES)
-    if spec.compat == "anthropic" or spec.template == "full" or not has_base:
-        return "full"
-    return "subclass"
+    if spec.compat not in _SHARED_BASES:
+        raise InvalidInput(f"--compat {spec.compat!r}: expected openai, anthropic or custom")
+    has_base = all(name in layout.symbols for name in _SHARED_BASES[spec.compat])
+    if spec.template != "full" and has_base:
+        return "subclass"
+    if spec.compat == "anthropic":
+        raise InvalidInput(_no_anthropic_template(layout, has_base))
+    return "full"
+
+
+def _no_anthropic_template(layout: Any, has_base: bool) -> str:
+    sync_base, async_base = _SHARED_BASES["anthropic"]
+    if not has_base:
+        return (
+            f"--compat anthropic: the generated driver subclasses the Anthropic-compatible base "
+            f"({sync_base} and {async_base}), which the {layout.package} package does not "
+            f"define; use --compat custom for a skeleton to fill in"
+        )
+    return (
+        "--template full: there is no self-contained Anthropic driver template; leave "
+        f"--template out for the short subclass of {sync_base}, or use --compat custom for "
+        "a skeleton to fill in"
+    )
 
 
 def new_file_paths(spec: DriverSpec, layout: Any) -> dict[str, str]:
@@ -61,6 +99,8 @@ def new_file_paths(spec: DriverSpec, layout: Any) -> dict[str, str]:
 
     Paths only, nothing rendered: what `render_new_files` creates and `remove-driver` deletes.
     """
+    if not _PROVIDER.match(spec.provider):
+        raise InvalidInput(f"PROVIDER {spec.provider!r}: expected ^[a-z][a-z0-9_]{{0,39}}$")
     paths = _Paths(spec, layout)
     targets = {"sync": paths.sync_file, "async": paths.async_file}
     if layout.rates_dir is not None:
@@ -79,14 +119,16 @@ def render_new_files(spec: DriverSpec, layout: Any) -> dict[str, str]:
     checkout has the folder for them (and the spec asks for the example and tests).
     """
     _check_names(spec)
-    if spec.compat == "anthropic":
+    kind = template_kind(spec, layout)
+    if spec.compat == "anthropic" and spec.sdk_requirement is None:
         raise InvalidInput(
-            "--compat anthropic needs the Anthropic-compatible base driver, which this version "
-            "does not generate yet; use --compat custom for a skeleton to fill in"
+            f"--sdk {spec.sdk}: the Anthropic-compatible driver talks through the anthropic SDK, "
+            f"not {spec.sdk}; leave --sdk out (anthropic>=2.0) or give a requirement such as "
+            "anthropic>=2.3"
         )
     paths = _Paths(spec, layout)
     base = _base_vars(spec, layout, paths)
-    sync_vars, async_vars = _driver_vars(template_kind(spec, layout), spec, layout, paths)
+    sync_vars, async_vars = _driver_vars(kind, spec, layout, paths)
     targets = new_file_paths(spec, layout)
     files = {
         targets["sync"]: _render(base, **sync_vars),
@@ -202,6 +244,7 @@ def _base_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
         "model_id": jinja_env.pystr(f"{spec.provider}/{spec.default_model}"),
         "sdk_module": _sdk_module(spec),
         "sdk_install": jinja_env.pystr(f"pip install {layout.package}[{spec.provider}]"),
+        "sdk_install_doc": text(f"pip install {layout.package}[{spec.provider}]"),
     }
 
 
@@ -218,13 +261,13 @@ def _driver_vars(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Template, import block and base class of the sync and of the async module."""
     if kind == "subclass":
-        sync_base, async_base = _SHARED_BASES
+        sync_base, async_base = _SHARED_BASES[spec.compat]
         sync = [_from_checkout(layout, paths.sync_file, sync_base)]
         async_ = [
             _from_checkout(layout, paths.async_file, async_base),
             Import(f".{spec.provider}_driver", spec.sync_class),
         ]
-        templates = ("openai_subclass.py.j2", "async_openai_subclass.py.j2")
+        templates = _SUBCLASS_TEMPLATES[spec.compat]
     else:
         sync, async_ = _full_imports(kind, spec, layout, paths)
         sync_base, async_base = "Driver", "AsyncDriver"
@@ -295,21 +338,22 @@ def _from_checkout(layout: Any, from_file: Path, symbol: str) -> Import:
 
 
 def _test_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
-    """The test module: the contract suite for the OpenAI wire format, else a skeleton."""
-    contract = spec.compat == "openai"
+    """The test module: the wire's contract suite (OpenAI, Anthropic), else a skeleton."""
+    contract, wire = _CONTRACTS.get(spec.compat, (None, ""))
     imports = [
         Import(f"{paths.drivers_module}.{spec.provider}_driver", spec.sync_class),
         Import(f"{paths.drivers_module}.async_{spec.provider}_driver", spec.async_class),
     ]
     if contract:
-        imports.append(Import("prompture.testing", "OpenAICompatibleContract"))
+        imports.append(Import("prompture.testing", contract))
     else:
         imports.append(Import("pytest", None))
         for name in _REGISTRY:  # the skill's own check imports them from the drivers package
             module = paths.module_of(layout.symbols[name]) if name in layout.symbols else None
             imports.append(Import(module or paths.drivers_module, name))
     return {
-        "contract": contract,
+        "contract": contract and jinja_env.pyident(contract),
+        "contract_wire": jinja_env.text(wire),
         "imports": import_block(imports, paths),
         "test_class": jinja_env.pyident(f"Test{spec.class_name}Driver"),
         "priced_model": _priced_model(spec) if contract else None,

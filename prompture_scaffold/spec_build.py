@@ -22,6 +22,13 @@ from .validation import validate as validate_spec
 
 AskMissing = Callable[[tuple[str, ...], dict[str, Any]], dict[str, Any]]
 REQUIRED_ORDER = ("provider", "compat", "sdk", "default_model", "endpoint")
+#: The SDK a wire format gets unless one is given: the OpenAI-compatible drivers speak HTTP
+#: themselves; the Anthropic-compatible ones subclass a base built on the `anthropic` SDK.
+DEFAULT_SDKS = {"openai": "requests", "anthropic": "anthropic>=2.0"}
+#: Capabilities a wire's shared base does not offer natively, whatever the catalogue says of
+#: the models: the Anthropic base puts JSON requests and schemas in the system prompt. They
+#: default to off (a flag or spec file can still turn them on).
+NOT_NATIVE = {"anthropic": ("json_schema",)}
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,20 @@ def _given_answers(request: Request) -> dict[str, Any]:
     return answers
 
 
+def given_answers(request: Request) -> dict[str, Any]:
+    """What the flags and the spec file say (validated later): the wizard never re-asks these
+    unless `--ask` names them."""
+    return _given_answers(request)
+
+
+def derive(
+    request: Request, answers: Mapping[str, Any], load_catalogue=cat.load
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """`answers` with what `build_spec` would fill in (catalogue, then rules) and what is still
+    missing, unvalidated and asking nothing: the wizard's defaults."""
+    return resolve(_with_catalogue(request, dict(answers), load_catalogue))
+
+
 def check_new(spec: DriverSpec, plan, existing: Collection[str], force: bool) -> None:
     """An existing provider is exit 3 unless `--force`, or the plan changes nothing (the same
     command run again is "nothing to change", not an error)."""
@@ -109,6 +130,9 @@ def _with_catalogue(request: Request, answers: dict[str, Any], load) -> dict[str
         flag = "--from-models-dev" if source == request.from_models_dev else "--models-dev-name"
         entry = cat.require_entry(load(), source, flag)
         merged = {**cat.defaults(entry, answers.get("provider", "")), **answers}
+        for capability in NOT_NATIVE.get(merged.get("compat", ""), ()):
+            if capability not in answers:
+                merged.pop(capability, None)
     merged["models_dev_name"] = name
     return merged
 
@@ -132,7 +156,7 @@ def _mapped_id(request: Request, answers: dict[str, Any], load) -> str | None:
 _RULES: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
     ("class_name", lambda a: cat.class_name_from_provider(a["provider"])),
     ("display_name", lambda a: a["class_name"]),
-    ("sdk", lambda a: "requests" if a.get("compat") in ("openai", "anthropic") else None),
+    ("sdk", lambda a: DEFAULT_SDKS.get(a.get("compat", ""))),
     ("lazy", lambda a: a["sdk"] not in ("requests", "httpx")),
     ("auth", lambda a: "api-key"),
     ("api_key_env", lambda a: f"{a['provider'].upper()}_API_KEY"),
@@ -148,6 +172,19 @@ _RULES: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
     ("tests", lambda a: True),
     ("template", lambda a: "auto"),
 )
+
+
+def anthropic_base_url(endpoint: str) -> str:
+    """`endpoint` as the Anthropic SDK's base URL: a last path segment ``/v1`` dropped.
+
+    The SDK appends ``/v1/messages`` itself, while models.dev (after the AI SDK) writes the
+    base URL with ``/v1``: kept, every request would go to ``.../v1/v1/messages``.
+    """
+    trimmed = endpoint.rstrip("/")
+    host_start = trimmed.find("://") + 3
+    if host_start > 2 and trimmed.endswith("/v1") and trimmed.rfind("/") > host_start:
+        return trimmed.removesuffix("/v1")
+    return endpoint
 
 
 def resolve(answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]]:
@@ -170,6 +207,8 @@ def resolve(answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]
 def _normalized(answers: dict[str, Any]) -> dict[str, Any]:
     values = {name: answers[name] for name in FIELD_NAMES if name in answers}
     values["sdk"] = check_sdk(values["sdk"])
+    if values.get("compat") == "anthropic" and isinstance(values.get("endpoint"), str):
+        values["endpoint"] = anthropic_base_url(values["endpoint"])
     extra = tuple(dict.fromkeys(values["extra_api_key_envs"]))
     values["extra_api_key_envs"] = tuple(e for e in extra if e != values["api_key_env"])
     return values

@@ -78,18 +78,46 @@ def check_sdk(value: str) -> str:
     return req.name if req.name in HTTP_SDKS else value
 
 
+def check_choice(name: str, value: Any, choices: tuple[str, ...]) -> Any:
+    """`value` when it is one of `choices`, else `InvalidInput` listing them."""
+    _check_choice(name, value, choices)
+    return value
+
+
+def check_class_name(value: str) -> str:
+    """A CamelCase class stem (`Acme` gives `AcmeDriver` and `AsyncAcmeDriver`)."""
+    if not CLASS_RE.fullmatch(value):
+        raise _fail("class_name", f"{value!r} is not a CamelCase identifier")
+    return value
+
+
+def check_display_name(value: str) -> str:
+    """One printable line of 1-80 characters."""
+    if not value or not value.isprintable() or len(value) > 80:
+        raise _fail("display_name", f"{value!r} must be printable, one line, 1-80 characters")
+    return value
+
+
+def check_model(value: str) -> str:
+    """A model id: non-empty, printable, no whitespace or quotes."""
+    if not value or MODEL_BAD_RE.search(value) or not value.isprintable() or len(value) > 200:
+        raise _fail("default_model", f"{value!r} must be non-empty, without whitespace or quotes")
+    return value
+
+
+def check_env(value: str, name: str = "api_key_env") -> str:
+    """An environment variable name such as `ACME_API_KEY`."""
+    if not ENV_RE.fullmatch(value):
+        raise _fail(name, f"{value!r} must match ^[A-Z][A-Z0-9_]*$")
+    return value
+
+
 def _check_text(spec: DriverSpec) -> None:
-    if not CLASS_RE.fullmatch(spec.class_name):
-        raise _fail("class_name", f"{spec.class_name!r} is not a CamelCase identifier")
-    name = spec.display_name
-    if not name or not name.isprintable() or len(name) > 80:
-        raise _fail("display_name", f"{name!r} must be printable, one line, 1-80 characters")
-    model = spec.default_model
-    if not model or MODEL_BAD_RE.search(model) or not model.isprintable() or len(model) > 200:
-        raise _fail("default_model", f"{model!r} must be non-empty, without whitespace or quotes")
+    check_class_name(spec.class_name)
+    check_display_name(spec.display_name)
+    check_model(spec.default_model)
     for env in spec.api_key_envs:
-        if not ENV_RE.fullmatch(env):
-            raise _fail("api_key_env", f"{env!r} must match ^[A-Z][A-Z0-9_]*$")
+        check_env(env)
 
 
 def needs_endpoint(compat: str | None, auth: str | None) -> bool:
@@ -97,13 +125,15 @@ def needs_endpoint(compat: str | None, auth: str | None) -> bool:
     return compat in ("openai", "anthropic") or auth in ("endpoint", "api-key+endpoint")
 
 
-def _check_endpoint(spec: DriverSpec) -> None:
-    url = spec.endpoint
-    if not url and not needs_endpoint(spec.compat, spec.auth):
-        return
+def check_endpoint(url: str, compat: str | None, auth: str | None) -> str:
+    """The base URL: required (http/https, no whitespace, quotes or backslashes) when the wire
+    format or auth needs one, else it may be empty."""
+    if not url and not needs_endpoint(compat, auth):
+        return url
     if not URL_RE.fullmatch(url) or len(url) > 500:
         why = "must be an http:// or https:// URL without whitespace, quotes or backslashes"
         raise _fail("endpoint", f"{url!r} {why}")
+    return url
 
 
 def validate(spec: DriverSpec) -> DriverSpec:
@@ -114,7 +144,7 @@ def validate(spec: DriverSpec) -> DriverSpec:
     _check_choice("template", spec.template, TEMPLATES)
     check_sdk(spec.sdk)
     _check_text(spec)
-    _check_endpoint(spec)
+    check_endpoint(spec.endpoint, spec.compat, spec.auth)
     if spec.models_dev_name is not None and not spec.models_dev_name:
         raise _fail("models_dev_name", "must not be empty (use --no-models-dev)")
     for name in ("lazy", "example", "tests", *CAPABILITIES):

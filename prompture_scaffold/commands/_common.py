@@ -16,10 +16,13 @@ import typer
 def exit_codes() -> Iterator[None]:
     """Map the scaffolder's errors to exit codes with a one-line message on stderr (never a
     traceback for user input): `ScaffoldError.exit_code`, OS errors while editing are 3."""
-    from ..errors import ScaffoldError
+    from ..errors import Aborted, ScaffoldError
 
     try:
         yield
+    except Aborted:
+        typer.echo("aborted: nothing written", err=True)
+        raise typer.Exit(130) from None
     except ScaffoldError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(exc.exit_code) from None
@@ -27,7 +30,7 @@ def exit_codes() -> Iterator[None]:
         typer.echo(f"error: cannot edit the checkout: {exc}", err=True)
         raise typer.Exit(3) from None
     except KeyboardInterrupt:
-        typer.echo("aborted", err=True)
+        typer.echo("aborted: nothing written", err=True)
         raise typer.Exit(130) from None
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from . import _common, _flow
+from . import _common, _flow, _interactive
 
 app = typer.Typer()
 
@@ -75,8 +75,17 @@ def add_driver(
     verify: Annotated[
         bool, typer.Option("--verify", help="Prove the driver works after writing.")
     ] = False,
+    ask: Annotated[
+        list[str] | None,
+        typer.Option(metavar="FIELD", help="Ask FIELD in the wizard even when given (repeat)."),
+    ] = None,
+    refresh_catalogue: Annotated[
+        bool, typer.Option("--refresh-catalogue", help="Fetch the live models.dev catalogue first.")
+    ] = False,
 ) -> None:
-    """Add an LLM provider driver: generate its files and wire it in everywhere."""
+    """Add an LLM provider driver: generate its files and wire it in everywhere.
+
+    On a terminal, without --yes/--no-input, a wizard asks for what is missing."""
     given = dict(locals())
     flags = {k: getattr(v, "value", v) for k, v in given.items() if k in _FIELDS and v is not None}
     with _common.exit_codes():
@@ -90,9 +99,14 @@ def add_driver(
             spec_file=spec,
             force=force,
         )
+        ask_fields = _interactive.check_ask_fields(ask or ())
+        if refresh_catalogue:
+            from ..catalogue import refresh
+
+            refresh(_common.console(stderr=True), err_console=_common.console(stderr=True))
         interactive = _common.stdin_is_terminal() and not (yes or no_input or json_output)
         how = _flow.Outcome(dry_run, json_output, interactive, verify, "added")
-        _run(request, repo, save_spec, interactive, how)
+        _run(request, repo, save_spec, how, ask_fields)
 
 
 _FIELDS = {
@@ -102,33 +116,34 @@ _FIELDS = {
 }  # fmt: skip
 
 
-def _run(request, repo: Path | None, save_spec: Path | None, interactive: bool, how) -> None:
+def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) -> None:
     from ..errors import InvalidInput
     from ..plan import plan_add
-    from ..spec_build import build_spec, check_new
+    from ..spec_build import build_spec, check_new, refuse_missing
     from ..spec_file import spec_to_toml
     from ..writer import write_text_atomic
 
     layout = _common.open_layout(repo)
-    existing = _existing(layout)
-    ask = _ask_missing(interactive)
-    spec = build_spec(request, existing=existing, taken_classes=_taken(layout), ask_missing=ask)
-    plan = plan_add(spec, layout)
-    check_new(spec, plan, existing, request.force)
+    existing, taken = _existing(layout), _taken(layout)
+
+    def make(request, ask_missing):
+        spec = build_spec(request, existing=existing, taken_classes=taken, ask_missing=ask_missing)
+        plan = plan_add(spec, layout)
+        check_new(spec, plan, existing, request.force)
+        return spec, plan
+
+    if how.ask:  # a terminal: the wizard answers what is missing (`ask_missing`) and confirms
+        spec, plan, how = _interactive.wizard_run(
+            request, make, how, existing=existing, ask_fields=ask_fields
+        )
+    else:
+        spec, plan = make(request, refuse_missing)
     if save_spec is not None:
         try:
             write_text_atomic(save_spec, spec_to_toml(spec))
         except OSError as exc:
             raise InvalidInput(f"--save-spec: cannot write {save_spec}: {exc}") from None
     _flow.finish(plan, spec, layout, how)
-
-
-def _ask_missing(interactive: bool):
-    """Who answers missing values. The wizard (a later issue) plugs in here for `interactive`
-    runs; until it lands, a terminal gets the same exit-2 list of flags as CI does."""
-    from ..spec_build import refuse_missing
-
-    return refuse_missing
 
 
 def _existing(layout) -> set[str]:

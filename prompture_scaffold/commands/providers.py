@@ -1,4 +1,8 @@
-"""`prompture providers [TERM]`: search the models.dev catalogue."""
+"""`prompture providers [TERM]`: search the models.dev catalogue.
+
+Exit 0 also when nothing matches: an empty search is an answer, not an error (the line says
+so and suggests close ids). Exit 3 only when an explicit `--repo` is not a checkout.
+"""
 
 from __future__ import annotations
 
@@ -11,72 +15,91 @@ from . import _common
 
 app = typer.Typer()
 
+NO_CHECKOUT = "–"
+
 
 @app.command("providers")
 def providers(
-    term: Annotated[str | None, typer.Argument(help="Part of an id or name.")] = None,
+    term: Annotated[
+        str | None, typer.Argument(help="Part of an id or name (near spellings match too).")
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     repo: Annotated[Path | None, _common.repo_option("The checkout to compare with.")] = None,
+    refresh_catalogue: Annotated[
+        bool,
+        typer.Option(
+            "--refresh-catalogue", help="Fetch the live models.dev catalogue into the cache first."
+        ),
+    ] = False,
 ) -> None:
-    """Search the catalogue: id, name, wire format, models, and whether a driver exists."""
+    """Search the catalogue: id, name, wire format, models, key variable, and whether this
+    checkout has a driver. Exit 0 even when nothing matches."""
     with _common.exit_codes():
-        rows = _rows(term, _mapped(repo))
+        from ..catalogue import load, refresh, suggest
+        from ..provider_search import search
+
+        if refresh_catalogue:
+            refresh(_common.console(stderr=json_output), err_console=_common.console(stderr=True))
+        catalogue = load()
+        layout = _checkout(repo)
+        rows = search(catalogue, term, _drivers(layout))
+        suggestions = [] if rows or not term else suggest(catalogue, term)
         if json_output:
-            _common.print_json({"providers": rows})
-            return
-        from rich.table import Table
-
-        table = Table("id", "name", "wire format", "models", "driver")
-        for row in rows:
-            table.add_row(
-                row["id"], row["name"], row["compat"], str(row["models"]), row["driver"] or ""
+            _common.print_json(
+                {
+                    "checkout": str(layout.root) if layout else None,
+                    "providers": [row.to_dict() for row in rows],
+                    "suggestions": suggestions,
+                }
             )
-        _common.console().print(table)
+        elif rows:
+            _table(rows, layout)
+        else:
+            _no_match(term, suggestions)
 
 
-def _mapped(repo: Path | None) -> dict[str, str]:
-    """models.dev id -> the checkout's provider key (empty without a checkout)."""
+def _checkout(repo: Path | None):
+    """The checkout at `--repo` (must be one), else the one around the working directory,
+    else None: the search works without a checkout."""
     from ..errors import ScaffoldError
 
     try:
-        layout = _common.open_layout(repo)
+        return _common.open_layout(repo)
     except ScaffoldError:
         if repo is not None:
             raise
-        return {}
-    found = {value: key for key, value in provider_map(layout).items()}
-    return found | {key: key for key in layout.providers if key not in found.values()}
+        return None
 
 
-def _rows(term: str | None, mapped: dict[str, str]) -> list[dict]:
-    from ..catalogue import NPM_COMPAT, load
+def _drivers(layout) -> dict[str, tuple[str, ...]] | None:
+    if layout is None:
+        return None
+    from ..layout import existing_providers, provider_map
+    from ..provider_search import drivers_by_catalogue_id
 
-    needle = (term or "").lower()
-    rows = []
-    for cid, entry in sorted(load().items()):
-        name = str(entry.get("name", cid))
-        if needle and needle not in cid.lower() and needle not in name.lower():
-            continue
-        compat = NPM_COMPAT.get(str(entry.get("npm", "")), "custom")
-        models = len(entry.get("models") or {})
-        rows.append(
-            {"id": cid, "name": name, "compat": compat, "models": models, "driver": mapped.get(cid)}
-        )
-    return rows
+    return drivers_by_catalogue_id(existing_providers(layout), provider_map(layout))
 
 
-def provider_map(layout) -> dict[str, str]:
-    """The checkout's `PROVIDER_MAP` literal (empty when absent or not a literal)."""
-    import ast
+def _table(rows, layout) -> None:
+    from rich.table import Table
+    from rich.text import Text
 
-    path = layout.symbols.get("PROVIDER_MAP")
-    tree = ast.parse(Path(path).read_text(encoding="utf-8")) if path else ast.Module([], [])
-    for node in tree.body:
-        target = getattr(node, "target", None) or (getattr(node, "targets", None) or [None])[0]
-        if getattr(target, "id", None) == "PROVIDER_MAP" and node.value is not None:
-            try:
-                value = ast.literal_eval(node.value)
-            except ValueError:
-                return {}
-            return value if isinstance(value, dict) else {}
-    return {}
+    caption = (
+        "driver: the provider key of this checkout's driver for it"
+        if layout
+        else f"driver {NO_CHECKOUT}: no checkout here or above; pass --repo to compare"
+    )
+    table = Table("id", "name", "wire format", "models", "key variable", "driver", caption=caption)
+    for row in rows:
+        driver = NO_CHECKOUT if row.drivers is None else ", ".join(row.drivers)
+        cells = (row.id, row.name, row.wire_format, str(row.models), row.key_env or "")
+        mark = Text(f"✓ {driver}", style="green") if row.has_driver else Text(driver)
+        table.add_row(*map(Text, cells), mark)  # Text: catalogue values are never markup
+    _common.console().print(table)
+
+
+def _no_match(term: str | None, suggestions: list[str]) -> None:
+    line = f"no provider matches {term!r}" if term else "the catalogue has no providers"
+    if suggestions:
+        line += f"; did you mean {', '.join(suggestions)}?"
+    typer.echo(line)

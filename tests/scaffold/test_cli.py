@@ -203,15 +203,6 @@ def test_check_drivers_reports_what_is_missing(repo):
     assert "✗" in result.stdout and "grok" in result.stdout
 
 
-def test_providers_search(repo):
-    result = run(repo, "providers", "deeps", "--json")
-    assert result.exit_code == 0
-    rows = json.loads(result.stdout)["providers"]
-    assert [r["id"] for r in rows] == ["deepseek"] and rows[0]["driver"] is None
-    rows = json.loads(run(repo, "providers", "moonshot", "--json").stdout)["providers"]
-    assert {r["id"]: r["driver"] for r in rows}["moonshotai"] == "moonshot"
-
-
 def test_verify_runs_every_check(repo):
     result = run(repo, *ACME, "--verify", "--json")
     assert result.exit_code == 0, result.stdout + result.stderr

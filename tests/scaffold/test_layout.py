@@ -48,6 +48,8 @@ def test_discover_our_checkout():
         "CostMixin": "prompture/cost_mixin.py",
         "OpenAICompatibleDriver": "prompture/drivers/openai_compatible.py",
         "AsyncOpenAICompatibleDriver": "prompture/drivers/openai_compatible.py",
+        "AnthropicMessagesDriver": "prompture/drivers/anthropic_messages.py",
+        "AsyncAnthropicMessagesDriver": "prompture/drivers/anthropic_messages.py",
         "register_driver_calls": "prompture/drivers/__init__.py",
         "register_async_driver_calls": "prompture/drivers/__init__.py",
         # Optional ones the templates use when the checkout has them:

@@ -31,6 +31,8 @@ REPO = Path(__file__).resolve().parents[2]
 SYMBOLS = {
     "OpenAICompatibleDriver": "drivers/openai_compatible.py",
     "AsyncOpenAICompatibleDriver": "drivers/openai_compatible.py",
+    "AnthropicMessagesDriver": "drivers/anthropic_messages.py",
+    "AsyncAnthropicMessagesDriver": "drivers/anthropic_messages.py",
     "CostMixin": "cost_mixin.py",
     "Driver": "driver.py",
     "AsyncDriver": "async_driver.py",
@@ -114,7 +116,9 @@ KINDS = {
     "subclass": {},
     "full": {"template": "full"},
     "custom": {"compat": "custom", "sdk": "acme-sdk>=1.2"},
+    "anthropic": {"compat": "anthropic", "sdk": "anthropic>=2.0", "json_schema": False},
 }
+ANTHROPIC_BASES = ("AnthropicMessagesDriver", "AsyncAnthropicMessagesDriver")
 
 
 # --- literal filters ------------------------------------------------------------------------
@@ -248,6 +252,9 @@ def test_import_block_sorts_like_ruff_isort():
         ({}, ("OpenAICompatibleDriver",), "full"),
         ({"compat": "custom"}, (), "custom"),
         ({"compat": "custom", "template": "full"}, (), "custom"),
+        (KINDS["anthropic"], (), "subclass"),
+        (KINDS["anthropic"], ("OpenAICompatibleDriver",), "subclass"),
+        ({}, ANTHROPIC_BASES, "subclass"),
     ],
 )
 def test_template_kind(tmp_path, overrides, omit, kind):
@@ -255,9 +262,101 @@ def test_template_kind(tmp_path, overrides, omit, kind):
     assert render.template_kind(spec, layout) == kind
 
 
-def test_anthropic_wire_is_refused_for_now(tmp_path):
-    with pytest.raises(InvalidInput, match="--compat anthropic"):
-        render.render_new_files(make_spec(compat="anthropic"), make_layout(tmp_path))
+@pytest.mark.parametrize(
+    ("overrides", "omit", "flag"),
+    [
+        ({}, ANTHROPIC_BASES, "--compat anthropic:"),
+        ({}, ANTHROPIC_BASES[1:], "--compat anthropic:"),
+        ({"template": "full"}, (), "--template full:"),
+        ({"template": "full"}, ANTHROPIC_BASES, "--compat anthropic:"),
+    ],
+)
+def test_anthropic_wire_without_its_base_is_refused(tmp_path, overrides, omit, flag):
+    """No self-contained Anthropic driver exists: exit 2, pointing at --compat custom."""
+    spec, layout = make_spec(**KINDS["anthropic"], **overrides), make_layout(tmp_path, omit=omit)
+    with pytest.raises(InvalidInput) as caught:
+        render.render_new_files(spec, layout)
+    assert str(caught.value).startswith(flag) and "--compat custom" in str(caught.value)
+    assert caught.value.exit_code == 2
+    paths = render.new_file_paths(spec, layout)  # remove-driver still finds the files
+    assert paths["sync"] == "prompture/drivers/acme_driver.py"
+
+
+@pytest.mark.parametrize("sdk", ["requests", "httpx"])
+def test_anthropic_wire_needs_an_sdk_requirement(tmp_path, sdk):
+    spec = make_spec(**{**KINDS["anthropic"], "sdk": sdk})
+    with pytest.raises(InvalidInput, match=f"^--sdk {sdk}: .*anthropic SDK"):
+        render.render_new_files(spec, make_layout(tmp_path))
+
+
+def test_anthropic_wire_gets_the_short_subclass_pair(tmp_path):
+    spec = make_spec(**KINDS["anthropic"], auth="endpoint", extra_api_key_envs=())
+    files = render.render_new_files(spec, make_layout(tmp_path))
+    sync = files["prompture/drivers/acme_driver.py"]
+    assert "from .anthropic_messages import AnthropicMessagesDriver\n" in sync
+    assert "class AcmeDriver(AnthropicMessagesDriver):" in sync
+    assert "``pip install prompture[acme]``" in sync
+    assert _assigned(sync) == {
+        "provider": "acme",
+        "display_name": "Acme AI",
+        "api_key_env": ("ACME_API_KEY",),
+        "requires_api_key": False,
+        "default_endpoint": "https://api.acme.test/v1",
+        "default_model": "acme-1",
+        "pip_extra": "acme",
+        "supports_json_mode": True,
+        "supports_json_schema": False,
+        "supports_tool_use": True,
+        "supports_streaming": True,
+        "supports_vision": True,
+        "supports_reasoning": True,
+    }
+    assert len(sync.splitlines()) < 40
+    keyed = render.render_new_files(make_spec(**KINDS["anthropic"]), make_layout(tmp_path))
+    assert "requires_api_key" not in keyed["prompture/drivers/acme_driver.py"]
+    assert _assigned(keyed["prompture/drivers/acme_driver.py"])["api_key_env"] == (
+        "ACME_API_KEY",
+        "ACME_KEY",
+    )
+    twin = files["prompture/drivers/async_acme_driver.py"]
+    assert twin.endswith(
+        "\n\nfrom .acme_driver import AcmeDriver\n"
+        "from .anthropic_messages import AsyncAnthropicMessagesDriver\n\n\n"
+        "class AsyncAcmeDriver(AsyncAnthropicMessagesDriver):\n"
+        '    """Async twin of `AcmeDriver`: same key, endpoint, flags and prices."""\n\n'
+        "    sync_driver = AcmeDriver\n"
+        "    pip_extra = AcmeDriver.pip_extra\n"
+    )
+    assert json.loads(files["prompture/infra/rates/acme.json"])["api_type"] == "anthropic"
+    test_module = files["tests/test_acme_driver.py"]
+    assert "from prompture.testing import AnthropicContract\n" in test_module
+    assert "class TestAcmeDriver(AnthropicContract):" in test_module
+    assert "local Anthropic Messages server" in test_module
+    assert "OpenAI" not in test_module and "skip" not in test_module
+    assert "extract_and_jsonify" in files["examples/acme_example.py"]
+
+
+def test_anthropic_subclass_imports_the_base_where_the_checkout_defines_it(tmp_path):
+    layout = make_layout(tmp_path, package="mylib")
+    moved = {name: layout.package_dir / "wire/anthropic.py" for name in ANTHROPIC_BASES}
+    layout = dataclasses.replace(layout, symbols={**layout.symbols, **moved})
+    files = render.render_new_files(make_spec(**KINDS["anthropic"]), layout)
+    sync = files["mylib/drivers/acme_driver.py"]
+    assert "from ..wire.anthropic import AnthropicMessagesDriver\n" in sync
+    assert "``pip install mylib[acme]``" in sync
+
+
+def test_catalogue_anthropic_provider_rate_file_and_priced_model(tmp_path):
+    from prompture._catalogue import render_rate_file
+
+    spec = make_spec(
+        **KINDS["anthropic"], provider="mm", models_dev_name="minimax", default_model="MiniMax-M2.7"
+    )
+    files = render.render_new_files(spec, make_layout(tmp_path))
+    rates = files["prompture/infra/rates/mm.json"]
+    assert rates == render_rate_file("mm", "minimax", api_type="anthropic")
+    assert json.loads(rates)["api_type"] == "anthropic"
+    assert 'priced_model = "MiniMax-M2.7"' in files["tests/test_mm_driver.py"]
 
 
 def test_new_files_are_keyed_by_checkout_relative_posix_paths(tmp_path):
@@ -374,6 +473,15 @@ RUFF_CASES = {
     "full_eager": {"template": "full", "lazy": False, "vision": False},
     "custom": KINDS["custom"],
     "custom_eager": {"compat": "custom", "lazy": False, "streaming": False},
+    "anth": KINDS["anthropic"],
+    "anth_keyless": {**KINDS["anthropic"], "auth": "none", "extra_api_key_envs": ()},
+    "anth_long": {
+        **KINDS["anthropic"],
+        "display_name": "D" * 70,
+        "default_model": "m" * 75,
+        "endpoint": "https://e" * 9,
+        "api_key_env": "ACME_" + "K" * 60 + "_API_KEY",
+    },
     **{f"{kind}_hostile": {**KINDS[kind], **HOSTILE} for kind in KINDS},
     "long": {
         "template": "full",
@@ -503,3 +611,39 @@ def test_without_checkout_errors_failures_are_runtime_errors_without_the_key():
     assert "wrong-key-1234" not in str(info.value)
     with pytest.raises(RuntimeError, match="SCAFFOLDCUSTOM_API_KEY|ACME_API_KEY"):
         sync_class(api_key=None)._headers()
+
+
+def _anthropic_drivers() -> tuple[type, type]:
+    spec = make_spec(provider="scaffoldanth", class_name="ScaffoldAnth", **KINDS["anthropic"])
+    return _load_drivers(spec, make_layout(REPO, folders=False))
+
+
+async def test_anthropic_subclass_pair_speaks_the_messages_api():
+    """The short subclasses work as they are: sync and async, one shared profile."""
+    from prompture._driver_base import PROFILE_ATTRS
+    from prompture.testing import AnthropicServer
+
+    sync_class, async_class = _anthropic_drivers()
+    for name in PROFILE_ATTRS:
+        assert getattr(async_class, name) == getattr(sync_class, name), name
+    assert async_class.pip_extra == sync_class.pip_extra == "scaffoldanth"
+    with AnthropicServer() as server:
+        server.script("Hello there.", usage={"prompt_tokens": 3, "completion_tokens": 2})
+        result = sync_class(api_key="test-key", endpoint=server.url).generate("Hi")
+        assert result["text"] == "Hello there." and result["meta"]["total_tokens"] == 5
+        assert server.last_request.path == "/v1/messages"
+        server.script("Async hello.")
+        result = await async_class(api_key="test-key", endpoint=server.url).generate("Hi")
+        assert result["text"] == "Async hello."
+
+
+async def test_anthropic_subclass_without_the_sdk_names_its_own_extra(monkeypatch):
+    from prompture.exceptions import ConfigurationError
+
+    sync_class, async_class = _anthropic_drivers()
+    monkeypatch.setitem(sys.modules, "anthropic", None)  # `import anthropic` now fails
+    hint = r"pip install prompture\[scaffoldanth\]"
+    with pytest.raises(ConfigurationError, match=hint):
+        sync_class(api_key="k", endpoint="http://127.0.0.1:9").generate("Hi")
+    with pytest.raises(ConfigurationError, match=hint):
+        await async_class(api_key="k", endpoint="http://127.0.0.1:9").generate("Hi")

@@ -1,0 +1,111 @@
+"""What a wizard question is, and the answer parsers many questions share.
+
+A `Question` turns the text typed into `DriverSpec` field values with the validators the flags
+use (`validation.py`), raising `InvalidInput` with the reason, and says when it applies and
+what its default looks like, both from the values `build_spec` would derive so far (`filled`).
+Capabilities share one line (`capabilities_question`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import InvalidInput
+from .spec import CAPABILITIES
+from .validation import FLAGS
+
+Filled = Mapping[str, Any]
+Parse = Callable[[str, Filled, Mapping[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Question:
+    """`parse(answer, filled, catalogue)` gives the new field values or raises `InvalidInput`."""
+
+    key: str
+    label: str
+    help: str
+    parse: Parse
+    show: Callable[[Filled], str | None]
+    when: Callable[[Filled], bool] = lambda filled: True
+
+
+def yes_no(text: str, name: str) -> bool:
+    """y/yes/true or n/no/false (any case), else `InvalidInput` for field `name`."""
+    if text.lower() in ("y", "yes", "true"):
+        return True
+    if text.lower() in ("n", "no", "false"):
+        return False
+    raise InvalidInput(f"{FLAGS[name]}: answer y or n, not {text!r}")
+
+
+def is_none(text: str) -> bool:
+    """Whether `text` means "none": `-` or `none`."""
+    return text.lower() in ("-", "none")
+
+
+def items(text: str) -> list[str]:
+    """The comma- or space-separated items of `text` (none for `-`)."""
+    return [] if is_none(text) else [t for t in text.replace(",", " ").split() if t]
+
+
+def field(name: str, check: Callable[[str], Any]) -> Parse:
+    """A parser setting field `name` to `check(text)`."""
+    return lambda text, filled, catalogue: {name: check(text)}
+
+
+def boolean(name: str) -> Parse:
+    """A parser setting the boolean field `name` from a y/n answer."""
+    return lambda text, filled, catalogue: {name: yes_no(text, name)}
+
+
+def default_of(name: str) -> Callable[[Filled], str | None]:
+    """The default answer for field `name` (None: no default, the answer is required)."""
+
+    def show_value(filled: Filled) -> str | None:
+        value = filled.get(name)
+        if value is None:
+            return "-" if name == "models_dev_name" else None
+        if isinstance(value, bool):
+            return "y" if value else "n"
+        if isinstance(value, tuple | list):
+            return ", ".join(value) or "-"
+        return value or "-"
+
+    return show_value
+
+
+def capabilities_question(covered: tuple[str, ...]) -> Question:
+    """One line for several capabilities (the ones on, comma-separated), y/n for just one."""
+    if len(covered) == 1:
+        name = covered[0]
+        label = f"Supports {name.replace('_', ' ')}? [y/n]"
+        return Question(
+            "capabilities", label, _CAPABILITY_HELP[name], boolean(name), default_of(name)
+        )
+
+    def parse(text: str, filled: Filled, catalogue) -> dict[str, Any]:
+        chosen = items(text)
+        unknown = [c for c in chosen if c not in covered]
+        if unknown:
+            raise InvalidInput(f"unknown {unknown[0]!r}; choose from {', '.join(covered)}")
+        return {name: name in chosen for name in covered}
+
+    def default(filled: Filled) -> str:
+        return ", ".join(c for c in covered if filled.get(c)) or "-"
+
+    help = f"Comma-separated, - for none; from: {', '.join(covered)}."
+    return Question("capabilities", "Capabilities", help, parse, default)
+
+
+_CAPABILITY_HELP = {
+    "json_mode": "JSON mode: the API can be told to answer with a JSON object.",
+    "json_schema": "Structured output: the API enforces a JSON schema.",
+    "tool_use": "Tool calling: the models can call functions.",
+    "streaming": "Streaming: answers arrive token by token.",
+    "vision": "Vision: the models accept images.",
+    "reasoning": "Reasoning: the answers carry reasoning content to keep apart.",
+}
+assert set(_CAPABILITY_HELP) == set(CAPABILITIES)

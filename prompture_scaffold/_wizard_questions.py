@@ -1,0 +1,108 @@
+"""The wizard's questions, one per `DriverSpec` field, in the words the user sees.
+
+The provider question, with its did-you-mean, lives in `_wizard_provider`; capabilities share
+one line (`_wizard_question.capabilities_question`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import validation as v
+from ._wizard_question import Filled, Parse, Question, boolean, default_of, field, is_none, items
+from .catalogue import require_entry
+from .spec import AUTHS, COMPATS, HTTP_SDKS, TEMPLATES
+
+
+def third_party(filled: Filled) -> bool:
+    """Whether the SDK is a third-party requirement (then lazy/eager and a version apply)."""
+    return bool(filled.get("sdk")) and filled["sdk"] not in HTTP_SDKS
+
+
+def _split_requirement(sdk: str) -> tuple[str, str]:
+    """`(name[extras], specifier)` of a requirement; an invalid one (from a spec file, checked
+    later) is all name."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(sdk)
+    except InvalidRequirement:
+        return sdk, ""
+    extras = f"[{','.join(sorted(req.extras))}]" if req.extras else ""
+    return req.name + extras, str(req.specifier)
+
+
+def _sdk_version(text: str, filled: Filled, catalogue) -> dict[str, Any]:
+    name, _ = _split_requirement(filled["sdk"])
+    spec = "" if is_none(text) else (f">={text}" if text[:1].isdigit() else text)
+    return {"sdk": v.check_sdk(name + spec)}
+
+
+def _show_version(filled: Filled) -> str | None:
+    return _split_requirement(filled["sdk"])[1] or "-" if third_party(filled) else None
+
+
+def _models_dev(text: str, filled: Filled, catalogue) -> dict[str, Any]:
+    if is_none(text):
+        return {"models_dev_name": None}
+    require_entry(catalogue, text, "--models-dev-name")
+    return {"models_dev_name": text}
+
+
+def _endpoint(text: str, filled: Filled, catalogue) -> dict[str, Any]:
+    url = "" if is_none(text) else text
+    return {"endpoint": v.check_endpoint(url, filled.get("compat"), filled.get("auth"))}
+
+
+def _extra_envs(text: str, filled: Filled, catalogue) -> dict[str, Any]:
+    envs = tuple(v.check_env(e, "extra_api_key_envs") for e in items(text))
+    return {"extra_api_key_envs": envs}
+
+
+def _choice(name: str, choices: tuple[str, ...]) -> Parse:
+    return field(name, lambda text: v.check_choice(name, text, choices))
+
+
+def _q(key, label, help, parse, when=lambda filled: True) -> Question:
+    default = _show_version if key == "sdk_version" else default_of(key)
+    return Question(key, label, help, parse, default, when)
+
+
+QUESTIONS: dict[str, Question] = {
+    q.key: q
+    for q in (
+        _q("compat", f"Wire format [{'/'.join(COMPATS)}]",
+           "openai: /chat/completions; anthropic: the Messages API; custom: you fill in two "
+           "methods.", _choice("compat", COMPATS)),
+        _q("sdk", "SDK", "requests or httpx add no dependency; or a third-party SDK such as "
+           "acme-sdk.", field("sdk", v.check_sdk)),
+        _q("sdk_version", "SDK version", "The version the optional extra asks for, e.g. >=1.2 "
+           "(- for any).", _sdk_version, third_party),
+        _q("lazy", "Import the SDK lazily? [y/n]", "Lazy keeps `import prompture` fast and the "
+           "SDK an optional extra.", boolean("lazy"), third_party),
+        _q("auth", f"Auth [{'/'.join(AUTHS)}]", "What a request needs: an API key, a base URL, "
+           "both, or nothing.", _choice("auth", AUTHS)),
+        _q("api_key_env", "API key variable", "The environment variable holding the key.",
+           field("api_key_env", v.check_env),
+           lambda f: f.get("auth") in ("api-key", "api-key+endpoint")),
+        _q("endpoint", "Endpoint", "The base URL (http/https); {PROVIDER}_ENDPOINT overrides it "
+           "at run time.", _endpoint, lambda f: v.needs_endpoint(f.get("compat"), f.get("auth"))),
+        _q("default_model", "Default model", "The model used when the caller names none.",
+           field("default_model", v.check_model)),
+        _q("models_dev_name", "models.dev id", "The catalogue entry for prices and capabilities "
+           "(- for none).", _models_dev),
+        _q("display_name", "Display name", "The name shown in docs and messages.",
+           field("display_name", v.check_display_name)),
+        _q("class_name", "Class name", "The stem of {Class}Driver and Async{Class}Driver.",
+           field("class_name", v.check_class_name)),
+        _q("extra_api_key_envs", "More key variables", "Other variables holding the key, "
+           "comma-separated (- for none).", _extra_envs),
+        _q("example", "Generate an example? [y/n]", "examples/{provider}_example.py.",
+           boolean("example")),
+        _q("tests", "Generate the tests? [y/n]", "tests/test_{provider}_driver.py, run against "
+           "a local server.", boolean("tests")),
+        _q("template", f"Template [{'/'.join(TEMPLATES)}]", "auto: a short subclass when the "
+           "checkout has a shared base; full: a self-contained driver.",
+           _choice("template", TEMPLATES)),
+    )
+}  # fmt: skip

@@ -1,0 +1,297 @@
+"""Regenerate the README's pictures of the tool at work: `python scripts/make_readme_svgs.py`.
+
+Each picture is a real run of the `prompture` CLI, in-process, on a scratch copy of this
+repository (so nothing here is touched), recorded by a rich `Console` 100 columns wide and saved
+with `Console.save_svg` into `docs/img/` (or the directory given as the only argument).
+
+The commands see a terminal: stdout and stderr are `TerminalStream`s that claim to be a TTY and
+pass the text, colours included, on to the recording console, and for the wizard stdin is a
+`TerminalInput` that types each answer (`Shot.answers`) and echoes it. `COLUMNS` and
+`COLORTERM` pin the width and the colours and only the bundled catalogue is read, so the output
+is the same on every machine and the SVGs change only when the tool's output does.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from unittest import mock
+
+from rich.ansi import AnsiDecoder
+from rich.console import Console
+from rich.text import Text
+
+REPO = Path(__file__).resolve().parents[1]
+OUT_DIR = REPO / "docs" / "img"
+WIDTH = 100
+SKIPPED = shutil.ignore_patterns(
+    ".git", ".venv", "__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache", ".hypothesis", "docs"
+)
+
+
+@dataclass(frozen=True)
+class Shot:
+    """One picture: a command run on the scratch checkout, recorded as `{name}.svg`."""
+
+    name: str
+    command: str  # what follows `prompture ` (`--repo` is added)
+    title: str  # the window title of the SVG
+    #: What is typed at a prompt containing the first text, else Enter; None: stdin is no
+    #: terminal (so nothing is asked).
+    answers: tuple[tuple[str, str], ...] | None = None
+    max_lines: int | None = None  # show this many lines of output, then "… N more lines"
+    diff_lines: int | None = None  # the same for the diff a wizard shows before confirming
+
+
+#: The README's first command, after the install.
+DRY_RUN = (
+    "add-driver acme --dry-run --yes --compat openai --endpoint https://api.acme.example/v1 "
+    "--default-model acme-1 --api-key-env ACME_API_KEY --no-models-dev"
+)
+SHOTS = {
+    # The whole diff would be a picture 7000 pixels tall: its first 60 lines.
+    "dry-run": Shot("dry-run", DRY_RUN, "prompture add-driver --dry-run", max_lines=60),
+    "providers": Shot("providers", "providers deep", "prompture providers"),
+    "check-drivers": Shot("check-drivers", "check-drivers", "prompture check-drivers"),
+    # The issue's acceptance run: `deepseek`, Enter at every question, `y` at the end.
+    "wizard": Shot(
+        "wizard",
+        "add-driver",
+        "prompture add-driver",
+        answers=(("Provider", "deepseek"), ("Write these changes?", "y")),
+        diff_lines=12,
+    ),
+}
+#: A session asking more than this many questions is stuck (a refused default, say).
+MAX_ANSWERS = 40
+
+
+class Screen:
+    """What the reader sees: the lines shown on the recording console, limited as the `Shot`
+    says, each cut marked with how many lines it left out."""
+
+    def __init__(self, console: Console, shot: Shot) -> None:
+        self.console, self.shot = console, shot
+        self.shown, self.hidden = 0, 0
+        self.diff: int | None = None  # lines of the current wizard diff so far
+
+    def show(self, line: Text) -> None:
+        if self.shot.diff_lines is not None and self._in_diff(line.plain):
+            self.diff += 1
+            if self.diff > self.shot.diff_lines:
+                self.hidden += 1
+                return
+        if self.shot.max_lines is not None and self.shown >= self.shot.max_lines:
+            self.hidden += 1
+            return
+        self.console.print(line)
+        self.shown += 1
+
+    def _in_diff(self, plain: str) -> bool:
+        """A diff starts at `diff --git` and lasts until the next question (`? ...`)."""
+        if self.diff is None and plain.startswith("diff --git"):
+            self.diff = 0
+        elif self.diff is not None and plain.startswith("? "):
+            self.diff = None
+            self.close()
+        return self.diff is not None
+
+    def close(self) -> None:
+        """Mark the cut, if there was one."""
+        if self.hidden:
+            self.console.print(Text(f"… {self.hidden} more lines", style="dim italic"))
+            self.hidden = 0
+
+
+class TerminalStream(io.TextIOBase):
+    """A stdout/stderr that says it is a terminal and shows what it gets, ANSI colours
+    decoded, on a `Screen`, one complete line at a time."""
+
+    encoding = "utf-8"
+
+    def __init__(self, screen: Screen) -> None:
+        super().__init__()
+        self.screen, self.decoder, self.pending = screen, AnsiDecoder(), ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if not isinstance(text, str):  # click probes for a binary stream with b""
+            raise TypeError("a text stream")
+        lines, newline, self.pending = (self.pending + text).rpartition("\n")
+        if newline:
+            for line in lines.split("\n"):
+                self.screen.show(self.decoder.decode_line(line))
+        return len(text)
+
+    def end_line(self) -> None:
+        """Show a last line that has no newline (a prompt left unanswered)."""
+        if self.pending:
+            self.write("\n")
+
+
+class TerminalInput(io.TextIOBase):
+    """A stdin that says it is a terminal and types the answer to the prompt waiting on
+    `echo` (see `Shot.answers`), echoing it there as a terminal would."""
+
+    encoding = "utf-8"
+
+    def __init__(self, answers: tuple[tuple[str, str], ...], echo: TerminalStream) -> None:
+        super().__init__()
+        self.answers, self.echo, self.count = answers, echo, 0
+
+    def isatty(self) -> bool:
+        return True
+
+    def readable(self) -> bool:
+        return True
+
+    def readline(self, size: int = -1) -> str:
+        self.count += 1
+        if self.count > MAX_ANSWERS:
+            return ""  # end of input: the command stops as on Ctrl-D
+        prompt = self.echo.decoder.decode_line(self.echo.pending).plain
+        line = next((answer for text, answer in self.answers if text in prompt), "") + "\n"
+        self.echo.write(line)
+        return line
+
+
+def recording_console() -> Console:
+    """The console every picture is recorded on: fixed width, true colour, no real output."""
+    return Console(
+        record=True, width=WIDTH, file=io.StringIO(), force_terminal=True, color_system="truecolor"
+    )
+
+
+@contextmanager
+def as_terminal(screen: Screen, answers: tuple[tuple[str, str], ...] | None) -> Iterator[None]:
+    """Run the body as if stdout and stderr were a 100-column colour terminal showing `screen`
+    and, when `answers` are given, stdin that terminal's keyboard answering its prompts (no
+    pager: the diff goes to the screen)."""
+    env = {"COLUMNS": str(WIDTH), "LINES": "50", "COLORTERM": "truecolor", "TERM": "xterm-256color"}
+    out, err = TerminalStream(screen), TerminalStream(screen)
+    stdin = io.StringIO() if answers is None else TerminalInput(answers, out)
+    with (
+        mock.patch.dict(os.environ, env | {"PROMPTURE_NO_PAGER": "1"}),
+        mock.patch.object(sys, "stdin", stdin),
+        redirect_stdout(out),
+        redirect_stderr(err),
+    ):
+        os.environ.pop("NO_COLOR", None)
+        yield
+    out.end_line()
+    err.end_line()
+    screen.close()
+
+
+def show_prompt(console: Console, command: str) -> None:
+    """The shell prompt line a reader would type."""
+    console.print(Text("$ ", style="bold green") + Text(f"prompture {command}", style="bold"))
+
+
+def run_cli(console: Console, shot: Shot, repo: Path) -> int:
+    """Run `prompture {shot.command} --repo {repo}` in-process as if on a terminal showing
+    its output on `console`; its exit code."""
+    from typer.main import get_command
+
+    from prompture_scaffold.cli import app
+
+    show_prompt(console, shot.command)
+    argv = [*shlex.split(shot.command), "--repo", str(repo)]
+    with as_terminal(Screen(console, shot), shot.answers):
+        code = get_command(app).main(argv, prog_name="prompture", standalone_mode=False)
+    return code or 0
+
+
+def scratch_copy(dest: Path) -> Path:
+    """A copy of this repository at `dest/repo` (no git data, caches or pictures)."""
+    return Path(shutil.copytree(REPO, dest / "repo", ignore=SKIPPED))
+
+
+def record(shot: Shot, out_dir: Path, repo: Path) -> Path:
+    """Run `shot` on `repo` and save it as `out_dir/{shot.name}.svg`; exit if the command
+    fails (a picture of an error is not what the README means)."""
+    console = recording_console()
+    code = run_cli(console, shot, repo)
+    if code != 0:
+        raise SystemExit(f"`prompture {shot.command}` exited {code}:\n{console.export_text()}")
+    path = out_dir / f"{shot.name}.svg"
+    console.save_svg(str(path), title=shot.title)
+    return path
+
+
+def dry_run_svg(out_dir: Path, repo: Path) -> Path:
+    """The README's first command: the change as one coloured diff."""
+    return record(SHOTS["dry-run"], out_dir, repo)
+
+
+def providers_svg(out_dir: Path, repo: Path) -> Path:
+    """A catalogue search."""
+    return record(SHOTS["providers"], out_dir, repo)
+
+
+def check_drivers_svg(out_dir: Path, repo: Path) -> Path:
+    """Every driver wired in every place."""
+    return record(SHOTS["check-drivers"], out_dir, repo)
+
+
+def wizard_svg(out_dir: Path, repo: Path) -> Path:
+    """`prompture add-driver` on a terminal: the wizard, a catalogue provider taken with every
+    default (the diff it shows is cut short)."""
+    return record(SHOTS["wizard"], out_dir, repo)
+
+
+PICTURES: Sequence[Callable[[Path, Path], Path]] = (
+    dry_run_svg,
+    providers_svg,
+    check_drivers_svg,
+    wizard_svg,
+)
+
+
+@contextmanager
+def bundled_catalogue(cache_dir: Path) -> Iterator[None]:
+    """Only the catalogue snapshot bundled with `models-dev`: no fetch, no user cache, so the
+    pictures do not depend on when or where they were made."""
+    from prompture import _catalogue
+
+    env = {"PROMPTURE_OFFLINE": "1", "PROMPTURE_CACHE_DIR": str(cache_dir)}
+    with mock.patch.dict(os.environ, env):
+        _catalogue.reset()
+        try:
+            yield
+        finally:
+            _catalogue.reset()
+
+
+def make_all(out_dir: Path) -> list[Path]:
+    """Every picture, each on a fresh scratch copy, into `out_dir`; the paths written."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for picture in PICTURES:
+        with tempfile.TemporaryDirectory(prefix="prompture-svg-") as tmp:
+            with bundled_catalogue(Path(tmp) / "cache"):
+                written.append(picture(out_dir, scratch_copy(Path(tmp))))
+    return written
+
+
+def main(argv: Sequence[str] = ()) -> None:
+    """`python scripts/make_readme_svgs.py [OUT_DIR]`."""
+    for path in make_all(Path(argv[0]) if argv else OUT_DIR):
+        print(f"wrote {path} ({path.stat().st_size // 1024} KiB)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
