@@ -87,7 +87,7 @@ def show(asker: Asker, *parts: RenderableType) -> None:
     for start in range(0, len(lines), page):
         console.file.write("".join(lines[start : start + page]))
         console.file.flush()
-        if start + page < len(lines) and asker.line(MORE, ""):
+        if start + page < len(lines) and asker.line(MORE, None):
             return
 
 
