@@ -12,6 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._parsed import parse
 from .errors import UnsafeTarget
 from .spec import CAPABILITIES, HTTP_SDKS, DriverSpec
 
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
 def _parse(path: Path | None) -> ast.Module | None:
     try:
-        return ast.parse(path.read_text(encoding="utf-8")) if path else None
+        return parse(path.read_text(encoding="utf-8")) if path else None
     except (OSError, SyntaxError, ValueError):
         return None
 

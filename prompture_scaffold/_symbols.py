@@ -14,6 +14,8 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._parsed import parse
+
 if TYPE_CHECKING:
     from .layout import Layout
 
@@ -73,7 +75,7 @@ def scan(package_dir: Path) -> tuple[dict[str, Path], Path | None, dict[Path, as
         if not found:
             continue
         try:
-            trees[path] = ast.parse(text)
+            trees[path] = parse(text)
             defined = defined_names(trees[path])
         except SyntaxError:  # trust the regex: the edit will report the parse error
             defined = found
@@ -114,7 +116,7 @@ def registered_providers(layout: Layout, tree: ast.Module | None = None) -> dict
     if tree is None:
         path = layout.symbols.get("register_driver_calls", layout.drivers_init)
         try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
+            tree = parse(path.read_text(encoding="utf-8"))
         except (OSError, SyntaxError, ValueError):
             return {}
     found = {}

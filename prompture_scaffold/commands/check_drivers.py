@@ -129,9 +129,11 @@ def _settings_fields(path: Path, spec) -> bool:
     """`Settings` holds all of `{provider}_api_key`, `_model` and (with a URL) `_endpoint`."""
     import ast
 
+    from .._parsed import parse
+
     wanted = {f"{spec.provider}_api_key", f"{spec.provider}_model"}
     wanted |= {f"{spec.provider}_endpoint"} if spec.endpoint else set()
-    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+    for node in parse(path.read_text(encoding="utf-8")).body:
         if isinstance(node, ast.ClassDef) and node.name == "Settings":
             names = {
                 getattr(s.target, "id", None) for s in node.body if isinstance(s, ast.AnnAssign)

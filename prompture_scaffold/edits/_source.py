@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
+from .._parsed import parse
 from ..context import EditContext
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")  # only "\n" ends a line for ast, not "\u2028"
@@ -22,7 +23,7 @@ class PySource:
 
     def __init__(self, text: str, ctx: EditContext) -> None:
         try:
-            self.tree = ast.parse(text)
+            self.tree = parse(text)
         except (SyntaxError, ValueError) as exc:
             where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
             raise ctx.unsafe("<module>", f"does not parse: {exc.args[0]}{where}") from None
