@@ -4,6 +4,7 @@ ScaffoldError (exit 1)
 ├── InvalidInput (exit 2)       a flag, spec file or provider name is wrong
 ├── UnsafeTarget (exit 3)       a target file is missing, does not parse, or lacks its anchor
 │   └── ProviderExists (exit 3) the provider already has a driver (use --force)
+├── WriteFailed (exit 3)        a write failed; every file was restored (also an OSError)
 ├── VerifyError (exit 1)        --verify found the generated driver not working
 └── Aborted (exit 130)          Ctrl-C or end of input in the wizard: nothing written
 """
@@ -23,6 +24,11 @@ class InvalidInput(ScaffoldError):
     exit_code = 2
 
 
+#: The symbol an `UnsafeTarget` names when the whole file is the problem (it does not parse);
+#: the edit runner replaces it with the anchor the edit came for.
+WHOLE_FILE = "<module>"
+
+
 class UnsafeTarget(ScaffoldError):
     """A target cannot be edited safely; nothing has been written."""
 
@@ -37,6 +43,21 @@ class UnsafeTarget(ScaffoldError):
 
 class ProviderExists(ScaffoldError):
     exit_code = 3
+
+
+class WriteFailed(ScaffoldError, OSError):
+    """Writing `path` failed half-way through a plan; every file already written has been
+    restored, so the checkout is as before. An `OSError` still, carrying the cause's errno."""
+
+    exit_code = 3
+
+    def __init__(self, path: str, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror or str(cause))
+        self.path = path
+
+    def __str__(self) -> str:
+        reason = self.strerror
+        return f"{self.path}: cannot write it ({reason}); every file was restored, nothing changed"
 
 
 class Aborted(ScaffoldError):

@@ -45,6 +45,9 @@ class Layout:
     docs_file: Path | None = None
     examples_dir: Path | None = None
     tests_dir: Path | None = None
+    #: The `*Contract` suites the package's own `testing` package exports (generated tests
+    #: use them, so the errors they expect are the checkout's own); empty: none.
+    testing_contracts: frozenset[str] = frozenset()
     #: Provider key -> sync driver class of the drivers registered today, in order.
     providers: Mapping[str, str] = field(default_factory=dict)
     #: The checkout's ruff (or black) line length: where generated calls must wrap.
@@ -127,6 +130,29 @@ def _first(*paths: Path) -> Path | None:
     return next((p for p in paths if p.exists()), None)
 
 
+def _guide(*paths: Path) -> Path | None:
+    """The contributor guide: the first with a ``Drivers:`` bullet, else the first there."""
+    import re
+
+    present = [p for p in paths if p.is_file()]
+    for path in present:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if re.search(r"^[ \t]*[-*+] .*\bDrivers\b\**:", text, re.M):
+            return path
+    return present[0] if present else None
+
+
+def _testing_contracts(package_dir: Path) -> frozenset[str]:
+    """The contract suites named in the package's `testing/__init__.py` (a cheap regex)."""
+    import re
+
+    try:
+        text = (package_dir / "testing" / "__init__.py").read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(re.findall(r"\b[A-Z]\w*Contract\b", text))
+
+
 def discover(root: Path) -> Layout:
     """Scan the checkout at `root`; `UnsafeTarget` when it holds no package with drivers."""
     root = Path(root).resolve()
@@ -146,9 +172,10 @@ def discover(root: Path) -> Layout:
         rates_dir=rates_dir,
         pyproject=_first(root / "pyproject.toml"),
         env_template=_first(root / ".env.copy", root / ".env.example"),
-        docs_file=_first(root / "CLAUDE.md", root / "AGENTS.md"),
+        docs_file=_guide(root / "CLAUDE.md", root / "AGENTS.md"),
         examples_dir=_first(root / "examples"),
         tests_dir=_first(root / "tests"),
+        testing_contracts=_testing_contracts(package_dir),
         line_length=int(line_length),
     )
     registry = symbols.get("register_driver_calls")

@@ -83,15 +83,48 @@ def relative(root: Path, path: Path | str) -> str:
     return str(rel)
 
 
-def plan_add(spec: DriverSpec, layout) -> Plan:
-    """Everything `add-driver` would write for `spec`, computed without touching the disk."""
-    from .render import render_new_files
+def plan_add(spec: DriverSpec, layout, *, replacing: DriverSpec | None = None) -> Plan:
+    """Everything `add-driver` would write for `spec`, computed without touching the disk.
+
+    `replacing`: the spec of the driver already wired under this name (`--force`); wiring
+    that `spec` words differently (another default model, endpoint, key variable...) is
+    swapped for the new wording instead of being left stale.
+    """
+    from .render import render_new_files, skipped_new_files
     from .targets import run_edits
 
     new_files = render_new_files(spec, layout)
     changes = [_change(layout.root, path, content) for path, content in new_files.items()]
-    edited, notes = run_edits("add", spec, layout)
-    return _plan([*changes, *edited], notes)
+    if replacing is None:
+        edited, notes = run_edits("add", spec, layout)
+    else:
+        edited, notes = _rewire(replacing, spec, layout)
+    return _plan([*changes, *edited], [*skipped_new_files(spec, layout), *notes])
+
+
+def _rewire(old: DriverSpec, new: DriverSpec, layout) -> tuple[list[FileChange], list[str]]:
+    """The wiring of `old` replaced by that of `new`, only in the files where they differ.
+
+    Both specs are added to the tree with `old` unwired; a file on which the two additions
+    agree keeps its text on disk, so regenerating with the same answers changes no wiring
+    (and keeps every entry where it stood). Elsewhere the file takes the new wiring.
+    """
+    from .targets import run_edits
+
+    removed, _ = run_edits("remove", old, layout)
+    base = {c.path: c.after for c in removed if c.after is not None}
+    as_new, notes = run_edits("add", new, layout, base=base)
+    as_old, _ = run_edits("add", old, layout, base=base)
+    disk = {c.path: c.before for c in (*removed, *as_new, *as_old)}
+    unwired = {c.path: c.after for c in removed}
+    new_text = {**unwired, **{c.path: c.after for c in as_new}}
+    old_text = {**unwired, **{c.path: c.after for c in as_old}}
+    changed = [
+        FileChange(path, disk[path], new_text.get(path, disk[path]))
+        for path in disk
+        if new_text.get(path, disk[path]) != old_text.get(path, disk[path])
+    ]
+    return changed, notes
 
 
 def plan_remove(spec: DriverSpec, layout) -> Plan:

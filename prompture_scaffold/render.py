@@ -112,6 +112,21 @@ def new_file_paths(spec: DriverSpec, layout: Any) -> dict[str, str]:
     return {role: paths.key(path) for role, path in targets.items()}
 
 
+def skipped_new_files(spec: DriverSpec, layout: Any) -> list[str]:
+    """Notes on the new files `new_file_paths` leaves out: their folder is not in the checkout
+    (a file the spec turned off is no news)."""
+    folders = (
+        ("the rate file", "folder of rate files", True, layout.rates_dir),
+        ("the example", "examples folder", spec.example, layout.examples_dir),
+        ("the test file", "tests folder", spec.tests, layout.tests_dir),
+    )
+    return [
+        f"skipped {what}: this checkout has no {folder}"
+        for what, folder, wanted, where in folders
+        if wanted and where is None
+    ]
+
+
 def render_new_files(spec: DriverSpec, layout: Any) -> dict[str, str]:
     """Every new file of the driver, keyed by its posix path relative to ``layout.root``.
 
@@ -345,7 +360,10 @@ def _test_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
         Import(f"{paths.drivers_module}.async_{spec.provider}_driver", spec.async_class),
     ]
     if contract:
-        imports.append(Import("prompture.testing", contract))
+        # The checkout's own suite when it ships one: it expects the checkout's own errors.
+        own = contract in getattr(layout, "testing_contracts", ())
+        testing = f"{layout.package}.testing" if own else "prompture.testing"
+        imports.append(Import(testing, contract))
     else:
         imports.append(Import("pytest", None))
         for name in _REGISTRY:  # the skill's own check imports them from the drivers package

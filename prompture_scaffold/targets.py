@@ -9,11 +9,12 @@ are skipped with a note, never invented.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import UnsafeTarget
+from .errors import WHOLE_FILE, UnsafeTarget
 from .plan import FileChange, read_text, relative
 
 if TYPE_CHECKING:
@@ -57,11 +58,19 @@ def edit_targets(spec: DriverSpec, layout, op: str = "add") -> list[Target]:
     ]
 
 
-def run_edits(op: str, spec: DriverSpec, layout) -> tuple[list[FileChange], list[str]]:
-    """Apply every target's `op` in memory: (the changed files, notes). Reads each file once."""
+def run_edits(
+    op: str, spec: DriverSpec, layout, *, base: Mapping[str, str] | None = None
+) -> tuple[list[FileChange], list[str]]:
+    """Apply every target's `op` in memory: (the changed files, notes). Reads each file once.
+
+    `base` (relative path -> text) stands in for files of the checkout: the edits start from
+    it, and each change's `before` is still the text on disk (how `--force` chains a removal
+    and an addition into one plan).
+    """
     from .context import EditContext
 
     root = Path(layout.root)
+    base = base or {}
     originals: dict[str, str] = {}
     current: dict[str, str] = {}
     notes: list[str] = []
@@ -74,9 +83,17 @@ def run_edits(op: str, spec: DriverSpec, layout) -> tuple[list[FileChange], list
             text = read_text(root / rel)
             if text is None:
                 raise UnsafeTarget(rel, target.label, "the file is missing")
-            originals[rel] = current[rel] = text
+            originals[rel] = text
+            current[rel] = base.get(rel, text)
         ctx = EditContext(spec, layout, root / rel)
-        current[rel] = run_edit(target, op, current[rel], ctx)
+        try:
+            current[rel] = run_edit(target, op, current[rel], ctx)
+        except UnsafeTarget as exc:
+            if target.required:
+                raise
+            # A guide without a driver list is no reason to refuse the driver: say so instead.
+            notes.append(f"skipped the {target.label}: {exc}")
+            continue
         notes.extend(_context_notes(ctx))
     changes = [FileChange(rel, originals[rel], text) for rel, text in current.items()]
     return [c for c in changes if c.before != c.after], notes
@@ -95,7 +112,9 @@ def run_edit(target: Target, op: str, text: str, ctx) -> str:
     module = importlib.import_module(f"prompture_scaffold.edits.{target.edit}")
     try:
         return getattr(module, op)(text, ctx)
-    except UnsafeTarget:
+    except UnsafeTarget as exc:
+        if exc.symbol == WHOLE_FILE:  # the file itself failed: name the anchor we came for
+            raise UnsafeTarget(exc.path, target.label, exc.reason) from None
         raise
     except Exception as exc:
         if _is_parse_error(exc):

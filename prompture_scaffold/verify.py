@@ -46,13 +46,28 @@ class CheckResult:
         return VerifyError(list(self.command), self.returncode, self.output)
 
 
-def _scripts(spec: DriverSpec, package: str) -> dict[str, str]:
-    sync, asyn, prefix = spec.sync_class, spec.async_class, f"{spec.provider}/"
+def _scripts(spec: DriverSpec, layout) -> dict[str, str]:
+    """The check scripts. Each class comes from where add-driver put it: the sync class from
+    the package (its export), the async one from its own module (its registration may live in
+    a module other than `drivers`), the registry functions from the module defining them."""
+    package, sync, asyn, prefix = (
+        layout.package,
+        spec.sync_class,
+        spec.async_class,
+        f"{spec.provider}/",
+    )
+    async_module = f"{layout.module_of(layout.drivers_dir)}.async_{spec.provider}_driver"
+    lookups = {
+        name: layout.module_of(layout.symbols[name])
+        if name in layout.symbols
+        else layout.module_of(layout.drivers_dir)
+        for name in ("get_driver_for_model", "get_async_driver_for_model")
+    }
+    registry = "".join(f"from {module} import {name}\n" for name, module in lookups.items())
     return {
-        "import": f"from {package} import {sync}\nfrom {package}.drivers import {asyn}\n",
+        "import": f"from {package} import {sync}\nfrom {async_module} import {asyn}\n",
         "registry": (
-            f"from {package}.drivers import {sync}, {asyn}, get_driver_for_model, "
-            "get_async_driver_for_model\n"
+            f"from {package} import {sync}\nfrom {async_module} import {asyn}\n{registry}"
             f"d = get_driver_for_model({prefix + 'x'!r})\n"
             f"assert type(d) is {sync}, type(d)\n"
             f"a = get_async_driver_for_model({prefix + 'x'!r})\n"
@@ -66,14 +81,16 @@ def _scripts(spec: DriverSpec, package: str) -> dict[str, str]:
     }
 
 
-def _environment(spec: DriverSpec, root: Path) -> dict[str, str]:
+def _environment(spec: DriverSpec, import_root: Path) -> dict[str, str]:
+    """The checks' environment: a dummy key, offline, and the package importable from
+    `import_root` (the folder holding it: the checkout, or its `src/`)."""
     env = dict(os.environ)
     env.update(
         {
             spec.api_key_env: DUMMY_KEY,
             "PROMPTURE_OFFLINE": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")])),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(import_root), env.get("PYTHONPATH")])),
         }
     )
     if spec.endpoint:
@@ -83,9 +100,7 @@ def _environment(spec: DriverSpec, root: Path) -> dict[str, str]:
 
 def commands(spec: DriverSpec, layout) -> dict[str, list[str]]:
     """The argument list of every check, by name."""
-    found = {
-        name: [sys.executable, "-c", code] for name, code in _scripts(spec, layout.package).items()
-    }
+    found = {name: [sys.executable, "-c", code] for name, code in _scripts(spec, layout).items()}
     tests_dir = Path(layout.tests_dir or Path(layout.root) / "tests")
     test_file = tests_dir / f"test_{spec.provider}_driver.py"
     if spec.tests and test_file.exists():
@@ -98,7 +113,7 @@ def run_checks(
     spec: DriverSpec, layout, *, timeout: float = 60.0, run: Runner = subprocess.run
 ) -> tuple[CheckResult, ...]:
     """Run every check in `layout.root`; never raises for a failing check."""
-    env = _environment(spec, Path(layout.root))
+    env = _environment(spec, Path(layout.package_dir).parent)
     return tuple(
         _run_one(name, argv, layout.root, env, timeout, run)
         for name, argv in commands(spec, layout).items()

@@ -3,7 +3,8 @@
 Each file is compared with the disk first (already as planned: untouched), then written
 atomically (a temp file in the same directory, then `os.replace`). The original bytes stay in
 memory; when any write fails, every file already written is restored (created files and
-directories removed) so the tree is byte-identical to before, and the error is re-raised.
+directories removed) so the tree is byte-identical to before, and the failure is raised as
+`WriteFailed` naming the file (Ctrl-C is restored the same way and re-raised as it is).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UnsafeTarget
+from .errors import UnsafeTarget, WriteFailed
 from .plan import FileChange, Plan, relative
 
 #: `write_file(path, data)` writes `data`, or deletes the file when `data` is None.
@@ -102,11 +103,15 @@ def apply(plan: Plan, root: Path, *, write_file: WriteFile = write_atomic) -> Ap
     todo, unchanged = _pending(plan, root)
     done: list[tuple[Path, bytes | None]] = []
     created: list[Path] = []
+    path = root
     try:
         for path, change, original in todo:
             created += _make_parents(path, root)
             done.append((path, original))  # recorded first: a half-done write is undone too
             write_file(path, _encode(change.after))
+    except OSError as exc:
+        _restore(done, created)
+        raise WriteFailed(relative(root, path) if path != root else ".", exc) from exc
     except BaseException:
         _restore(done, created)
         raise

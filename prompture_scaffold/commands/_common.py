@@ -13,25 +13,27 @@ import typer
 
 
 @contextmanager
-def exit_codes() -> Iterator[None]:
+def exit_codes(*, as_json: bool = False) -> Iterator[None]:
     """Map the scaffolder's errors to exit codes with a one-line message on stderr (never a
-    traceback for user input): `ScaffoldError.exit_code`, OS errors while editing are 3."""
+    traceback for user input): `ScaffoldError.exit_code`, OS errors while editing are 3.
+    With `as_json`, stdout also gets ``{"error": {"message", "exit_code"}}``, so a script
+    reading the JSON output always has JSON to read."""
     from ..errors import Aborted, ScaffoldError
+
+    def fail(message: str, code: int) -> typer.Exit:
+        typer.echo(message, err=True)
+        if as_json:
+            print_json({"error": {"message": message.removeprefix("error: "), "exit_code": code}})
+        return typer.Exit(code)
 
     try:
         yield
-    except Aborted:
-        typer.echo("aborted: nothing written", err=True)
-        raise typer.Exit(130) from None
+    except (Aborted, KeyboardInterrupt):
+        raise fail("aborted: nothing written", 130) from None
     except ScaffoldError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(exc.exit_code) from None
+        raise fail(f"error: {exc}", exc.exit_code) from None
     except OSError as exc:
-        typer.echo(f"error: cannot edit the checkout: {exc}", err=True)
-        raise typer.Exit(3) from None
-    except KeyboardInterrupt:
-        typer.echo("aborted: nothing written", err=True)
-        raise typer.Exit(130) from None
+        raise fail(f"error: cannot edit the checkout: {exc}", 3) from None
 
 
 def repo_option(help: str) -> typer.models.OptionInfo:

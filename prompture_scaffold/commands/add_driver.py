@@ -88,7 +88,7 @@ def add_driver(
     On a terminal, without --yes/--no-input, a wizard asks for what is missing."""
     given = dict(locals())
     flags = {k: getattr(v, "value", v) for k, v in given.items() if k in _FIELDS and v is not None}
-    with _common.exit_codes():
+    with _common.exit_codes(as_json=json_output):
         from ..spec_build import Request
 
         request = Request(
@@ -128,7 +128,7 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
 
     def make(request, ask_missing):
         spec = build_spec(request, existing=existing, taken_classes=taken, ask_missing=ask_missing)
-        plan = plan_add(spec, layout)
+        plan = plan_add(spec, layout, replacing=_replacing(layout, spec.provider, request.force))
         check_new(spec, plan, existing, request.force)
         return spec, plan
 
@@ -144,6 +144,15 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
         except OSError as exc:
             raise InvalidInput(f"--save-spec: cannot write {save_spec}: {exc}") from None
     _flow.finish(plan, spec, layout, how)
+
+
+def _replacing(layout, provider: str, force: bool):
+    """With `--force`, the spec of the driver registered as `provider` today (None if none)."""
+    from ..layout import existing_providers, spec_from_checkout
+
+    if not force or provider not in existing_providers(layout):
+        return None
+    return spec_from_checkout(layout, provider)
 
 
 def _existing(layout) -> set[str]:

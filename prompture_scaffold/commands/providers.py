@@ -34,7 +34,7 @@ def providers(
 ) -> None:
     """Search the catalogue: id, name, wire format, models, key variable, and whether this
     checkout has a driver. Exit 0 even when nothing matches."""
-    with _common.exit_codes():
+    with _common.exit_codes(as_json=json_output):
         from ..catalogue import load, refresh, suggest
         from ..provider_search import search
 

@@ -26,7 +26,7 @@ def remove_driver(
     repo: Annotated[Path | None, _common.repo_option("The checkout to edit.")] = None,
 ) -> None:
     """Remove a provider driver: delete its files and unwire it everywhere."""
-    with _common.exit_codes():
+    with _common.exit_codes(as_json=json_output):
         interactive = _common.stdin_is_terminal() and not (yes or json_output)
         layout = _common.open_layout(repo)
         spec = _spec_of(layout, provider)

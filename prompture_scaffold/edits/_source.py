@@ -14,6 +14,7 @@ import re
 
 from .._parsed import parse
 from ..context import EditContext
+from ..errors import WHOLE_FILE
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")  # only "\n" ends a line for ast, not "\u2028"
 
@@ -26,7 +27,7 @@ class PySource:
             self.tree = parse(text)
         except (SyntaxError, ValueError) as exc:
             where = f" (line {exc.lineno})" if getattr(exc, "lineno", None) else ""
-            raise ctx.unsafe("<module>", f"does not parse: {exc.args[0]}{where}") from None
+            raise ctx.unsafe(WHOLE_FILE, f"does not parse: {exc.args[0]}{where}") from None
         self.ctx = ctx
         self.text = text
         #: New lines follow the file's convention (libcst and our blocks default to "\n").
