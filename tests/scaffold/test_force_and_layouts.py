@@ -1,0 +1,230 @@
+"""`--force` regeneration, checkouts shaped unlike ours, and how failures are reported.
+
+The scratch checkouts are copies of this repository's runtime (`_scratch.make_scratch`),
+reshaped where a test needs it: the package under `src/`, the async registrations in a
+module of their own, a guide without a driver list.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from _scratch import fingerprint, make_scratch
+from checkouts import ACME, acmelib, build_file_tree
+from typer.testing import CliRunner
+
+from prompture_scaffold import render
+from prompture_scaffold.cli import app
+from prompture_scaffold.errors import UnsafeTarget, WriteFailed
+from prompture_scaffold.layout import discover
+from prompture_scaffold.plan import plan_add
+from prompture_scaffold.writer import apply
+
+ACME_ARGS = [
+    "add-driver", "acme", "--yes", "--compat", "openai", "--endpoint", "https://api.acme.test/v1",
+    "--default-model", "acme-1", "--api-key-env", "ACME_API_KEY", "--no-models-dev",
+]  # fmt: skip
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    return make_scratch(tmp_path / "repo")
+
+
+def run(repo: Path, *args: str):
+    return CliRunner().invoke(app, [*args, "--repo", str(repo)])
+
+
+def with_values(args: list[str], **values: str) -> list[str]:
+    """`args` with the value after each `--flag` named in `values` replaced."""
+    out = list(args)
+    for flag, value in values.items():
+        out[out.index("--" + flag.replace("_", "-")) + 1] = value
+    return out
+
+
+# --- --force ----------------------------------------------------------------------------
+
+
+def test_force_with_new_values_rewires_settings_and_env_template(repo):
+    before = fingerprint(repo)
+    assert run(repo, *ACME_ARGS).exit_code == 0
+    changed = with_values(ACME_ARGS, default_model="acme-2", endpoint="https://api2.acme.test/v1")
+
+    result = run(repo, *changed, "--force")
+    assert result.exit_code == 0, result.stderr
+    settings = (repo / "prompture/settings.py").read_text()
+    env = (repo / ".env.copy").read_text()
+    assert 'acme_model: str = "acme-2"' in settings and "acme-1" not in settings
+    assert 'acme_endpoint: str = "https://api2.acme.test/v1"' in settings
+    assert "ACME_MODEL=acme-2\n" in env and "ACME_ENDPOINT=https://api2.acme.test/v1\n" in env
+    driver = (repo / "prompture/drivers/acme_driver.py").read_text()
+    assert 'default_model = "acme-2"' in driver
+
+    again = run(repo, *changed, "--force")
+    assert again.exit_code == 0 and again.stdout.startswith("nothing to change")
+    assert run(repo, "remove-driver", "acme", "--yes").exit_code == 0
+    assert fingerprint(repo) == before
+
+
+def test_force_with_the_same_answers_changes_nothing(repo):
+    before = fingerprint(repo)
+    spec_file = str(repo / "prompture/drivers/specs/grok.toml")
+    # --no-tests: the scratch copy has no tests/test_grok_driver.py to compare with
+    result = run(repo, "add-driver", "grok", "--spec", spec_file, "--no-tests", "--yes", "--force")
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.startswith("nothing to change")
+    assert fingerprint(repo) == before
+
+
+def test_force_only_touches_the_wiring_the_new_answer_changes(repo):
+    spec_file = str(repo / "prompture/drivers/specs/grok.toml")
+    args = ["add-driver", "grok", "--spec", spec_file, "--default-model", "grok-9"]
+    result = run(repo, *args, "--yes", "--force", "--dry-run", "--json")
+    assert result.exit_code == 0, result.stderr
+    paths = {change["path"] for change in json.loads(result.stdout)["changes"]}
+    assert {"prompture/settings.py", ".env.copy", "prompture/drivers/grok_driver.py"} <= paths
+    untouched = {"prompture/drivers/__init__.py", "prompture/__init__.py", "CLAUDE.md"}
+    assert not paths & untouched
+    assert not paths & {"prompture/discovery.py", "prompture/model_rates.py"}
+
+
+# --- checkouts shaped unlike ours --------------------------------------------------------
+
+
+def _split_async_registrations(package: Path) -> None:
+    """Move the async imports and registrations of `drivers/__init__.py` to their own module."""
+    init = package / "drivers" / "__init__.py"
+    lines = init.read_text().splitlines()
+    moved = [ln for ln in lines if ln.startswith("register_async_driver(")]
+    imports = [ln for ln in lines if re.match(r"from \.async_\w+_driver import", ln)]
+    kept = [ln for ln in lines if ln not in moved and ln not in imports]
+    text = "\n".join(kept) + "\n"
+    text = re.sub(r'\n    "Async(?!OpenAICompatible|AnthropicMessages)\w+Driver",', "", text)
+    text += "\nfrom . import async_registry  # noqa: E402, F401  (registers the async twins)\n"
+    init.write_text(text)
+    (package / "drivers" / "async_registry.py").write_text(
+        '"""The async registrations."""\n\n'
+        + "\n".join(sorted(imports))
+        + "\nfrom .registry import register_async_driver, settings_factory\n\n"
+        + "\n".join(moved)
+        + "\n"
+    )
+
+
+def test_verify_passes_on_a_src_layout_with_async_registrations_apart(repo):
+    (repo / "src").mkdir()
+    (repo / "prompture").rename(repo / "src" / "prompture")
+    _split_async_registrations(repo / "src" / "prompture")
+    (repo / "tests").mkdir(exist_ok=True)
+    before = fingerprint(repo)
+
+    result = run(repo, *ACME_ARGS, "--verify", "--json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    assert [(check["name"], check["ok"]) for check in report["verify"]] == [
+        ("import", True),
+        ("registry", True),
+        ("discovery", True),
+        ("tests", True),
+    ]
+    registry = (repo / "src/prompture/drivers/async_registry.py").read_text()
+    assert "from .async_acme_driver import AsyncAcmeDriver" in registry
+    assert run(repo, "remove-driver", "acme", "--yes").exit_code == 0
+    assert fingerprint(repo) == before
+
+
+def test_generated_tests_use_the_checkouts_own_contract_suite(tmp_path):
+    own_suite = "from .contract import OpenAICompatibleContract\n"
+    layout = acmelib(
+        tmp_path, **{"acmelib/testing/__init__.py": own_suite, "tests/__init__.py": ""}
+    )
+    assert "OpenAICompatibleContract" in layout.testing_contracts
+    test_module = render.render_new_files(ACME, layout)["tests/test_acme_driver.py"]
+    assert "from acmelib.testing import OpenAICompatibleContract\n" in test_module
+
+
+def test_without_a_testing_package_the_shipped_suite_is_used(tmp_path):
+    layout = acmelib(tmp_path, **{"tests/__init__.py": ""})
+    assert layout.testing_contracts == frozenset()
+    test_module = render.render_new_files(ACME, layout)["tests/test_acme_driver.py"]
+    assert "from prompture.testing import OpenAICompatibleContract\n" in test_module
+
+
+def test_new_files_without_their_folder_are_skipped_with_a_note(tmp_path):
+    layout = acmelib(tmp_path)  # no examples/ and no tests/ folder
+    plan = plan_add(ACME, layout)
+    assert not any(c.path.startswith(("examples/", "tests/")) for c in plan.changes)
+    assert "skipped the example: this checkout has no examples folder" in plan.notes
+    assert "skipped the test file: this checkout has no tests folder" in plan.notes
+
+
+def test_the_guide_with_the_driver_list_is_the_one_edited(tmp_path):
+    layout = acmelib(tmp_path)  # AGENTS.md has the driver list
+    assert layout.docs_file == layout.root / "AGENTS.md"
+    build_file_tree(layout.root, {"CLAUDE.md": "# Guide\n\n- Commands: pytest, ruff\n"})
+    assert discover(layout.root).docs_file == layout.root / "AGENTS.md"
+    build_file_tree(layout.root, {"AGENTS.md": "# Agents\n"})
+    assert discover(layout.root).docs_file == layout.root / "CLAUDE.md"  # neither: the first
+
+
+def test_a_guide_without_a_driver_list_is_skipped_with_a_note(repo):
+    guide = repo / "CLAUDE.md"
+    guide.write_text(re.sub(r"(?m)^- Drivers: .*\n", "", guide.read_text()))
+    result = run(repo, *ACME_ARGS)
+    assert result.exit_code == 0, result.stderr
+    assert "note: skipped the docs driver list: CLAUDE.md: no bullet" in result.stdout
+    checked = run(repo, "check-drivers", "--json")
+    places = {d["provider"]: d["places"] for d in json.loads(checked.stdout)["drivers"]}
+    assert places["acme"]["docs"] is None and checked.exit_code == 0
+
+
+# --- how failures are reported -----------------------------------------------------------
+
+
+def test_a_file_that_does_not_parse_is_named_with_its_anchor(repo):
+    settings = repo / "prompture/settings.py"
+    settings.write_text(settings.read_text() + "\ndef broken(:\n")
+    before = fingerprint(repo)
+    result = run(repo, *ACME_ARGS)
+    assert result.exit_code == 3
+    assert result.stderr.startswith("error: prompture/settings.py: does not parse")
+    assert result.stderr.rstrip().endswith("(Settings)") and "<module>" not in result.stderr
+    assert fingerprint(repo) == before
+
+
+def test_with_json_an_error_is_json_on_stdout_too(repo):
+    result = run(repo, *with_values(ACME_ARGS, default_model="two words"), "--json")
+    assert result.exit_code == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["exit_code"] == 2 and error["message"].startswith("--default-model")
+
+
+def test_a_failed_write_is_reported_as_restored(repo):
+    layout = discover(repo)
+    plan = plan_add(ACME, layout)
+    before = fingerprint(repo)
+    written = []
+
+    def fail_third(path, data):
+        if len(written) == 2:
+            raise PermissionError(13, "Permission denied")
+        written.append(path)
+        Path(path).write_bytes(data or b"")
+
+    with pytest.raises(WriteFailed) as caught:
+        apply(plan, repo, write_file=fail_third)
+    assert isinstance(caught.value, OSError) and caught.value.exit_code == 3
+    assert str(caught.value) == (
+        f"{plan.changes[2].path}: cannot write it (Permission denied); "
+        "every file was restored, nothing changed"
+    )
+    assert fingerprint(repo) == before
+
+
+def test_an_unsafe_target_still_names_file_and_symbol():
+    error = UnsafeTarget("pkg/settings.py", "Settings", "the file is missing")
+    assert str(error) == "pkg/settings.py: the file is missing (Settings)"
