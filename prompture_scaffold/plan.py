@@ -90,7 +90,7 @@ def plan_add(spec: DriverSpec, layout, *, replacing: DriverSpec | None = None) -
     that `spec` words differently (another default model, endpoint, key variable...) is
     swapped for the new wording instead of being left stale.
     """
-    from .render import render_new_files, skipped_new_files
+    from .render import new_file_notes, render_new_files
     from .targets import run_edits
 
     new_files = render_new_files(spec, layout)
@@ -99,7 +99,7 @@ def plan_add(spec: DriverSpec, layout, *, replacing: DriverSpec | None = None) -
         edited, notes = run_edits("add", spec, layout)
     else:
         edited, notes = _rewire(replacing, spec, layout)
-    return _plan([*changes, *edited], [*skipped_new_files(spec, layout), *notes])
+    return _plan([*changes, *edited], [*new_file_notes(spec, layout), *notes])
 
 
 def _rewire(old: DriverSpec, new: DriverSpec, layout) -> tuple[list[FileChange], list[str]]:

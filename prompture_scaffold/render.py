@@ -112,19 +112,26 @@ def new_file_paths(spec: DriverSpec, layout: Any) -> dict[str, str]:
     return {role: paths.key(path) for role, path in targets.items()}
 
 
-def skipped_new_files(spec: DriverSpec, layout: Any) -> list[str]:
-    """Notes on the new files `new_file_paths` leaves out: their folder is not in the checkout
-    (a file the spec turned off is no news)."""
+def new_file_notes(spec: DriverSpec, layout: Any) -> list[str]:
+    """What the user should know about the new files: those `new_file_paths` leaves out for
+    want of a folder (a file the spec turned off is no news), and an SDK the OpenAI-compatible
+    driver will not call."""
     folders = (
         ("the rate file", "folder of rate files", True, layout.rates_dir),
         ("the example", "examples folder", spec.example, layout.examples_dir),
         ("the test file", "tests folder", spec.tests, layout.tests_dir),
     )
-    return [
+    notes = [
         f"skipped {what}: this checkout has no {folder}"
         for what, folder, wanted, where in folders
         if wanted and where is None
     ]
+    if spec.compat == "openai" and spec.sdk_requirement:
+        notes.append(
+            f"--sdk {spec.sdk}: the OpenAI-compatible driver speaks the wire over requests and "
+            f"httpx; the SDK is only declared as the {spec.provider!r} extra"
+        )
+    return notes
 
 
 def render_new_files(spec: DriverSpec, layout: Any) -> dict[str, str]:

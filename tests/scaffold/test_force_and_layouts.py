@@ -228,3 +228,14 @@ def test_a_failed_write_is_reported_as_restored(repo):
 def test_an_unsafe_target_still_names_file_and_symbol():
     error = UnsafeTarget("pkg/settings.py", "Settings", "the file is missing")
     assert str(error) == "pkg/settings.py: the file is missing (Settings)"
+
+
+def test_an_sdk_the_openai_compatible_driver_never_calls_is_said(tmp_path):
+    import dataclasses
+
+    plan = plan_add(dataclasses.replace(ACME, sdk="acme-sdk>=1.2", lazy=True), acmelib(tmp_path))
+    assert any(
+        n.startswith("--sdk acme-sdk>=1.2: the OpenAI-compatible driver") for n in plan.notes
+    )
+    pyproject = next(c for c in plan.changes if c.path == "pyproject.toml")
+    assert 'acme = ["acme-sdk>=1.2"]' in pyproject.after
