@@ -6,6 +6,7 @@ Constructors do no I/O: they only record configuration. A missing API key is rep
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any, ClassVar
 
@@ -29,6 +30,21 @@ PROFILE_ATTRS = (
     "MODEL_PRICING",
     "extra_headers",
 )
+
+
+def check_retry_policy(max_retries: Any, retry_backoff: Any) -> None:
+    """Refuse a retry policy the transport cannot follow, naming the bad value (no I/O)."""
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise ConfigurationError(
+            "max_retries must be a whole number >= 0 (PROMPTURE_MAX_RETRIES or "
+            f"max_retries=...), not {max_retries!r}"
+        )
+    number = isinstance(retry_backoff, int | float) and not isinstance(retry_backoff, bool)
+    if not number or not math.isfinite(retry_backoff) or retry_backoff < 0:
+        raise ConfigurationError(
+            "retry_backoff must be a number of seconds >= 0 (PROMPTURE_RETRY_BACKOFF or "
+            f"retry_backoff=...), not {retry_backoff!r}"
+        )
 
 
 def without_tool_fields(result: dict[str, Any]) -> dict[str, Any]:
@@ -102,6 +118,7 @@ class DriverBase:
             self.max_retries = max_retries
         if retry_backoff is not None:
             self.retry_backoff = retry_backoff
+        check_retry_policy(self.max_retries, self.retry_backoff)
 
     @property
     def api_key(self) -> str | None:

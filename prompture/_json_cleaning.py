@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 from .exceptions import ExtractionError
 
@@ -23,30 +23,54 @@ _THINK_CLOSE = re.compile(r"</(?:think|thinking)\s*>", re.IGNORECASE)
 _FENCE = re.compile(r"```(?:[ \t]*[\w+.-]+[ \t]*(?=\r?\n))?[ \t]*\r?\n?(.*?)(?:```|\Z)", re.DOTALL)
 _OPENER = re.compile(r"[\[{]")
 _CLOSERS = {"{": "}", "[": "]"}
-#: How many candidate spans `_json_span` tries before settling for a guess.
+#: JSON schema top-level types an answer may be expected to have.
+_JSON_TYPES: dict[str, type] = {"object": dict, "array": list}
+#: How many candidate spans `_scan` tries.
 _MAX_CANDIDATES = 64
+_NOT_JSON = object()
 
 
-def clean_json_text(text: str) -> str:
+class _Span(NamedTuple):
+    """A bracketed part of an answer that parses as JSON."""
+
+    start: int
+    end: int
+    text: str
+    value: Any
+
+
+def clean_json_text(text: str, expected_type: str | None = None) -> str:
     """The JSON part of a model's answer, as text (not necessarily valid JSON yet).
 
     Removes ``<think>``/``<thinking>`` blocks (and an unclosed leading tag or an orphan closing
-    tag, whose reasoning came before it), keeps the first fenced code block when there is one,
-    and cuts prose before the first ``{`` or ``[`` and after its matching closing bracket.
-    Top-level arrays are kept whole; brackets inside JSON strings do not count.
+    tag, whose reasoning came before it). An answer that is JSON as a whole is kept whole (a
+    code fence may sit inside one of its strings); otherwise the first fenced code block is
+    kept when there is one (and is not inside a JSON value), and of the bracketed spans that
+    parse, the most plausible answer
+    (see `_most_plausible`) is cut out of the prose around it. `expected_type`, when known
+    (``"object"`` or ``"array"``, the schema's top-level type), is preferred. Top-level arrays
+    are kept whole; brackets inside JSON strings do not count.
     """
     text = _strip_thinking(text)
-    text = _unfence(text)
-    return _json_span(text)
+    stripped = text.strip()
+    if _is_json(stripped):
+        return stripped
+    spans, guess = _scan(text)
+    fence = _FENCE.search(text)
+    if fence and not any(span.start <= fence.start() < span.end for span in spans):
+        spans, guess = _scan(fence.group(1))
+    return _most_plausible(spans, _JSON_TYPES.get(expected_type or "")) or guess
 
 
-def parse_json_answer(text: str) -> Any:
+def parse_json_answer(text: str, expected_type: str | None = None) -> Any:
     """Parse the JSON in a model's answer, repairing it when it is almost JSON.
 
-    Raises `ExtractionError` (carrying `raw_text`) when neither ``json.loads`` nor
-    ``json_repair`` gives an object or an array.
+    `expected_type` (``"object"`` or ``"array"``) is the type the answer should have, when
+    known; it decides between several JSON values in one answer. Raises `ExtractionError`
+    (carrying `raw_text`) when neither ``json.loads`` nor ``json_repair`` gives an object or
+    an array.
     """
-    cleaned = clean_json_text(text)
+    cleaned = clean_json_text(text, expected_type)
     try:
         return json.loads(cleaned)
     except ValueError as exc:
@@ -82,22 +106,15 @@ def _strip_thinking(text: str) -> str:
     return text
 
 
-def _unfence(text: str) -> str:
-    fence = _FENCE.search(text)
-    return fence.group(1) if fence else text
+def _scan(text: str) -> tuple[list[_Span], str]:
+    """The bracketed spans of `text` that parse, and a best guess for the repairer.
 
-
-def _json_span(text: str) -> str:
-    """The JSON-looking part of `text`: the first bracketed span that parses, else a best guess.
-
-    Spans nested in a rejected span are not tried (an inner object of a broken answer is not
-    the answer); when nothing parses, the repairer gets the first balanced span, or everything
-    from an unclosed bracket on (an answer cut off by the token limit).
+    Spans nested in another span are not tried (an inner object of a broken answer is not
+    the answer). The guess, for the repairer when nothing parses, is the first balanced span,
+    or everything from an unclosed bracket on (an answer cut off by the token limit).
     """
-    stripped = text.strip()
-    if _is_json(stripped):
-        return stripped
-    first_span = None
+    spans: list[_Span] = []
+    guess = None
     position = 0
     for _ in range(_MAX_CANDIDATES):
         opener = _OPENER.search(text, position)
@@ -105,13 +122,34 @@ def _json_span(text: str) -> str:
             break
         end = _matching_end(text, opener.start())
         if end is None:
-            return first_span or text[opener.start() :].strip()
+            guess = guess or text[opener.start() :].strip()
+            break
         span = text[opener.start() : end]
-        if _is_json(span):
-            return span
-        first_span = first_span or span
+        value = _loads(span)
+        if value is _NOT_JSON:
+            guess = guess or span
+        else:
+            spans.append(_Span(opener.start(), end, span, value))
         position = end
-    return first_span or stripped
+    return spans, guess or text.strip()
+
+
+def _most_plausible(spans: list[_Span], expected: type | None) -> str | None:
+    """The span most likely to be the answer: of the expected type, structured, longest.
+
+    "Structured" is a non-empty object or an array holding objects or arrays: a bare scalar
+    array is more often prose (a citation such as ``[1]``) than an answer. Ties go to the first
+    span.
+    """
+
+    def plausibility(span: _Span) -> tuple[bool, bool, int]:
+        value = span.value
+        structured = bool(value) and (
+            isinstance(value, dict) or any(isinstance(item, dict | list) for item in value)
+        )
+        return (expected is None or isinstance(value, expected), structured, len(span.text))
+
+    return max(spans, key=plausibility).text if spans else None
 
 
 def _matching_end(text: str, start: int) -> int | None:
@@ -139,9 +177,13 @@ def _matching_end(text: str, start: int) -> int | None:
     return None
 
 
-def _is_json(text: str) -> bool:
+def _loads(text: str) -> Any:
+    """The JSON value of `text`, or `_NOT_JSON`."""
     try:
-        json.loads(text)
+        return json.loads(text)
     except ValueError:
-        return False
-    return True
+        return _NOT_JSON
+
+
+def _is_json(text: str) -> bool:
+    return _loads(text) is not _NOT_JSON

@@ -120,15 +120,21 @@ def retry_delay(attempt: int, backoff: float, retry_after: str | None) -> float:
 
 
 def call_with_retries(attempt: Callable[[], T], max_retries: int, backoff: float) -> T:
-    """Run `attempt`, retrying retryable `DriverHTTPError`s with exponential backoff."""
-    for n in range(max_retries + 1):
+    """Run `attempt`, retrying retryable `DriverHTTPError`s with exponential backoff.
+
+    `attempt` always runs at least once (a negative `max_retries` counts as 0; drivers refuse
+    one at construction). The error raised in the end holds no hidden original exception.
+    """
+    n = 0
+    while True:
         try:
             return attempt()
         except DriverHTTPError as exc:
-            if not exc.retryable or n == max_retries:
+            if not exc.retryable or n >= max_retries:
+                _drop_hidden_context(exc)
                 raise
             time.sleep(retry_delay(n, backoff, getattr(exc, "retry_after", None)))
-    raise AssertionError("unreachable")
+        n += 1
 
 
 async def acall_with_retries(
@@ -137,14 +143,26 @@ async def acall_with_retries(
     """Async twin of `call_with_retries`."""
     import asyncio
 
-    for n in range(max_retries + 1):
+    n = 0
+    while True:
         try:
             return await attempt()
         except DriverHTTPError as exc:
-            if not exc.retryable or n == max_retries:
+            if not exc.retryable or n >= max_retries:
+                _drop_hidden_context(exc)
                 raise
             await asyncio.sleep(retry_delay(n, backoff, getattr(exc, "retry_after", None)))
-    raise AssertionError("unreachable")
+        n += 1
+
+
+def _drop_hidden_context(error: DriverHTTPError) -> None:
+    """Forget the exception a mapping hid with ``raise ... from None``.
+
+    ``from None`` only hides the original from tracebacks: it stays in ``__context__``, and an
+    SDK or HTTP-client error may echo the request, API key included.
+    """
+    if error.__suppress_context__:
+        error.__context__ = None
 
 
 def post(

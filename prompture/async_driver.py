@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Any, ClassVar
 
 from ._driver_base import PROFILE_ATTRS, DriverBase, without_tool_fields
+from ._messages import with_openai_tool_calls
 
 __all__ = ["AsyncDriver"]
 
@@ -35,6 +36,7 @@ class AsyncDriver(DriverBase):
     async def generate_messages(
         self, messages: list[dict[str, Any]], options: dict[str, Any] | None = None
     ) -> dict[str, Any]:
+        messages = with_openai_tool_calls(messages)
         return without_tool_fields(await self._complete(messages, options or {}))
 
     async def generate_messages_with_tools(
@@ -43,6 +45,7 @@ class AsyncDriver(DriverBase):
         tools: list[dict[str, Any]],
         options: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        messages = with_openai_tool_calls(messages)
         return await self._complete(messages, options or {}, tools=tools)
 
     async def _complete(
@@ -52,7 +55,9 @@ class AsyncDriver(DriverBase):
         tools: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Async twin of `Driver._complete`."""
-        raise NotImplementedError(f"{type(self).__name__} does not support messages")
+        # A driver overriding `generate_messages` alone (AirLLM) lands here only for tools.
+        what = "messages" if tools is None else "tools"
+        raise NotImplementedError(f"{type(self).__name__} does not support {what}")
 
     def generate_messages_stream(
         self, messages: list[dict[str, Any]], options: dict[str, Any] | None = None

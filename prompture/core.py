@@ -286,13 +286,21 @@ def _parse_and_validate(answer: str, validator: Any) -> Any:
     """The JSON value in `answer`, checked against the schema; `ExtractionError` otherwise."""
     from jsonschema.exceptions import best_match
 
-    value = parse_json_answer(answer)
+    value = parse_json_answer(answer, _top_level_type(validator.schema))
     error = best_match(validator.iter_errors(value))
     if error is not None:
         where = "/".join(str(part) for part in error.absolute_path) or "the top level"
         message = f"the answer does not match the schema at {where}: {error.message}"
         raise ExtractionError(message, raw_text=answer)
     return value
+
+
+def _top_level_type(json_schema: dict[str, Any]) -> str | None:
+    """``"object"`` or ``"array"`` when the schema wants one of them at the top level."""
+    kind = json_schema.get("type") if isinstance(json_schema, dict) else None
+    kinds = {kind} if isinstance(kind, str) else set(kind or ())
+    containers = kinds & {"object", "array"}
+    return containers.pop() if len(containers) == 1 else None
 
 
 def _empty_usage(model_name: str) -> dict[str, Any]:

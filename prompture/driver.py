@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ._driver_base import DriverBase, without_tool_fields
+from ._messages import with_openai_tool_calls
 
 __all__ = ["Driver"]
 
@@ -24,6 +25,7 @@ class Driver(DriverBase):
     def generate_messages(
         self, messages: list[dict[str, Any]], options: dict[str, Any] | None = None
     ) -> dict[str, Any]:
+        messages = with_openai_tool_calls(messages)
         return without_tool_fields(self._complete(messages, options or {}))
 
     def generate_messages_with_tools(
@@ -32,6 +34,7 @@ class Driver(DriverBase):
         tools: list[dict[str, Any]],
         options: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
+        messages = with_openai_tool_calls(messages)
         return self._complete(messages, options or {}, tools=tools)
 
     def _complete(
@@ -45,7 +48,9 @@ class Driver(DriverBase):
         The one method a driver implements for both `generate_messages` and
         `generate_messages_with_tools`.
         """
-        raise NotImplementedError(f"{type(self).__name__} does not support messages")
+        # A driver overriding `generate_messages` alone (AirLLM) lands here only for tools.
+        what = "messages" if tools is None else "tools"
+        raise NotImplementedError(f"{type(self).__name__} does not support {what}")
 
     def generate_messages_stream(
         self, messages: list[dict[str, Any]], options: dict[str, Any] | None = None

@@ -138,8 +138,8 @@ def test_no_key_endpoint_listing_streaming_tools_or_images(server, cls):
     assert cls.list_models() is None
     with pytest.raises(NotImplementedError):
         driver.generate_messages_stream(HI)
-    with pytest.raises(NotImplementedError):
-        result = driver.generate_messages_with_tools(HI, [])
+    with pytest.raises(NotImplementedError, match=f"{cls.__name__} does not support tools"):
+        result = driver.generate_messages_with_tools(HI, [scenarios.WEATHER_TOOL])
         if asyncio.iscoroutine(result):
             asyncio.run(result)
     assert server.requests == []

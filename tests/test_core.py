@@ -227,6 +227,16 @@ def test_top_level_array_schema(api):
     assert result["json_object"] == [1, 2, 3]
 
 
+def test_the_schemas_top_level_type_picks_the_answer_out_of_the_prose(api):
+    numbers = {"type": "array", "items": {"type": "integer"}}
+    answer = 'Counted with {"method": "tally"}: [1, 2, 3] (see [4]).'
+    driver = api.driver(answer)
+    assert api.call("ask_for_json", driver, "Count", numbers)["json_object"] == [1, 2, 3]
+    driver = api.driver(f"Per [1] and [2, 3]: {ADA}")
+    assert api.call("ask_for_json", driver, "Who?", PERSON)["json_object"]["name"] == "Ada"
+    assert len(driver.calls) == 1
+
+
 def test_one_repair_call_fixes_an_invalid_answer_and_usage_is_summed(api):
     driver = api.driver('{"name": "Ada"}', ADA)
     result = api.call("ask_for_json", driver, "Who?", PERSON, model_name="scripted/x")

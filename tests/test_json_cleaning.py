@@ -87,6 +87,61 @@ def test_inner_object_of_a_broken_answer_is_not_taken_for_the_answer():
 
 
 @pytest.mark.parametrize(
+    "answer",
+    [
+        '{"text": "```json nested fence```"}',
+        '{"text": "```json\\n{\\"b\\": 2}\\n```"}',
+        '  [{"text": "```"}, {"text": "```python\\nx = [1]\\n```"}]\n',
+    ],
+)
+def test_valid_json_holding_a_code_fence_is_taken_whole(answer):
+    assert parse_json_answer(answer) == json.loads(answer)
+
+
+def test_a_fence_inside_a_json_string_in_prose_is_not_unfenced():
+    answer = 'Here it is: {"text": "```json\\n{}\\n```"} -- done.'
+    assert parse_json_answer(answer) == {"text": "```json\n{}\n```"}
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ('Result (see [1]): {"a": 1}', {"a": 1}),
+        ('Note [1]: data follows [{"n":1}]', [{"n": 1}]),
+        ('Sources [1][2]. Tags: ["x", "y"]', ["x", "y"]),  # the longest bare array
+        ("Returns {} when empty. Answer: [1, 2, 3]", [1, 2, 3]),
+        ('{"a": 1} or, in full, {"a": 1, "b": 2}', {"a": 1, "b": 2}),
+    ],
+)
+def test_bracketed_prose_loses_to_the_more_plausible_answer(answer, expected):
+    assert parse_json_answer(answer) == expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected_type", "expected"),
+    [
+        ('See {"unit": "cm"} for [1, 2]', "array", [1, 2]),
+        ('Use [{"n": 1}, {"n": 2}] as {"a": 1}', "object", {"a": 1}),
+        ('Note [1]: data follows [{"n":1}]', "object", [{"n": 1}]),  # nothing better
+        ("Only [1] here", "object", [1]),
+    ],
+)
+def test_the_expected_type_wins_when_given(answer, expected_type, expected):
+    assert parse_json_answer(answer, expected_type) == expected
+
+
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ('```json\n{"a": 1}\n```\nSee [2]', {"a": 1}),
+        ('```json\n[1]\n```\nor {"b": 2}', [1]),  # the fence wins over prose after it
+    ],
+)
+def test_a_fenced_answer_still_wins(answer, expected):
+    assert parse_json_answer(answer) == expected
+
+
+@pytest.mark.parametrize(
     ("answer", "expected"),
     [
         ('{"a": 1, "b": [1, 2,],}', {"a": 1, "b": [1, 2]}),
@@ -141,3 +196,27 @@ def test_any_fenced_json_value_round_trips(value, before, after, language):
 @given(value=containers, before=prose, after=prose)
 def test_any_object_or_array_in_prose_round_trips(value, before, after):
     assert parse_json_answer(f"{before}{_dump(value)}{after}") == value
+
+
+objects = st.dictionaries(st.text(max_size=6), json_values, min_size=1)
+citations = st.lists(st.integers(0, 999), max_size=3).map(lambda ns: "".join(f"[{n}]" for n in ns))
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=json_values, language=st.sampled_from(["json", "", "python"]))
+def test_a_json_answer_holding_a_fenced_value_round_trips(value, language):
+    answer = {"text": f"```{language}\n{json.dumps(value)}\n```", "more": [value]}
+    assert parse_json_answer(json.dumps(answer)) == answer
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=objects, cited=citations, before=prose, after=prose)
+def test_an_object_after_cited_prose_round_trips(value, cited, before, after):
+    assert parse_json_answer(f"{before}{cited}: {_dump(value)}{cited}{after}") == value
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=st.lists(objects, min_size=1, max_size=3), cited=citations, before=prose)
+def test_an_expected_array_after_cited_prose_round_trips(value, cited, before):
+    answer = f"{before}{cited} {_dump(value)} {_dump({'note': cited})}"
+    assert parse_json_answer(answer, "array") == value

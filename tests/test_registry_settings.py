@@ -8,6 +8,7 @@ import prompture
 from prompture.drivers import (
     AsyncMoonshotDriver,
     AsyncOpenRouterDriver,
+    ClaudeDriver,
     GrokDriver,
     MoonshotDriver,
     OpenRouterDriver,
@@ -19,7 +20,8 @@ from prompture.drivers import (
     register_driver,
     unregister_driver,
 )
-from prompture.exceptions import ConfigurationError
+from prompture.exceptions import ConfigurationError, DriverHTTPError
+from prompture.testing import OpenAICompatServer
 
 BUILT_INS = {"grok", "moonshot", "zai", "modelscope", "openrouter", "lmstudio"}
 
@@ -90,3 +92,73 @@ def test_exported_members_match_all():
     modules = {"async_driver", "core", "cost_mixin", "discovery", "driver", "drivers"}
     modules |= {"exceptions", "settings", "model_rates", "async_core", "infra", "testing"}
     assert set(prompture.__all__) == public - modules
+
+
+@pytest.fixture
+def grok_server(monkeypatch):
+    """A local Grok endpoint the factories point at; retries without delay."""
+    with OpenAICompatServer(api_key="test-key") as server:
+        monkeypatch.setenv("GROK_ENDPOINT", server.url)
+        monkeypatch.setenv("GROK_API_KEY", "test-key")
+        monkeypatch.setenv("PROMPTURE_RETRY_BACKOFF", "0")
+        yield server
+
+
+def test_factories_pass_the_configured_retry_policy(monkeypatch, grok_server):
+    monkeypatch.setenv("PROMPTURE_MAX_RETRIES", "0")
+    grok_server.fail_next(500, times=5)
+    driver = get_driver_for_model("grok/test-model")
+    assert (driver.max_retries, driver.retry_backoff) == (0, 0.0)
+    with pytest.raises(DriverHTTPError) as caught:
+        driver.generate("Hi")
+    assert caught.value.status_code == 500
+    assert len(grok_server.requests) == 1
+
+
+async def test_async_factories_pass_the_configured_retry_policy(monkeypatch, grok_server):
+    monkeypatch.setenv("PROMPTURE_MAX_RETRIES", "1")
+    grok_server.fail_next(500, times=5)
+    driver = get_async_driver_for_model("grok/test-model")
+    with pytest.raises(DriverHTTPError):
+        await driver.generate("Hi")
+    assert len(grok_server.requests) == 2
+
+
+def test_without_retry_settings_drivers_keep_their_default(grok_server):
+    driver = get_driver_for_model("grok/test-model")
+    assert (driver.max_retries, driver.retry_backoff) == (2, 0.0)
+    assert get_driver_for_model("claude/x").max_retries == 2
+
+
+def test_constructor_arguments_beat_the_retry_settings(monkeypatch):
+    monkeypatch.setenv("PROMPTURE_MAX_RETRIES", "0")
+    monkeypatch.setenv("PROMPTURE_RETRY_BACKOFF", "3")
+    driver = GrokDriver(max_retries=4, retry_backoff=0.25)
+    assert (driver.max_retries, driver.retry_backoff) == (4, 0.25)
+
+
+@pytest.mark.parametrize(
+    ("policy", "shown"),
+    [
+        ({"max_retries": -1}, "not -1"),
+        ({"max_retries": 1.5}, "not 1.5"),
+        ({"max_retries": True}, "not True"),
+        ({"retry_backoff": -0.5}, "not -0.5"),
+        ({"retry_backoff": "soon"}, "not 'soon'"),
+        ({"retry_backoff": float("nan")}, "not nan"),
+    ],
+)
+@pytest.mark.parametrize("cls", [GrokDriver, AsyncMoonshotDriver, ClaudeDriver])
+def test_a_bad_retry_policy_is_refused_before_any_request(grok_server, cls, policy, shown):
+    with pytest.raises(ConfigurationError, match=f"{next(iter(policy))} must be .*{shown}"):
+        cls(api_key="test-key", endpoint=grok_server.url, **policy)
+    assert grok_server.requests == []
+
+
+def test_a_negative_max_retries_setting_names_its_variable(monkeypatch, grok_server):
+    monkeypatch.setenv("PROMPTURE_MAX_RETRIES", "-1")
+    with pytest.raises(ConfigurationError, match="PROMPTURE_MAX_RETRIES.*not -1"):
+        get_driver_for_model("grok/test-model")
+    with pytest.raises(ConfigurationError, match="PROMPTURE_MAX_RETRIES.*not -1"):
+        get_async_driver_for_model("grok/test-model")
+    assert grok_server.requests == []

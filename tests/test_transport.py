@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 
 from prompture import _transport
@@ -86,3 +88,98 @@ async def test_one_async_client_per_event_loop():
 
 def test_one_session_per_thread():
     assert _transport.shared_session() is _transport.shared_session()
+
+
+def test_a_negative_max_retries_still_makes_one_attempt():
+    attempts = []
+
+    def busy():
+        attempts.append(1)
+        raise DriverHTTPError("busy", provider="p", status_code=503, retryable=True)
+
+    with pytest.raises(DriverHTTPError, match="busy"):
+        _transport.call_with_retries(busy, max_retries=-1, backoff=0)
+    assert len(attempts) == 1
+
+
+async def test_a_negative_max_retries_still_makes_one_async_attempt():
+    attempts = []
+
+    async def busy():
+        attempts.append(1)
+        raise DriverHTTPError("busy", provider="p", status_code=503, retryable=True)
+
+    with pytest.raises(DriverHTTPError, match="busy"):
+        await _transport.acall_with_retries(busy, max_retries=-1, backoff=0)
+    assert len(attempts) == 1
+
+
+SECRET = "sk-live-0123456789"
+
+
+class SDKError(Exception):
+    """An SDK exception whose text echoes the request, key included."""
+
+
+def _mapped_failure():
+    try:
+        raise SDKError(f"401 for https://api.example/v1?key={SECRET}")
+    except SDKError as exc:
+        raise _transport.transport_error("acme", exc, (SECRET,)) from None
+
+
+def _assert_no_secret_kept(error: BaseException) -> None:
+    assert SECRET not in str(error)
+    assert error.__context__ is None and error.__cause__ is None
+
+
+def test_a_mapped_error_does_not_keep_the_exception_it_hides():
+    with pytest.raises(DriverHTTPError) as caught:
+        _transport.call_with_retries(_mapped_failure, max_retries=0, backoff=0)
+    _assert_no_secret_kept(caught.value)
+
+
+async def test_an_async_mapped_error_does_not_keep_the_exception_it_hides():
+    async def attempt():
+        _mapped_failure()
+
+    with pytest.raises(DriverHTTPError) as caught:
+        await _transport.acall_with_retries(attempt, max_retries=1, backoff=0)
+    _assert_no_secret_kept(caught.value)
+
+
+def _closed_port_url() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/v1/chat/completions?key={SECRET}"
+
+
+def _send_kwargs():
+    return {"headers": {}, "timeout": 5, "secrets": (SECRET,), "max_retries": 0, "backoff": 0}
+
+
+def test_a_connection_failure_does_not_keep_the_url_with_the_key():
+    with pytest.raises(DriverHTTPError) as caught:
+        _transport.post("acme", _closed_port_url(), {}, **_send_kwargs())
+    _assert_no_secret_kept(caught.value)
+
+
+async def test_an_async_connection_failure_does_not_keep_the_url_with_the_key():
+    with pytest.raises(DriverHTTPError) as caught:
+        await _transport.apost("acme", _closed_port_url(), {}, **_send_kwargs())
+    _assert_no_secret_kept(caught.value)
+
+
+def test_an_sdk_error_echoing_the_key_is_not_kept():
+    """The `openai` SDK's own exception (the mapped error's context) repeats the body."""
+    from prompture.drivers.openai_driver import OpenAIDriver
+    from prompture.testing import OpenAICompatServer
+
+    with OpenAICompatServer(api_key=SECRET) as server:
+        server.fail_next(401, body={"error": {"message": f"Incorrect API key: {SECRET}"}})
+        driver = OpenAIDriver(api_key=SECRET, endpoint=server.url, max_retries=0)
+        with pytest.raises(DriverHTTPError) as caught:
+            driver.generate("Hi", {"model": "test-model"})
+    assert caught.value.status_code == 401
+    _assert_no_secret_kept(caught.value)

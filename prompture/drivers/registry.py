@@ -120,7 +120,9 @@ def settings_factory(driver_class: type) -> DriverFactory:
     """A factory building `driver_class` from settings read at call time.
 
     It follows the settings naming pattern: ``{provider}_api_key``, ``{provider}_model`` and
-    ``{provider}_endpoint``; a setting the checkout does not define is left to the driver.
+    ``{provider}_endpoint``, and passes the retry policy (``max_retries``, ``retry_backoff``,
+    i.e. PROMPTURE_MAX_RETRIES and PROMPTURE_RETRY_BACKOFF); a setting the checkout does not
+    define is left to the driver.
     """
 
     def factory(model: str | None = None) -> Any:
@@ -131,6 +133,8 @@ def settings_factory(driver_class: type) -> DriverFactory:
             api_key=getattr(settings, f"{provider}_api_key", None),
             model=model or getattr(settings, f"{provider}_model", None),
             endpoint=getattr(settings, f"{provider}_endpoint", None),
+            max_retries=getattr(settings, "max_retries", None),
+            retry_backoff=getattr(settings, "retry_backoff", None),
         )
 
     factory.__qualname__ = f"settings_factory({driver_class.__name__})"
