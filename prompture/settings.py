@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     # Groq
     groq_api_key: str | None = None
     groq_model: str = "llama-3.3-70b-versatile"
-    groq_endpoint: str = "https://api.groq.com"
+    groq_endpoint: str = "https://api.groq.com/openai/v1"
 
     # Ollama
     ollama_api_key: str | None = None

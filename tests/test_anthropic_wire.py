@@ -272,3 +272,26 @@ def test_stream_state():
         "stop_reason": "end_turn",
         "usage": {"input_tokens": 9, "output_tokens": 5},
     }
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (
+            {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}},
+            "Overloaded",
+        ),
+        ({"type": "error", "error": {"type": "api_error"}}, "An error occurred during streaming"),
+        ("upstream went away", "upstream went away"),
+        (None, "An error occurred during streaming"),
+    ],
+)
+def test_stream_error_message(data, expected):
+    assert wire.stream_error_message(data) == expected
+
+
+def test_stream_state_counts_events():
+    state = wire.StreamState()
+    assert state.events == 0
+    state.feed({"type": "ping"})
+    assert state.events == 1

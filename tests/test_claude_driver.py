@@ -4,6 +4,7 @@ specifics (tool round trips as blocks, images, thinking, the system prompt apart
 from __future__ import annotations
 
 import json
+import logging
 import sys
 
 import pytest
@@ -11,7 +12,7 @@ import pytest
 from prompture import manual_extract_and_jsonify
 from prompture.drivers.async_claude_driver import AsyncClaudeDriver
 from prompture.drivers.claude_driver import ClaudeDriver
-from prompture.exceptions import ConfigurationError
+from prompture.exceptions import ConfigurationError, DriverHTTPError
 from prompture.testing import AnthropicContract, AnthropicServer
 from prompture.testing._contract_scenarios import PERSON_SCHEMA, TINY_PNG, WEATHER_TOOL
 
@@ -237,3 +238,49 @@ def test_async_twin_takes_the_profile():
         assert getattr(AsyncClaudeDriver, name) == getattr(ClaudeDriver, name)
     assert ClaudeDriver.provider == "claude"
     assert ClaudeDriver.api_key_env == ("CLAUDE_API_KEY", "ANTHROPIC_API_KEY")
+
+
+SECRET = "sk-ant-test-0123456789abcdef"
+
+
+@pytest.fixture
+def keyed_server():
+    with AnthropicServer(api_key=SECRET) as server:
+        yield server
+
+
+def check_key_use(server, error, driver, log):
+    """Every request carried the key as ``x-api-key`` only; no error, repr or log shows it."""
+    assert server.requests
+    for request in server.requests:
+        assert request.headers["x-api-key"] == SECRET
+        assert "authorization" not in request.headers
+        assert request.headers["anthropic-version"]
+    assert error.status_code == 500 and "upstream saw ***" in str(error)
+    assert SECRET not in str(error) + repr(error) + repr(driver) + log
+
+
+def test_the_key_goes_in_x_api_key_and_nowhere_else(keyed_server, caplog):
+    caplog.set_level(logging.DEBUG)
+    driver = make(keyed_server, api_key=SECRET, max_retries=0)
+    driver.generate("Hi", {})
+    list(driver.generate_messages_stream(HI, {}))
+    assert ClaudeDriver.list_models(endpoint=keyed_server.url, api_key=SECRET) == [
+        "test-model",
+        "test-model-2",
+    ]
+    keyed_server.fail_next(500, body=keyed_server.error_body(500, f"upstream saw {SECRET}"))
+    with pytest.raises(DriverHTTPError) as info:
+        driver.generate("Hi", {})
+    check_key_use(keyed_server, info.value, driver, caplog.text)
+
+
+async def test_the_async_key_goes_in_x_api_key_and_nowhere_else(keyed_server, caplog):
+    caplog.set_level(logging.DEBUG)
+    driver = make(keyed_server, AsyncClaudeDriver, api_key=SECRET, max_retries=0)
+    await driver.generate("Hi", {})
+    [chunk async for chunk in driver.generate_messages_stream(HI, {})]
+    keyed_server.fail_next(500, body=keyed_server.error_body(500, f"upstream saw {SECRET}"))
+    with pytest.raises(DriverHTTPError) as info:
+        await driver.generate("Hi", {})
+    check_key_use(keyed_server, info.value, driver, caplog.text)

@@ -258,3 +258,26 @@ async def test_an_async_stream_left_early_releases_its_response(server):
     assert await anext(stream) == {"type": "delta", "text": "one "}
     await stream.aclose()
     assert (await make(AsyncGoogleDriver, server).generate("Hi", {}))["text"] == "again"
+
+
+@pytest.mark.parametrize("suffix", ["/v1beta", "/v1beta/", "", "/"])
+def test_the_endpoint_may_be_the_host_or_the_v1beta_base_url(server, suffix):
+    driver = make(GoogleDriver, server, endpoint=server.url + suffix)
+    assert driver.generate("Hi", {})["text"]
+    assert list(driver.generate_messages_stream(QUESTION, {}))[-1]["text"]
+    assert server.last_request.path == "/v1beta/models/test-model:streamGenerateContent"
+    listed = GoogleDriver.list_models(endpoint=server.url + suffix, api_key="test-key")
+    assert listed == ["test-model", "test-model-2"]
+
+
+async def test_the_async_driver_takes_the_v1beta_base_url(server):
+    driver = make(AsyncGoogleDriver, server, endpoint=server.url + "/v1beta")
+    assert (await driver.generate("Hi", {}))["text"]
+    assert server.last_request.path == "/v1beta/models/test-model:generateContent"
+
+
+def test_sdk_base_url():
+    host = "https://generativelanguage.googleapis.com"
+    assert sdk.sdk_base_url(host + "/v1beta/") == host
+    assert sdk.sdk_base_url(host) == host
+    assert sdk.sdk_base_url("") is None

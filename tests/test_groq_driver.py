@@ -51,13 +51,40 @@ def make(server, cls=GroqDriver, **kwargs):
 
 def test_profile_and_default_model():
     driver = GroqDriver(api_key=KEY)
-    assert (driver.provider, driver.endpoint) == ("groq", "https://api.groq.com")
+    assert (driver.provider, driver.endpoint) == ("groq", "https://api.groq.com/openai/v1")
     assert driver.model == "llama-3.3-70b-versatile"
     assert AsyncGroqDriver.provider == "groq"
 
 
 def test_the_sdk_appends_groqs_path_to_the_host(server, monkeypatch):
     monkeypatch.setenv("GROQ_ENDPOINT", server.url)
+    monkeypatch.setenv("GROQ_API_KEY", KEY)
+    GroqDriver(model="test-model").generate("Hi")
+    assert server.last_request.path == "/openai/v1/chat/completions"
+
+
+@pytest.mark.parametrize("suffix", ["/openai/v1", "/openai/v1/", "", "/"])
+def test_the_endpoint_is_the_base_url_and_a_bare_host_still_works(server, suffix):
+    driver = make(server, endpoint=server.url + suffix)
+    assert driver.generate("Hi")["text"]
+    assert list(driver.generate_messages_stream(HI))[-1]["text"]
+    assert server.last_request.path == "/openai/v1/chat/completions"
+    listed = GroqDriver.list_models(endpoint=server.url + suffix, api_key=KEY)
+    assert listed == ["test-model", "test-model-2"]
+
+
+async def test_the_async_driver_takes_the_base_url(server):
+    driver = make(server, AsyncGroqDriver, endpoint=server.url + "/openai/v1")
+    assert (await driver.generate("Hi"))["text"]
+    assert server.last_request.path == "/openai/v1/chat/completions"
+
+
+def test_the_base_url_from_the_environment_and_the_settings_default(server, monkeypatch):
+    from prompture.settings import Settings
+
+    assert Settings().groq_endpoint == GroqDriver.default_endpoint
+    assert GroqDriver._sdk_base_url(GroqDriver.default_endpoint) == "https://api.groq.com"
+    monkeypatch.setenv("GROQ_ENDPOINT", server.url + "/openai/v1")
     monkeypatch.setenv("GROQ_API_KEY", KEY)
     GroqDriver(model="test-model").generate("Hi")
     assert server.last_request.path == "/openai/v1/chat/completions"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from prompture.drivers import _openai_wire as wire
 from prompture.model_rates import ModelCapabilities
 
@@ -25,13 +27,43 @@ def caps(**fields) -> ModelCapabilities:
     return ModelCapabilities(**{**base, **fields})
 
 
-def test_stop_reasons_are_normalized():
-    assert wire.normalize_stop_reason("stop") == "end_turn"
-    assert wire.normalize_stop_reason("tool_calls") == "tool_use"
-    assert wire.normalize_stop_reason("length") == "max_tokens"
-    assert wire.normalize_stop_reason("content_filter") == "content_filter"
-    assert wire.normalize_stop_reason(None) == "end_turn"
-    assert wire.normalize_stop_reason("") == "error"
+@pytest.mark.parametrize(
+    ("finish_reason", "expected"),
+    [
+        ("stop", "end_turn"),
+        (None, "end_turn"),  # omitted on a complete answer
+        ("tool_calls", "tool_use"),
+        ("function_call", "tool_use"),
+        ("length", "max_tokens"),
+        ("model_context_window_exceeded", "max_tokens"),  # Z.ai
+        ("content_filter", "content_filter"),
+        ("sensitive", "content_filter"),  # Z.ai
+        ("error", "error"),  # OpenRouter
+        ("network_error", "error"),  # Z.ai
+        ("eos", "end_turn"),  # passed through by a gateway
+        ("STOP", "end_turn"),  # Gemini's spelling, through a gateway
+        ("MAX_TOKENS", "max_tokens"),
+        ("refusal", "content_filter"),
+        ("something_new", "error"),  # unknown: not passed off as complete
+        ("", "error"),
+    ],
+)
+def test_stop_reasons_are_normalized(finish_reason, expected):
+    assert wire.normalize_stop_reason(finish_reason) == expected
+
+
+def test_stop_reasons_agree_with_the_anthropic_wire():
+    from prompture.drivers import _anthropic_wire
+
+    pairs = [("stop", "end_turn"), ("tool_calls", "tool_use"), ("length", "max_tokens")]
+    pairs += [("content_filter", "refusal"), ("something_new", "something_new"), (None, None)]
+    for openai_reason, anthropic_reason in pairs:
+        assert wire.normalize_stop_reason(openai_reason) == _anthropic_wire.normalize_stop_reason(
+            anthropic_reason
+        )
+    normalized = {"end_turn", "tool_use", "max_tokens", "content_filter", "error"}
+    assert set(wire.STOP_REASONS.values()) <= normalized
+    assert set(_anthropic_wire.STOP_REASONS.values()) <= normalized
 
 
 def test_structured_output_refused_for_reasoning_and_explicit_no():
@@ -102,3 +134,38 @@ def test_sse_lines_and_stream_accumulation():
     assert state.finished and state.finish_reason == "stop"
     assert state.usage == {"prompt_tokens": 2, "completion_tokens": 2}
     assert state.reasoning_parts == ["hmm"]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ({"error": {"message": "Provider returned error", "code": 502}}, "Provider returned error"),
+        ({"error": "rate limited"}, "rate limited"),
+        ({"error": {"code": 500}}, "An error occurred during streaming"),
+        ({"error": None, "choices": []}, None),
+        ({"choices": []}, None),
+        ("text", None),
+    ],
+)
+def test_error_message(data, expected):
+    assert wire.error_message(data) == expected
+
+
+def test_the_accumulator_refuses_error_events_and_non_json():
+    state = wire.StreamAccumulator()
+    assert state.feed('{"choices":[{"delta":{"content":"Hel"}}]}') == "Hel"
+    with pytest.raises(wire.StreamError, match="^Provider returned error$"):
+        state.feed('{"error":{"message":"Provider returned error"}}')
+    with pytest.raises(ValueError):
+        state.feed("{not json")
+    with pytest.raises(ValueError):
+        state.feed("[1, 2]")
+    assert state.chunks == 1
+
+
+def test_the_accumulator_counts_chunks_not_done():
+    state = wire.StreamAccumulator()
+    state.feed("[DONE]")
+    assert state.finished and state.chunks == 0
+    state.feed_chunk({"choices": [], "usage": {"prompt_tokens": 1}})
+    assert state.chunks == 1

@@ -23,7 +23,7 @@ import copy
 import json
 from typing import Any
 
-from ._openai_wire import schema_instruction
+from ._openai_wire import STREAM_ERROR_FALLBACK, error_message, schema_instruction
 
 #: Output tokens asked for when the caller gives no ``max_tokens`` (the API requires one);
 #: also the cap on a model's own limit, so a default call stays cheap and quick.
@@ -254,8 +254,21 @@ def parse_message(raw: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def stream_error_message(data: Any) -> str:
+    """The provider's message in the data of an ``error`` event (``{"type": "error", "error":
+    {"type", "message"}}``, or whatever text the event carried)."""
+    message = error_message(data)
+    if message is None and isinstance(data, str) and data.strip():
+        message = data.strip()[:300]
+    return message or STREAM_ERROR_FALLBACK
+
+
 class StreamState:
-    """Folds the SSE events of a streamed message into text deltas and the final result."""
+    """Folds the SSE events of a streamed message into text deltas and the final result.
+
+    `events` counts the events taken, so a stream without any can be told apart from an empty
+    answer.
+    """
 
     def __init__(self) -> None:
         self.text_parts: list[str] = []
@@ -264,9 +277,11 @@ class StreamState:
         self.stop_reason: str | None = None
         self.message_id = ""
         self.finished = False
+        self.events = 0
 
     def feed(self, event: dict[str, Any]) -> str | None:
         """Take one event (as a dict); return the text delta it carries, if any."""
+        self.events += 1
         kind = event.get("type")
         if kind == "message_start":
             message = event.get("message") or {}

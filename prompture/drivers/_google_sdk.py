@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from .. import _transport
-from ..exceptions import ConfigurationError, DriverHTTPError
+from ..exceptions import ConfigurationError, DriverHTTPError, redact
 
 #: The Gemini API version the SDK is pinned to (its own default moved between releases).
 API_VERSION = "v1beta"
@@ -84,11 +84,17 @@ def _close_sync_clients() -> None:
 atexit.register(_close_sync_clients)
 
 
+def sdk_base_url(endpoint: str) -> str | None:
+    """The SDK's ``base_url`` for `endpoint`: the host, as the SDK adds ``/v1beta`` itself
+    (so the base URL ``https://generativelanguage.googleapis.com/v1beta`` is taken too)."""
+    return endpoint.rstrip("/").removesuffix("/" + API_VERSION) or None
+
+
 def make_client(api_key: str | None, endpoint: str, timeout: float) -> Any:
-    """A new ``genai.Client`` for `endpoint` (the API host; the SDK adds ``/v1beta``)."""
+    """A new ``genai.Client`` for `endpoint` (the API host or the ``/v1beta`` base URL)."""
     genai, types = import_genai()
     options: dict[str, Any] = {
-        "base_url": endpoint or None,
+        "base_url": sdk_base_url(endpoint),
         "api_version": API_VERSION,
         "timeout": int(timeout * 1000),  # milliseconds
     }
@@ -121,7 +127,7 @@ def driver_error(
 ) -> DriverHTTPError | None:
     """The `DriverHTTPError` for `exc`, or None when it is not an API or transport failure."""
     code = getattr(exc, "code", None)
-    if isinstance(code, int) and hasattr(exc, "details") and _is_api_error(exc):
+    if isinstance(code, int) and hasattr(exc, "details") and _is_genai(exc, "APIError"):
         body = json.dumps(exc.details) if not isinstance(exc.details, str) else exc.details
         status = 401 if code == 400 and KEY_INVALID_REASON in body else code
         response = getattr(exc, "response", None)
@@ -129,14 +135,19 @@ def driver_error(
         return _transport.status_error(provider, status, body, secrets, retry_after)
     if _is_transport_error(exc):
         return _transport.transport_error(provider, exc, secrets)
+    if _is_genai(exc, "UnknownApiResponseError"):
+        # Its message quotes the raw body; the class name says enough.
+        return _transport.malformed_error(provider, type(exc).__name__)
     if isinstance(exc, json.JSONDecodeError) or type(exc).__name__ == "ValidationError":
-        return _transport.malformed_error(provider, f"{type(exc).__name__}: {exc}")
+        detail = redact(f"{type(exc).__name__}: {exc}", *secrets)
+        return _transport.malformed_error(provider, detail)
     return None
 
 
-def _is_api_error(exc: BaseException) -> bool:
+def _is_genai(exc: BaseException, class_name: str) -> bool:
+    """Whether `exc` is (a subclass of) the google-genai exception named `class_name`."""
     return any(
-        cls.__name__ == "APIError" and cls.__module__.startswith("google.genai")
+        cls.__name__ == class_name and cls.__module__.startswith("google.genai")
         for cls in type(exc).__mro__
     )
 

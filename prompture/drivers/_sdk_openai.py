@@ -27,9 +27,9 @@ from typing import Any, ClassVar
 from .. import _transport
 from ..async_driver import AsyncDriver
 from ..driver import Driver
-from ..exceptions import ConfigurationError, DriverHTTPError, redact
+from ..exceptions import ConfigurationError, DriverHTTPError
 from . import _openai_wire as wire
-from .openai_compatible import OpenAICompatibleProtocol
+from .openai_compatible import OpenAICompatibleProtocol, stream_error
 
 __all__ = ["AsyncOpenAISDKDriver", "OpenAISDKDriver", "OpenAISDKProtocol"]
 
@@ -100,13 +100,19 @@ class OpenAISDKProtocol(OpenAICompatibleProtocol):
                 f"pip install prompture[{cls.sdk_extra}]"
             ) from None
 
+    @classmethod
+    def _sdk_base_url(cls, endpoint: str) -> str:
+        """The SDK's ``base_url`` for our endpoint (the base URL); a hook for SDKs that add a
+        path of their own."""
+        return endpoint.rstrip("/")
+
     def _new_client(self, client_name: str, pool: Callable[[ModuleType], Any]) -> Any:
         """An SDK client on the HTTP client `pool` gives (the key is checked first)."""
         key = self._require_key()
         sdk = self._sdk()
         return getattr(sdk, client_name)(
             api_key=key,
-            base_url=self.endpoint,
+            base_url=self._sdk_base_url(self.endpoint),
             timeout=self.timeout,
             max_retries=0,  # `_transport` retries, with the same policy as every driver
             default_headers=dict(self.extra_headers) or None,
@@ -124,7 +130,7 @@ class OpenAISDKProtocol(OpenAICompatibleProtocol):
 
     def _sdk_errors(self) -> tuple[type[BaseException], ...]:
         """What an SDK call may raise that `_map_error` turns into `DriverHTTPError`."""
-        return (self._sdk().APIError, ValueError, *_http_errors())
+        return (self._sdk().APIError, wire.StreamError, ValueError, *_http_errors())
 
     def _map_error(self, exc: BaseException) -> DriverHTTPError:
         """The one `DriverHTTPError` for an SDK or transport exception (no key in it)."""
@@ -137,12 +143,10 @@ class OpenAISDKProtocol(OpenAICompatibleProtocol):
             )
         if isinstance(exc, sdk.APIResponseValidationError | ValueError):  # a body not JSON
             return _transport.malformed_error(self.provider, type(exc).__name__)
-        if isinstance(exc, sdk.APIError) and not isinstance(exc, sdk.APIConnectionError):
-            # An error event inside a stream that was accepted with 200.
-            message = f"{self.provider} API reported an error: {exc}"
-            return DriverHTTPError(
-                redact(message, *secrets), provider=self.provider, status_code=200
-            )
+        if isinstance(exc, wire.StreamError) or (
+            isinstance(exc, sdk.APIError) and not isinstance(exc, sdk.APIConnectionError)
+        ):  # an error event inside a stream that was accepted with 200
+            return stream_error(self.provider, str(exc), secrets)
         return _transport.transport_error(self.provider, exc, secrets)  # connection, timeout
 
     def _chunk_dict(self, chunk: Any) -> dict[str, Any]:
@@ -157,7 +161,7 @@ class OpenAISDKProtocol(OpenAICompatibleProtocol):
             client_class = getattr(cls._sdk(), cls.sdk_client)
             client = client_class(
                 api_key=config.get("api_key") or cls._key_from_env(),
-                base_url=endpoint.rstrip("/"),
+                base_url=cls._sdk_base_url(endpoint),
                 timeout=config.get("timeout", 5.0),
                 max_retries=0,
                 http_client=pooled_http_client(cls._sdk()),

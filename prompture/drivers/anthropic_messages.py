@@ -24,6 +24,7 @@ from ..cost_mixin import CostMixin
 from ..driver import Driver
 from ..exceptions import ConfigurationError
 from . import _anthropic_wire as wire
+from .openai_compatible import NO_EVENTS, stream_error
 
 __all__ = [
     "AnthropicMessagesDriver",
@@ -55,6 +56,15 @@ def shared_async_http_client(anthropic: Any) -> Any:
     return client
 
 
+def auth_kwargs(anthropic: Any, key: str | None) -> dict[str, Any]:
+    """SDK client arguments that authenticate with ``x-api-key`` as the Messages API documents
+    it; anthropic SDK 2.x would otherwise send the key as ``Authorization: Bearer``."""
+    if not key:
+        return {"api_key": key}
+    headers = {"x-api-key": key, "Authorization": anthropic.Omit()}
+    return {"api_key": key, "default_headers": headers}
+
+
 def load_sdk(display_name: str, extra: str) -> Any:
     """The `anthropic` module, or a `ConfigurationError` saying how to install it."""
     try:
@@ -77,8 +87,9 @@ class AnthropicMessagesProtocol(CostMixin):
 
     def _client_kwargs(self) -> dict[str, Any]:
         """SDK client arguments; the key check comes first so no client exists without one."""
+        key = self._require_key()
         return {
-            "api_key": self._require_key(),
+            **auth_kwargs(self._sdk(), key),
             "base_url": self.endpoint,
             "max_retries": 0,  # `_transport.call_with_retries` owns the retry policy
             "timeout": self.timeout,
@@ -128,6 +139,9 @@ class AnthropicMessagesProtocol(CostMixin):
         try:
             yield
         except anthropic.APIStatusError as exc:
+            if exc.response.status_code < 400:  # an `error` event in a stream accepted with 200
+                message = wire.stream_error_message(exc.body)
+                raise stream_error(self.provider, message, secrets) from None
             retry_after = exc.response.headers.get("retry-after")
             raise _transport.status_error(
                 self.provider, exc.status_code, exc.response.text, secrets, retry_after
@@ -167,6 +181,9 @@ class AnthropicMessagesProtocol(CostMixin):
         return result
 
     def _stream_done(self, state: wire.StreamState, model: str) -> dict[str, Any]:
+        """The final chunk; a stream that carried no event at all was no answer."""
+        if not state.events:
+            raise _transport.malformed_error(self.provider, NO_EVENTS)
         meta = self._meta(model, state.usage, state.raw())
         text, reasoning = "".join(state.text_parts), "".join(state.reasoning_parts)
         return {"type": "done", **self._with_reasoning(text, reasoning, meta)}
@@ -182,7 +199,7 @@ class AnthropicMessagesProtocol(CostMixin):
             anthropic = load_sdk(cls.display_name or cls.provider, cls.pip_extra)
             timeout = config.get("timeout", 5.0)
             with anthropic.Anthropic(
-                api_key=key, base_url=endpoint, max_retries=0, timeout=timeout
+                **auth_kwargs(anthropic, key), base_url=endpoint, max_retries=0, timeout=timeout
             ) as client:
                 return sorted(model.id for model in client.models.list())
         except Exception:  # no SDK, no network, an odd endpoint: "no live list"

@@ -54,7 +54,7 @@ class AsyncGoogleDriver(GoogleProtocol, AsyncDriver):
             # The request goes out with the first event: retry until it has arrived.
             with sdk.mapped_errors(self.provider, self._secrets()):
                 chunks = await models.generate_content_stream(**request)
-                return chunks, await anext(chunks, None)
+                return chunks, self._first_chunk(await anext(chunks, None))
 
         chunks, first = await _transport.acall_with_retries(
             start, self.max_retries, self.retry_backoff

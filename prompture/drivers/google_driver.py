@@ -1,8 +1,8 @@
 """Google driver: Gemini models through the official google-genai SDK (``generateContent``).
 
 API key: GOOGLE_API_KEY or GEMINI_API_KEY.
-Base URL: GOOGLE_ENDPOINT (the API host; the SDK adds ``/v1beta``), else
-``https://generativelanguage.googleapis.com``.
+Base URL: GOOGLE_ENDPOINT (the API host, or the base URL ending in ``/v1beta``: the SDK adds
+``/v1beta`` itself, so the suffix is trimmed), else ``https://generativelanguage.googleapis.com``.
 SDK: ``pip install prompture[google]``, imported on first use (never by the constructor).
 Prices and capabilities: the catalogue's ``google`` models, overlaid by infra/rates/google.json.
 """
@@ -18,6 +18,7 @@ from ..cost_mixin import CostMixin
 from ..driver import Driver
 from . import _gemini_wire as wire
 from . import _google_sdk as sdk
+from .openai_compatible import NO_EVENTS
 
 __all__ = ["GoogleDriver", "GoogleProtocol"]
 
@@ -77,6 +78,12 @@ class GoogleProtocol(CostMixin):
             result["stop_reason"] = answer.stop_reason
         return result
 
+    def _first_chunk(self, first: Any) -> Any:
+        """The stream's first response; a stream without any was no answer."""
+        if first is None:
+            raise _transport.malformed_error(self.provider, NO_EVENTS)
+        return first
+
     @staticmethod
     def _delta(answer: wire.Answer, chunk: Any) -> dict[str, Any] | None:
         """Fold one streamed SDK response into `answer`; the delta chunk for its new text."""
@@ -91,7 +98,7 @@ class GoogleProtocol(CostMixin):
         if not key:
             return None
         try:
-            client = sdk.make_client(key, endpoint.rstrip("/"), float(config.get("timeout", 10.0)))
+            client = sdk.make_client(key, endpoint, float(config.get("timeout", 10.0)))
             names = [
                 model.name.removeprefix("models/")
                 for model in client.models.list(config={"page_size": 100})
@@ -154,13 +161,13 @@ class GoogleDriver(GoogleProtocol, Driver):
             # The SDK sends on the first next(): retry until the first event has arrived.
             with sdk.mapped_errors(self.provider, self._secrets()):
                 chunks = models.generate_content_stream(**request)
-                return chunks, next(chunks, None)
+                return chunks, self._first_chunk(next(chunks, None))
 
         chunks, first = _transport.call_with_retries(start, self.max_retries, self.retry_backoff)
         answer = wire.Answer()
         try:
             with sdk.mapped_errors(self.provider, self._secrets()):
-                for chunk in itertools.chain([first] if first is not None else [], chunks):
+                for chunk in itertools.chain([first], chunks):
                     delta = self._delta(answer, chunk)
                     if delta:
                         yield delta

@@ -17,9 +17,27 @@ from .. import _transport
 from ..async_driver import AsyncDriver
 from ..cost_mixin import CostMixin
 from ..driver import Driver
+from ..exceptions import DriverHTTPError, redact
 from . import _openai_wire as wire
 
-__all__ = ["AsyncOpenAICompatibleDriver", "OpenAICompatibleDriver", "OpenAICompatibleProtocol"]
+__all__ = [
+    "AsyncOpenAICompatibleDriver",
+    "OpenAICompatibleDriver",
+    "OpenAICompatibleProtocol",
+    "stream_error",
+]
+
+#: `malformed_error` detail of a stream that carried no event at all.
+NO_EVENTS = "no events in the stream"
+
+
+def stream_error(provider: str, message: str, secrets: tuple[str | None, ...]) -> DriverHTTPError:
+    """The error for an error event inside a stream accepted with 200 (any wire, any driver).
+
+    Not retryable: deltas may already have reached the caller.
+    """
+    text = f"{provider} API reported an error: {message}"
+    return DriverHTTPError(redact(text, *secrets), provider=provider, status_code=200)
 
 
 class OpenAICompatibleProtocol(CostMixin):
@@ -125,7 +143,20 @@ class OpenAICompatibleProtocol(CostMixin):
         result["stop_reason"] = wire.normalize_stop_reason(choice.get("finish_reason"))
         return result
 
+    def _feed_line(self, state: wire.StreamAccumulator, line: str | bytes) -> str | None:
+        """Fold one SSE line into `state`; its text delta. A broken stream is an error."""
+        try:
+            data = wire.sse_payload(line)
+            return None if data is None else state.feed(data)
+        except wire.StreamError as exc:
+            raise stream_error(self.provider, str(exc), self._secrets()) from None
+        except ValueError as exc:  # a payload that is not JSON (or not UTF-8)
+            raise _transport.malformed_error(self.provider, type(exc).__name__) from None
+
     def _stream_done(self, state: wire.StreamAccumulator, model: str) -> dict[str, Any]:
+        """The final chunk; a stream that carried no chunk at all was no answer."""
+        if not state.chunks:
+            raise _transport.malformed_error(self.provider, NO_EVENTS)
         text = "".join(state.text_parts)
         raw = {"usage": state.usage, "finish_reason": state.finish_reason}
         result = self._result(
@@ -184,10 +215,7 @@ class OpenAICompatibleDriver(OpenAICompatibleProtocol, Driver):
         with self._post(payload, options, stream=True) as response:
             try:
                 for line in response.iter_lines():
-                    data = wire.sse_payload(line)
-                    if data is None:
-                        continue
-                    delta = state.feed(data)
+                    delta = self._feed_line(state, line)
                     if delta:
                         yield {"type": "delta", "text": delta}
                     if state.finished:
@@ -230,10 +258,7 @@ class AsyncOpenAICompatibleDriver(OpenAICompatibleProtocol, AsyncDriver):
         response = await self._post(payload, options, stream=True)
         try:
             async for line in response.aiter_lines():
-                data = wire.sse_payload(line)
-                if data is None:
-                    continue
-                delta = state.feed(data)
+                delta = self._feed_line(state, line)
                 if delta:
                     yield {"type": "delta", "text": delta}
                 if state.finished:
