@@ -83,6 +83,31 @@ def _string(*candidates: Any) -> str:
     return next((c for c in candidates if isinstance(c, str) and c), "")
 
 
+def _rate_file_id(layout: Layout, provider: str) -> str | None:
+    """The models.dev id the provider's rate file names (so a `PROVIDER_MAP` entry deleted by
+    hand still counts as wanted), or None."""
+    import json
+
+    try:
+        path = Path(layout.rates_dir) / f"{provider}.json"
+        value = json.loads(path.read_text(encoding="utf-8")).get("models_dev")
+    except (TypeError, OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def declared_extra(layout: Layout, provider: str) -> str | None:
+    """The pip extra the provider's driver module names (``pip_extra``/``sdk_extra``), if any."""
+    import re
+
+    try:
+        text = (layout.drivers_dir / f"{provider}_driver.py").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    found = re.search(r"^\s*(?:pip|sdk)_extra\b[^=\n]*=\s*[\"']([\w.-]+)[\"']", text, re.M)
+    return found.group(1) if found else None
+
+
 def provider_map(layout: Layout) -> dict[str, str]:
     """The checkout's `PROVIDER_MAP` literal (empty when absent or not a literal)."""
     tree = _parse(layout.symbols.get("PROVIDER_MAP"))
@@ -117,7 +142,7 @@ def spec_from_checkout(layout: Layout, provider: str) -> DriverSpec:
         api_key_env=envs[0],
         extra_api_key_envs=tuple(envs[1:]),
         endpoint=endpoint,
-        models_dev_name=provider_map(layout).get(provider),
+        models_dev_name=provider_map(layout).get(provider) or _rate_file_id(layout, provider),
         **{cap: attrs.get(f"supports_{cap}") is True for cap in CAPABILITIES},
         example=bool(
             layout.examples_dir and (layout.examples_dir / f"{provider}_example.py").exists()

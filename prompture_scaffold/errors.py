@@ -7,6 +7,7 @@ ScaffoldError (exit 1)
 ├── WriteFailed (exit 3)        a write failed; every file was restored (also an OSError)
 ├── VerifyError (exit 1)        --verify found the generated driver not working
 └── Aborted (exit 130)          Ctrl-C or end of input in the wizard: nothing written
+    └── InterruptedAfterWriting  Ctrl-C during --verify: the change is on disk
 """
 
 from __future__ import annotations
@@ -64,6 +65,11 @@ class Aborted(ScaffoldError):
     """The user pressed Ctrl-C (or input ended) before anything was written."""
 
     exit_code = 130
+
+
+class InterruptedAfterWriting(Aborted):
+    """Ctrl-C once the change was written (during `--verify`): the message says what is on disk
+    and how to undo it, since "nothing written" would be false."""
 
 
 @dataclass

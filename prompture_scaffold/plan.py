@@ -99,7 +99,17 @@ def plan_add(spec: DriverSpec, layout, *, replacing: DriverSpec | None = None) -
         edited, notes = run_edits("add", spec, layout)
     else:
         edited, notes = _rewire(replacing, spec, layout)
+        changes += _dropped_files(spec, layout, set(new_files))
     return _plan([*changes, *edited], [*new_file_notes(spec, layout), *notes])
+
+
+def _dropped_files(spec: DriverSpec, layout, kept: set[str]) -> list[FileChange]:
+    """Generated files a regeneration no longer makes (`--no-tests`, `--no-example`): deleted,
+    or they would import what the new driver no longer defines."""
+    from .render import new_file_paths
+
+    every = new_file_paths(dataclasses.replace(spec, example=True, tests=True), layout)
+    return [_change(layout.root, path, None) for path in every.values() if path not in kept]
 
 
 def _rewire(old: DriverSpec, new: DriverSpec, layout) -> tuple[list[FileChange], list[str]]:

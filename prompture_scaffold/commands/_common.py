@@ -18,7 +18,7 @@ def exit_codes(*, as_json: bool = False) -> Iterator[None]:
     traceback for user input): `ScaffoldError.exit_code`, OS errors while editing are 3.
     With `as_json`, stdout also gets ``{"error": {"message", "exit_code"}}``, so a script
     reading the JSON output always has JSON to read."""
-    from ..errors import Aborted, ScaffoldError
+    from ..errors import Aborted, InterruptedAfterWriting, ScaffoldError
 
     def fail(message: str, code: int) -> typer.Exit:
         typer.echo(message, err=True)
@@ -28,7 +28,9 @@ def exit_codes(*, as_json: bool = False) -> Iterator[None]:
 
     try:
         yield
-    except (Aborted, KeyboardInterrupt):
+    except InterruptedAfterWriting as exc:
+        raise fail(f"aborted: {exc}", 130) from None
+    except (Aborted, KeyboardInterrupt, typer.Abort):  # typer.Abort: Ctrl-C in a confirm
         raise fail("aborted: nothing written", 130) from None
     except ScaffoldError as exc:
         raise fail(f"error: {exc}", exc.exit_code) from None

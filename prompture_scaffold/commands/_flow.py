@@ -32,7 +32,7 @@ def finish(plan, spec, layout, how: Outcome) -> None:
         from ..writer import apply
 
         apply(plan, layout.root)
-    results = _verify(spec, layout) if how.verify else ()
+    results = _verify_written(plan, spec, layout) if how.verify else ()
     _report(plan, spec, results, how, preview=False)
     failed = [r for r in results if not r.ok]
     for r in failed:
@@ -43,10 +43,20 @@ def finish(plan, spec, layout, how: Outcome) -> None:
         raise typer.Exit(1)
 
 
-def _verify(spec, layout):
+def _verify_written(plan, spec, layout):
+    """`--verify` on the written change; Ctrl-C there says what is on disk, not "nothing"."""
+    from ..errors import InterruptedAfterWriting
     from ..verify import run_checks
 
-    return run_checks(spec, layout)
+    try:
+        return run_checks(spec, layout)
+    except KeyboardInterrupt:
+        if plan.empty:
+            raise InterruptedAfterWriting("verification interrupted; nothing was changed") from None
+        raise InterruptedAfterWriting(
+            f"verification interrupted; the change is written "
+            f"(`prompture remove-driver {spec.provider}` undoes it)"
+        ) from None
 
 
 def _report(plan, spec, results, how: Outcome, preview: bool) -> None:

@@ -164,7 +164,12 @@ def _existing(layout) -> set[str]:
 
 
 def _taken(layout) -> set[str]:
+    """Driver class names the new classes must not shadow: those of the drivers package and
+    those the package exports (``AsyncDriver`` itself, for `--class-name Async`)."""
     import re
 
-    text = layout.drivers_init.read_text(encoding="utf-8") if layout.drivers_init.exists() else ""
-    return set(re.findall(r"\b[A-Z]\w*Driver\b", text))
+    names: set[str] = {name for name in layout.symbols if name.endswith("Driver")}
+    for module in (layout.drivers_init, Path(layout.package_dir) / "__init__.py"):
+        text = module.read_text(encoding="utf-8") if module.exists() else ""
+        names |= set(re.findall(r"\b[A-Z]\w*Driver\b", text))
+    return names

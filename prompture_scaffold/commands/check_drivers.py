@@ -107,7 +107,33 @@ def _check_edits(status: Status, spec, layout) -> None:
             wired = _wired(status, target, spec, layout)
             if target.edit == "settings":
                 wired = wired and _settings_fields(Path(target.path), spec)
+            if target.edit == "env_template":
+                wired = wired and _env_lines(Path(target.path), spec)
             status.places[place] = status.places.get(place) is not False and wired
+    _check_declared_extra(status, spec, layout)
+
+
+def _check_declared_extra(status: Status, spec, layout) -> None:
+    """A driver naming a pip extra (``pip_extra = "x"``) needs it in pyproject.toml, even when
+    the spec read back from the checkout could not tell (the extra is what was deleted)."""
+    from .._checkout_spec import declared_extra
+
+    extra = declared_extra(layout, spec.provider)
+    if extra is None or spec.sdk_requirement is not None:
+        return
+    status.places["extras"] = False
+    status.problems.append(f"pyproject.toml: the driver names the extra {extra!r}; none is there")
+
+
+def _env_lines(path: Path, spec) -> bool:
+    """The env template has every line of the provider's section (key, model, endpoint)."""
+    text = path.read_text(encoding="utf-8")
+    prefix = spec.provider.upper()
+    wanted = [f"{prefix}_MODEL="]
+    wanted += [f"{prefix}_API_KEY="] if spec.requires_api_key else []
+    wanted += [f"{prefix}_ENDPOINT="] if spec.endpoint else []
+    lines = text.splitlines()
+    return all(any(line.startswith(w) for line in lines) for w in wanted)
 
 
 def _wired(status: Status, target, spec, layout) -> bool | None:

@@ -239,3 +239,72 @@ def test_an_sdk_the_openai_compatible_driver_never_calls_is_said(tmp_path):
     )
     pyproject = next(c for c in plan.changes if c.path == "pyproject.toml")
     assert 'acme = ["acme-sdk>=1.2"]' in pyproject.after
+
+
+def test_force_without_tests_or_example_deletes_the_stale_ones(repo):
+    (repo / "tests").mkdir(exist_ok=True)
+    assert run(repo, *ACME_ARGS).exit_code == 0
+    assert (repo / "tests/test_acme_driver.py").exists()
+    result = run(
+        repo, *ACME_ARGS, "--class-name", "AcmeCo", "--no-tests", "--no-example", "--force"
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "deleted   tests/test_acme_driver.py" in result.stdout
+    assert "deleted   examples/acme_example.py" in result.stdout
+    assert "class AcmeCoDriver" in (repo / "prompture/drivers/acme_driver.py").read_text()
+
+
+def test_a_class_name_shadowing_a_package_export_is_refused(repo):
+    before = fingerprint(repo)
+    result = run(repo, *ACME_ARGS, "--class-name", "Async")
+    assert result.exit_code == 2 and "AsyncDriver" in result.stderr
+    assert fingerprint(repo) == before
+
+
+# --- interruptions -----------------------------------------------------------------------
+
+
+def test_ctrl_c_at_the_confirmation_is_130_with_nothing_written(repo, monkeypatch):
+    from prompture_scaffold.commands import _common
+
+    monkeypatch.setattr(_common, "stdin_is_terminal", lambda: True)
+    before = fingerprint(repo)
+    args = [a for a in ACME_ARGS if a != "--yes"]
+    result = CliRunner().invoke(app, [*args, "--repo", str(repo)], input="")  # EOF: Abort
+    assert result.exit_code == 130 and "aborted: nothing written" in result.stderr
+    assert fingerprint(repo) == before
+
+
+def test_ctrl_c_during_verify_says_the_change_is_written(repo, monkeypatch):
+    from prompture_scaffold import verify
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(verify, "run_checks", interrupted)
+    result = run(repo, *ACME_ARGS, "--verify")
+    assert result.exit_code == 130
+    assert "the change is written (`prompture remove-driver acme` undoes it)" in result.stderr
+    assert (repo / "prompture/drivers/acme_driver.py").exists()
+
+
+# --- check-drivers finds drift the wiring edits alone cannot see -------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "place"),
+    [
+        ("prompture/model_rates.py", '    "groq": "groq",\n', "provider map"),
+        ("pyproject.toml", 'groq = ["groq>=1.0"]\n', "extras"),
+        (".env.copy", "GROQ_MODEL=llama-3.3-70b-versatile\n", "env template"),
+    ],
+)
+def test_check_drivers_sees_a_deleted_line(repo, path, line, place):
+    assert run(repo, "check-drivers").exit_code == 0
+    text = (repo / path).read_text()
+    assert line in text
+    (repo / path).write_text(text.replace(line, "", 1))
+    result = run(repo, "check-drivers", "--json")
+    assert result.exit_code == 1
+    groq = next(d for d in json.loads(result.stdout)["drivers"] if d["provider"] == "groq")
+    assert groq["places"][place] is False
