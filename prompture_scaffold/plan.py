@@ -100,7 +100,26 @@ def plan_add(spec: DriverSpec, layout, *, replacing: DriverSpec | None = None) -
     else:
         edited, notes = _rewire(replacing, spec, layout)
         changes += _dropped_files(spec, layout, set(new_files))
-    return _plan([*changes, *edited], [*new_file_notes(spec, layout), *notes])
+    notes = [*new_file_notes(spec, layout), *_same_catalogue_id(spec, layout), *notes]
+    return _plan([*changes, *edited], notes)
+
+
+def _same_catalogue_id(spec: DriverSpec, layout) -> list[str]:
+    """A note when another driver already maps to the same models.dev provider."""
+    from .layout import provider_map
+
+    if not spec.models_dev_name:
+        return []
+    others = [
+        key
+        for key, catalogue_id in provider_map(layout).items()
+        if catalogue_id == spec.models_dev_name and key != spec.provider
+    ]
+    return [
+        f"{key!r} already maps to models.dev {spec.models_dev_name!r}: this adds a second "
+        "driver for the same provider"
+        for key in others
+    ]
 
 
 def _dropped_files(spec: DriverSpec, layout, kept: set[str]) -> list[FileChange]:

@@ -308,3 +308,9 @@ def test_check_drivers_sees_a_deleted_line(repo, path, line, place):
     assert result.exit_code == 1
     groq = next(d for d in json.loads(result.stdout)["drivers"] if d["provider"] == "groq")
     assert groq["places"][place] is False
+
+
+def test_a_second_driver_for_a_catalogue_provider_is_noted(repo):
+    result = run(repo, "add-driver", "--from-models-dev", "moonshotai", "--yes", "--dry-run")
+    assert result.exit_code == 0, result.stderr
+    assert "note: 'moonshot' already maps to models.dev 'moonshotai'" in result.stderr
