@@ -55,8 +55,19 @@ def _endpoint(text: str, filled: Filled, catalogue) -> dict[str, Any]:
 
 
 def _extra_envs(text: str, filled: Filled, catalogue) -> dict[str, Any]:
-    envs = tuple(v.check_env(e, "extra_api_key_envs") for e in items(text))
+    provider = filled.get("provider")
+    envs = tuple(v.check_env(e, "extra_api_key_envs", provider) for e in items(text))
     return {"extra_api_key_envs": envs}
+
+
+def _auth(text: str, filled: Filled, catalogue) -> dict[str, Any]:
+    auth = v.check_choice("auth", text, AUTHS)
+    v.check_auth_for_wire(filled.get("compat"), auth)
+    return {"auth": auth}
+
+
+def _api_key_env(text: str, filled: Filled, catalogue) -> dict[str, Any]:
+    return {"api_key_env": v.check_env(text, provider=filled.get("provider"))}
 
 
 def _choice(name: str, choices: tuple[str, ...]) -> Parse:
@@ -81,9 +92,9 @@ QUESTIONS: dict[str, Question] = {
         _q("lazy", "Import the SDK lazily? [y/n]", "Lazy keeps `import prompture` fast and the "
            "SDK an optional extra.", boolean("lazy"), third_party),
         _q("auth", f"Auth [{'/'.join(AUTHS)}]", "What a request needs: an API key, a base URL, "
-           "both, or nothing.", _choice("auth", AUTHS)),
+           "both, or nothing.", _auth),
         _q("api_key_env", "API key variable", "The environment variable holding the key.",
-           field("api_key_env", v.check_env),
+           _api_key_env,
            lambda f: f.get("auth") in ("api-key", "api-key+endpoint")),
         _q("endpoint", "Endpoint", "The base URL (http/https); {PROVIDER}_ENDPOINT overrides it "
            "at run time.", _endpoint, lambda f: v.needs_endpoint(f.get("compat"), f.get("auth"))),

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .errors import InvalidInput
-from .validation import CLASS_RE
+from .validation import CLASS_RE, ENV_RE, MODEL_BAD_RE, URL_RE
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -130,18 +130,27 @@ def require_entry(catalogue: Catalogue, catalogue_id: str, flag: str) -> Mapping
         return entry
     close = suggest(catalogue, catalogue_id)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
+    hint = hint or "; `prompture providers TERM` searches the catalogue"
     raise InvalidInput(f"{flag}: {catalogue_id!r} is not a models.dev provider id{hint}")
 
 
-def _is_candidate(model: Mapping[str, Any]) -> bool:
+def _is_candidate(model_id: str, model: Mapping[str, Any]) -> bool:
     outputs = (model.get("modalities") or {}).get("output")
-    return model.get("status") != "deprecated" and (outputs is None or "text" in outputs)
+    usable = _valid_model_id(model_id)
+    return usable and model.get("status") != "deprecated" and (outputs is None or "text" in outputs)
+
+
+def _valid_model_id(model_id: Any) -> bool:
+    """Whether `--default-model` would accept the id (no whitespace or quotes)."""
+    text = str(model_id)
+    return bool(text) and text.isprintable() and not MODEL_BAD_RE.search(text) and len(text) <= 200
 
 
 def pick_default_model(models: Mapping[str, Mapping[str, Any]]) -> str | None:
     """The newest (release_date) non-deprecated text-output model, tool-calling ones first;
-    ties go to the smallest id so the choice is stable."""
-    candidates = [(mid, m) for mid, m in models.items() if _is_candidate(m)]
+    ties go to the smallest id so the choice is stable. Ids `--default-model` would refuse
+    are passed over."""
+    candidates = [(mid, m) for mid, m in models.items() if _is_candidate(mid, m)]
     with_tools = [c for c in candidates if c[1].get("tool_call")]
     pool = sorted(with_tools or candidates, key=lambda c: c[0])
     if not pool:
@@ -172,21 +181,37 @@ def _auth(entry: Mapping[str, Any]) -> str:
     )
 
 
+def _display_name(entry: Mapping[str, Any]) -> str | None:
+    """The catalogue's name as `--display-name` would take it, else None (the rules decide)."""
+    name = " ".join(str(entry.get("name") or "").split())
+    return name if name and name.isprintable() and len(name) <= 80 else None
+
+
+def _key_envs(entry: Mapping[str, Any], provider: str) -> tuple[str, ...]:
+    """The catalogue's first key variable, when it is a valid name other than the provider's
+    own (`302AI_API_KEY` is not: the settings read ``{PROVIDER}_API_KEY`` alone then)."""
+    envs = [str(e) for e in entry.get("env") or ()]
+    own = f"{provider.upper()}_API_KEY"
+    return tuple(e for e in envs[:1] if e != own and ENV_RE.fullmatch(e))
+
+
 def defaults(entry: Mapping[str, Any], provider: str) -> dict[str, Any]:
-    """The `DriverSpec` fields the catalogue entry determines (absent keys: no opinion)."""
+    """The `DriverSpec` fields the catalogue entry determines (absent keys: no opinion).
+
+    A value a flag would refuse (a key variable starting with a digit, a URL with spaces) is
+    left out, so the rules or the user decide it: nobody typed it, so it must not fail."""
     found: dict[str, Any] = {"auth": _auth(entry)}
-    if entry.get("name"):
-        found["display_name"] = str(entry["name"])
-        if class_name := class_name_from_display(found["display_name"]):
+    if display := _display_name(entry):
+        found["display_name"] = display
+        if class_name := class_name_from_display(display):
             found["class_name"] = class_name
     compat = NPM_COMPAT.get(str(entry.get("npm", "")))
     if compat:
         found["compat"] = compat
-    if entry.get("api"):
-        found["endpoint"] = str(entry["api"])
-    envs = [str(e) for e in entry.get("env") or ()]
-    own = f"{provider.upper()}_API_KEY"
-    found["extra_api_key_envs"] = tuple(envs[:1]) if envs and envs[0] != own else ()
+    api = str(entry.get("api") or "")
+    if URL_RE.fullmatch(api) and len(api) <= 500:
+        found["endpoint"] = api
+    found["extra_api_key_envs"] = _key_envs(entry, provider)
     models = entry.get("models") or {}
     if model := pick_default_model(models):
         found["default_model"] = model

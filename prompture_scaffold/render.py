@@ -20,8 +20,10 @@ from __future__ import annotations
 
 import io
 import json
+import keyword
 import re
 import tokenize
+from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
@@ -131,7 +133,23 @@ def new_file_notes(spec: DriverSpec, layout: Any) -> list[str]:
             f"--sdk {spec.sdk}: the OpenAI-compatible driver speaks the wire over requests and "
             f"httpx; the SDK is only declared as the {spec.provider!r} extra"
         )
-    return notes
+    return [*notes, *_unusable_catalogue_keys(spec)]
+
+
+def _unusable_catalogue_keys(spec: DriverSpec) -> list[str]:
+    """A note for each key variable of the catalogue entry that is not a variable name."""
+    if spec.models_dev_name is None:
+        return []
+    from .catalogue import load
+
+    entry = load().get(spec.models_dev_name)
+    envs = entry.get("env") or () if isinstance(entry, Mapping) else ()
+    return [
+        f"models.dev's key variable {name!r} is not a valid variable name; the driver reads "
+        f"{' or '.join(spec.api_key_envs)}"
+        for name in map(str, envs)
+        if not _ENV_NAME.fullmatch(name)
+    ]
 
 
 def render_new_files(spec: DriverSpec, layout: Any) -> dict[str, str]:
@@ -204,8 +222,11 @@ def _check_names(spec: DriverSpec) -> None:
     except ValueError as exc:
         raise InvalidInput(f"--class-name {spec.class_name!r}: {exc}") from None
     for env in spec.api_key_envs:
-        if not _ENV_NAME.match(env):
-            raise InvalidInput(f"--api-key-env {env!r}: expected ^[A-Z][A-Z0-9_]*$")
+        if not _ENV_NAME.fullmatch(env):
+            raise InvalidInput(
+                "--api-key-env: expected a variable name matching ^[A-Z][A-Z0-9_]*$ (the value "
+                "given is not shown in case it is a key)"
+            )
 
 
 class _Paths:
@@ -265,6 +286,7 @@ def _base_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
         "prices_doc": text(" and ".join(map(str, prices)) or "MODEL_PRICING on the class"),
         "model_id": jinja_env.pystr(f"{spec.provider}/{spec.default_model}"),
         "sdk_module": _sdk_module(spec),
+        "sdk_import": _sdk_import(spec),
         "sdk_install": jinja_env.pystr(f"pip install {layout.package}[{spec.provider}]"),
         "sdk_install_doc": text(f"pip install {layout.package}[{spec.provider}]"),
     }
@@ -276,6 +298,22 @@ def _sdk_module(spec: DriverSpec) -> jinja_env.Code | None:
     if match is None:
         return None
     return jinja_env.pystr(re.sub(r"[-.]+", "_", match.group(0)).lower())
+
+
+def _sdk_import(spec: DriverSpec) -> jinja_env.Code | None:
+    """The custom skeleton's SDK import name with ``--eager`` (None when lazy, without a
+    third-party SDK, or for a wire the driver speaks itself); `InvalidInput` when the name
+    guessed from the distribution cannot follow ``import``."""
+    module = _sdk_module(spec)
+    if spec.lazy or module is None or spec.compat != "custom":
+        return None
+    name = module[1:-1]
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise InvalidInput(
+            f"--eager: the module name guessed from --sdk {spec.sdk}, {name!r}, cannot be "
+            "imported by name; use --lazy"
+        )
+    return jinja_env.pyident(name)
 
 
 def _driver_vars(
@@ -337,7 +375,7 @@ def _full_imports(
         ]
     if kind == "full":
         sync.append(_from_checkout(layout, paths.sync_file, "prepare_strict_schema"))
-    if not spec.lazy and spec.sdk_requirement is None:
+    if not spec.lazy:  # the wire code's own libraries, at the top like any eager import
         sync.append(Import("requests", None))
         async_.append(Import("httpx", None))
     return sync, async_

@@ -17,7 +17,7 @@ from . import catalogue as cat
 from .errors import InvalidInput, ProviderExists
 from .spec import FIELD_NAMES, DriverSpec
 from .spec_file import read_spec_file
-from .validation import FLAGS, check_provider, check_sdk, needs_endpoint
+from .validation import FLAGS, KEYLESS_AUTHS, check_given, check_sdk, needs_endpoint
 from .validation import validate as validate_spec
 
 AskMissing = Callable[[tuple[str, ...], dict[str, Any]], dict[str, Any]]
@@ -62,10 +62,11 @@ def build_spec(
     """The validated spec; `existing` are the checkout's providers, `taken_classes` the class
     names its drivers package already defines (a new provider must not reuse them). Raises
     `InvalidInput`; whether an existing provider may be regenerated is `check_new`'s call."""
+    if request.from_models_dev:  # an id, not a name: say so before it is turned into one
+        cat.require_entry(load_catalogue(), request.from_models_dev, "--from-models-dev")
     answers = _given_answers(request)
     for attempt in range(2):
-        if "provider" in answers:
-            check_provider(answers["provider"])
+        check_given(answers)
         filled, missing = resolve(_with_catalogue(request, answers, load_catalogue))
         if not missing:
             break
@@ -129,11 +130,24 @@ def _with_catalogue(request: Request, answers: dict[str, Any], load) -> dict[str
     if source:
         flag = "--from-models-dev" if source == request.from_models_dev else "--models-dev-name"
         entry = cat.require_entry(load(), source, flag)
-        merged = {**cat.defaults(entry, answers.get("provider", "")), **answers}
-        for capability in NOT_NATIVE.get(merged.get("compat", ""), ()):
-            if capability not in answers:
-                merged.pop(capability, None)
+        merged = _fit_catalogue(
+            {**cat.defaults(entry, answers.get("provider", "")), **answers}, answers
+        )
     merged["models_dev_name"] = name
+    return merged
+
+
+def _fit_catalogue(merged: dict[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """`merged` without the catalogue values that clash with the wire or with what was given
+    (the rules decide those instead): a value nobody typed never fails a combination check."""
+    compat = merged.get("compat", "")
+    for capability in NOT_NATIVE.get(compat, ()):
+        if capability not in given:
+            merged.pop(capability, None)
+    if compat == "anthropic" and merged.get("auth") in KEYLESS_AUTHS and "auth" not in given:
+        merged.pop("auth")
+    if given.get("json_mode") is False and "json_schema" not in given:
+        merged.pop("json_schema", None)
     return merged
 
 
@@ -207,6 +221,8 @@ def resolve(answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]
 def _normalized(answers: dict[str, Any]) -> dict[str, Any]:
     values = {name: answers[name] for name in FIELD_NAMES if name in answers}
     values["sdk"] = check_sdk(values["sdk"])
+    if isinstance(values.get("display_name"), str):
+        values["display_name"] = values["display_name"].strip()
     if values.get("compat") == "anthropic" and isinstance(values.get("endpoint"), str):
         values["endpoint"] = anthropic_base_url(values["endpoint"])
     extra = tuple(dict.fromkeys(values["extra_api_key_envs"]))

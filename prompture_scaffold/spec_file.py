@@ -17,8 +17,14 @@ from .spec import FIELD_NAMES, DriverSpec
 _BOOLS = {f.name for f in fields(DriverSpec) if f.type == "bool"}
 
 
+#: Keys whose value may be a key pasted in by mistake: never echoed in an error.
+_SECRET_PRONE = frozenset({"api_key_env", "extra_api_key_envs"})
+
+
 def _check_value(name: str, value: Any, where: str) -> Any:
     def bad(kind: str) -> InvalidInput:
+        if name in _SECRET_PRONE:
+            return InvalidInput(f"{where}: {name} must be {kind} (the value is not shown)")
         return InvalidInput(f"{where}: {name} must be {kind}, not {value!r}")
 
     if name in _BOOLS:

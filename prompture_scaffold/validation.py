@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import keyword
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import InvalidInput
@@ -92,23 +93,43 @@ def check_class_name(value: str) -> str:
 
 
 def check_display_name(value: str) -> str:
-    """One printable line of 1-80 characters."""
-    if not value or not value.isprintable() or len(value) > 80:
+    """One printable line of 1-80 characters, surrounding whitespace stripped."""
+    stripped = value.strip()
+    if not stripped:
+        raise _fail("display_name", "must not be blank")
+    if not stripped.isprintable() or len(stripped) > 80:
         raise _fail("display_name", f"{value!r} must be printable, one line, 1-80 characters")
-    return value
+    return stripped
 
 
 def check_model(value: str) -> str:
     """A model id: non-empty, printable, no whitespace or quotes."""
     if not value or MODEL_BAD_RE.search(value) or not value.isprintable() or len(value) > 200:
         raise _fail("default_model", f"{value!r} must be non-empty, without whitespace or quotes")
+    _no_expansion("default_model", value)
     return value
 
 
-def check_env(value: str, name: str = "api_key_env") -> str:
-    """An environment variable name such as `ACME_API_KEY`."""
-    if not ENV_RE.fullmatch(value):
-        raise _fail(name, f"{value!r} must match ^[A-Z][A-Z0-9_]*$")
+def _no_expansion(name: str, value: str) -> None:
+    """python-dotenv expands ``${VAR}`` in every .env value, quoted or not, and has no escape
+    for it: such a value would not survive the env template."""
+    if "${" in value:
+        raise _fail(name, f"{value!r} must not hold '${{' (.env files expand ${{VAR}})")
+
+
+def check_env(value: str, name: str = "api_key_env", provider: str | None = None) -> str:
+    """An environment variable name such as `ACME_API_KEY`, not the provider's endpoint or
+    model variable. A bad value is never echoed: it may be a key pasted in by mistake."""
+    example = f"{(provider or 'acme').upper()}_API_KEY"
+    if not isinstance(value, str) or not ENV_RE.fullmatch(value):
+        why = (
+            f"must be an environment variable NAME like {example} (capitals, digits, "
+            "underscores); the value given is not shown in case it is a key"
+        )
+        raise _fail(name, why)
+    if provider and value in (f"{provider.upper()}_ENDPOINT", f"{provider.upper()}_MODEL"):
+        what = "endpoint" if value.endswith("_ENDPOINT") else "model"
+        raise _fail(name, f"{value} is the provider's {what} variable; the key needs its own")
     return value
 
 
@@ -116,8 +137,9 @@ def _check_text(spec: DriverSpec) -> None:
     check_class_name(spec.class_name)
     check_display_name(spec.display_name)
     check_model(spec.default_model)
-    for env in spec.api_key_envs:
-        check_env(env)
+    check_env(spec.api_key_env, provider=spec.provider)
+    for env in spec.extra_api_key_envs:
+        check_env(env, "extra_api_key_envs", spec.provider)
 
 
 def needs_endpoint(compat: str | None, auth: str | None) -> bool:
@@ -133,7 +155,70 @@ def check_endpoint(url: str, compat: str | None, auth: str | None) -> str:
     if not URL_RE.fullmatch(url) or len(url) > 500:
         why = "must be an http:// or https:// URL without whitespace, quotes or backslashes"
         raise _fail("endpoint", f"{url!r} {why}")
+    _no_expansion("endpoint", url)
     return url
+
+
+#: Auths without a key: the Anthropic SDK refuses to build a client without one.
+KEYLESS_AUTHS = ("none", "endpoint")
+
+
+def check_auth_for_wire(compat: str | None, auth: str | None) -> None:
+    """The Anthropic SDK refuses to build a client without a key."""
+    if compat == "anthropic" and auth in KEYLESS_AUTHS:
+        why = "the Anthropic SDK needs a key; use --auth api-key or api-key+endpoint"
+        raise InvalidInput(f"--auth {auth}: {why}")
+
+
+def check_json_for_wire(compat: str | None, json_mode: Any, json_schema: Any) -> None:
+    """JSON flags the wire's shared base cannot honour: the Messages API has neither a JSON
+    mode nor native schemas; the OpenAI-compatible base sends JSON mode with every schema."""
+    if compat == "anthropic":
+        # The schema first: without --json-mode given, JSON mode follows it.
+        for flag, on in (("--json-schema", json_schema), ("--json-mode", json_mode)):
+            if on is True:
+                raise InvalidInput(
+                    f"{flag}: the Anthropic Messages API has no native JSON mode or schema "
+                    f"(the driver asks for JSON in the prompt); leave {flag} out"
+                )
+    if compat == "openai" and json_schema is True and json_mode is False:
+        raise InvalidInput(
+            "--json-schema needs --json-mode: the OpenAI-compatible driver sends JSON mode "
+            "with every schema; drop --no-json-mode or add --no-json-schema"
+        )
+
+
+def check_combination(values: Mapping[str, Any]) -> None:
+    """Refuse field values that are valid alone but not together (`values` may be partial):
+    the generated driver could not keep the promise, and its tests would fail."""
+    compat = values.get("compat")
+    check_auth_for_wire(compat, values.get("auth"))
+    check_json_for_wire(compat, values.get("json_mode"), values.get("json_schema"))
+
+
+#: Per-field checks of values as given, in the order errors are reported.
+_GIVEN_CHECKS: tuple[tuple[str, Callable[[Any, Mapping[str, Any]], Any]], ...] = (
+    ("provider", lambda v, a: check_provider(v)),
+    ("compat", lambda v, a: _check_choice("compat", v, COMPATS)),
+    ("auth", lambda v, a: _check_choice("auth", v, AUTHS)),
+    ("template", lambda v, a: _check_choice("template", v, TEMPLATES)),
+    ("sdk", lambda v, a: check_sdk(v)),
+    ("class_name", lambda v, a: check_class_name(v)),
+    ("display_name", lambda v, a: check_display_name(v)),
+    ("default_model", lambda v, a: check_model(v)),
+    ("api_key_env", lambda v, a: check_env(v, provider=a.get("provider"))),
+    ("endpoint", lambda v, a: check_endpoint(v, a.get("compat"), a.get("auth"))),
+)
+
+
+def check_given(answers: Mapping[str, Any]) -> None:
+    """Check the values the flags and spec file give before anything is derived or found
+    missing, so a wrong value (``compat = "grpc"``) is the error reported, not what it hides."""
+    for name, check in _GIVEN_CHECKS:
+        if name in answers:
+            check(answers[name], answers)
+    for env in answers.get("extra_api_key_envs") or ():
+        check_env(env, "extra_api_key_envs", answers.get("provider"))
 
 
 def validate(spec: DriverSpec) -> DriverSpec:
@@ -150,4 +235,5 @@ def validate(spec: DriverSpec) -> DriverSpec:
     for name in ("lazy", "example", "tests", *CAPABILITIES):
         if not isinstance(getattr(spec, name), bool):
             raise _fail(name, f"{getattr(spec, name)!r} is not true or false")
+    check_combination(spec.to_dict())
     return spec

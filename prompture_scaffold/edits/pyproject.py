@@ -1,7 +1,9 @@
 """Target 8: the SDK extra in ``pyproject.toml``, edited with tomlkit (formatting kept).
 
 A third-party SDK becomes ``[project.optional-dependencies] {provider} = ["{requirement}"]``
-and joins the ``all`` extra when there is one. Drivers over requests/httpx need nothing.
+and joins the ``all`` extra when there is one and it does not list the package yet (in any
+version: ``openai>=1`` leaves ``all = ["openai>=3.0"]`` alone). Drivers over requests/httpx
+need nothing.
 Removal leaves ``all`` alone while another extra still lists the same requirement.
 """
 
@@ -47,7 +49,7 @@ def add(source: str, ctx: EditContext) -> str:
         project.add("optional-dependencies", tomlkit.table())
     extras = project["optional-dependencies"]
     everything = extras.get("all")
-    missing_all = everything is not None and requirement not in everything
+    missing_all = everything is not None and not _lists_package(everything, requirement)
     if provider in extras and not missing_all:
         return source
     if provider not in extras:
@@ -58,6 +60,24 @@ def add(source: str, ctx: EditContext) -> str:
     text = document.as_string()
     # tomlkit writes the lines it adds with "\n" whatever the file uses.
     return re.sub(r"(?<!\r)\n", "\r\n", text) if "\r\n" in source else text
+
+
+def _package(requirement: str) -> str:
+    """The normalized package name of a requirement (the text itself when it does not parse)."""
+    from packaging.requirements import InvalidRequirement, Requirement
+    from packaging.utils import canonicalize_name
+
+    try:
+        return canonicalize_name(Requirement(requirement).name)
+    except InvalidRequirement:
+        return requirement
+
+
+def _lists_package(requirements: Any, requirement: str) -> bool:
+    """Whether `requirements` already asks for `requirement`'s package, in any version: the
+    ``all`` extra then keeps its own entry rather than get a second, conflicting one."""
+    wanted = _package(requirement)
+    return any(_package(str(item)) == wanted for item in requirements)
 
 
 def remove(source: str, ctx: EditContext) -> str:

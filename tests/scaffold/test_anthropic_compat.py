@@ -23,6 +23,7 @@ from typer.testing import CliRunner
 
 from prompture_scaffold import catalogue as cat
 from prompture_scaffold.cli import app
+from prompture_scaffold.errors import InvalidInput
 from prompture_scaffold.layout import discover, spec_from_checkout
 from prompture_scaffold.plan import plan_remove
 from prompture_scaffold.spec_build import Request, anthropic_base_url, build_spec
@@ -241,7 +242,8 @@ def test_catalogue_json_schema_is_not_claimed_on_the_anthropic_base():
     )
     assert spec.endpoint == "https://api.acme.test/anthropic"
     asked = Request(provider="acme", from_models_dev="acme", answers={"json_schema": True})
-    assert build_spec(asked, load_catalogue=lambda: {"acme": entry}).json_schema is True
+    with pytest.raises(InvalidInput, match="^--json-schema: the Anthropic Messages API has no"):
+        build_spec(asked, load_catalogue=lambda: {"acme": entry})
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from prompture_scaffold.errors import UnsafeTarget
 
 PYPROJECT = "pyproject.toml"
 SDK = acme(sdk="acme-sdk>=1.2", lazy=True)
+SDK_OPENAI = acme(sdk="openai>=1", lazy=True)
 
 
 def test_an_http_driver_needs_no_extra():
@@ -87,3 +88,26 @@ def test_no_project_table_is_unsafe():
 def test_a_file_that_does_not_parse_is_unsafe():
     with pytest.raises(UnsafeTarget, match="does not parse"):
         edit.add("[project\n", context(repo_layout(), PYPROJECT, SDK))
+
+
+def test_all_gets_no_second_requirement_for_a_package_it_lists():
+    ctx, before = context(repo_layout(), PYPROJECT, SDK_OPENAI), repo_text(PYPROJECT)
+    after = edit.add(before, ctx)
+    assert changed(before, after) == ['+acme = ["openai>=1"]']
+    assert tomllib.loads(after)["project"]["optional-dependencies"]["all"].count("openai>=3.0") == 1
+    assert edit.add(after, ctx) == after
+    assert edit.remove(after, ctx) == before
+
+
+def test_the_package_name_is_compared_normalized(tmp_path):
+    ctx = context(acmelib(tmp_path), PYPROJECT, acme(sdk="Alpha_SDK[fast]>=3", lazy=True))
+    before = dedent(ACMELIB[PYPROJECT])
+    after = edit.add(before, ctx)
+    assert 'all = ["alpha-sdk>=2.0"]\n' in after and 'acme = ["Alpha_SDK[fast]>=3"]' in after
+    assert edit.remove(after, ctx) == before
+
+
+def test_a_bare_name_is_a_requirement_as_it_is():
+    ctx, before = context(repo_layout(), PYPROJECT, acme(sdk="foo")), repo_text(PYPROJECT)
+    extras = tomllib.loads(edit.add(before, ctx))["project"]["optional-dependencies"]
+    assert extras["acme"] == ["foo"] and extras["all"][-1] == "foo"

@@ -473,6 +473,8 @@ RUFF_CASES = {
     "full_eager": {"template": "full", "lazy": False, "vision": False},
     "custom": KINDS["custom"],
     "custom_eager": {"compat": "custom", "lazy": False, "streaming": False},
+    "full_eager_sdk": {"template": "full", "sdk": "acme-sdk>=1.2", "lazy": False},
+    "custom_eager_sdk": {**KINDS["custom"], "lazy": False},
     "anth": KINDS["anthropic"],
     "anth_keyless": {**KINDS["anthropic"], "auth": "none", "extra_api_key_envs": ()},
     "anth_long": {
@@ -647,3 +649,53 @@ async def test_anthropic_subclass_without_the_sdk_names_its_own_extra(monkeypatc
         sync_class(api_key="k", endpoint="http://127.0.0.1:9").generate("Hi")
     with pytest.raises(ConfigurationError, match=hint):
         await async_class(api_key="k", endpoint="http://127.0.0.1:9").generate("Hi")
+
+
+# --- --eager with a third-party SDK -------------------------------------------------------
+
+
+async def test_eager_full_driver_with_an_sdk_imports_its_wire_libraries(monkeypatch):
+    """--eager imports requests and httpx at the top; the SDK it does not call is not needed."""
+    spec = make_spec(
+        provider="scaffoldeager", class_name="ScaffoldEager", template="full", lazy=False
+    )
+    spec = dataclasses.replace(spec, sdk="acme-sdk>=1.2")
+    monkeypatch.setitem(sys.modules, "acme_sdk", None)  # not installed
+    sync_class, async_class = _load_drivers(spec, make_layout(REPO, folders=False))
+    with OpenAICompatServer() as server:
+        server.script("Eager.")
+        driver = sync_class(api_key="test-key", endpoint=server.url)
+        assert driver.generate("Hi")["text"] == "Eager."
+        server.script("Eager twin.")
+        result = await async_class(api_key="test-key", endpoint=server.url).generate("Hi")
+        assert result["text"] == "Eager twin."
+
+
+def _eager_custom(monkeypatch, sdk_module) -> type:
+    monkeypatch.setitem(sys.modules, "acme_sdk", sdk_module)
+    spec = make_spec(
+        provider="scaffoldeagersdk", class_name="ScaffoldEagerSdk", lazy=False, **KINDS["custom"]
+    )
+    files = render.render_new_files(spec, make_layout(REPO, folders=False))
+    assert "\n    import acme_sdk\n" in files["prompture/drivers/scaffoldeagersdk_driver.py"]
+    return _load_drivers(spec, make_layout(REPO, folders=False))[0]
+
+
+def test_eager_custom_sdk_is_imported_with_the_module(monkeypatch):
+    sdk = types.ModuleType("acme_sdk")
+    assert _eager_custom(monkeypatch, sdk)(api_key="k")._sdk() is sdk
+
+
+def test_eager_custom_sdk_missing_still_imports_and_says_how_to_install(monkeypatch):
+    from prompture.exceptions import ConfigurationError
+
+    driver = _eager_custom(monkeypatch, None)(api_key="k")
+    with pytest.raises(ConfigurationError, match=r"pip install prompture\[scaffoldeagersdk\]"):
+        driver._sdk()
+
+
+def test_eager_sdk_whose_module_name_cannot_be_guessed_is_refused(tmp_path):
+    spec = make_spec(compat="custom", sdk="3d-sdk>=1", lazy=False)
+    with pytest.raises(InvalidInput, match="--eager: .*'3d_sdk'.*use --lazy"):
+        render.render_new_files(spec, make_layout(tmp_path))
+    assert render.render_new_files(dataclasses.replace(spec, lazy=True), make_layout(tmp_path))

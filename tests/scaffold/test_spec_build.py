@@ -205,7 +205,7 @@ def _acme(**changes) -> DriverSpec:
         ({"default_model": 'm"'}, "--default-model"),
         ({"default_model": ""}, "--default-model"),
         ({"api_key_env": "acme_key"}, "--api-key-env"),
-        ({"extra_api_key_envs": ("OK", "bad-one")}, "--api-key-env"),
+        ({"extra_api_key_envs": ("OK", "bad-one")}, "extra_api_key_envs"),
         ({"sdk": "not a req!"}, "--sdk"),
         ({"sdk": "acme @ https://x/acme.whl"}, "--sdk"),
         ({"class_name": "lower"}, "--class-name"),

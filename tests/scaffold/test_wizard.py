@@ -120,7 +120,7 @@ def test_a_custom_provider_typed_in_full():
         (["acmecorp", "soap"], "'soap' is not one of openai, anthropic, custom"),
         (["acmecorp", ""], "'' is not one of"),
         (["acmecorp", "openai", "acme sdk!"], "is not a PEP 508 requirement"),
-        (["acmecorp", "openai", "", "", "lower"], "must match ^[A-Z][A-Z0-9_]*$"),
+        (["acmecorp", "openai", "", "", "lower"], "must be an environment variable NAME"),
         (["acmecorp", "openai", "", "", "", "ftp://x"], "must be an http:// or https:// URL"),
         (["acmecorp", "openai", "", "", "", "http://h", "a b"], "without whitespace or quotes"),
         (["acmecorp", "openai", "", "", "", "http://h", "m", "nope"], "not a models.dev provider"),
@@ -295,3 +295,10 @@ def test_a_provider_given_as_argument_can_still_be_changed_at_the_confirmation()
     assert (run.spec.provider, run.spec.models_dev_name) == ("acme_ai", "acme-ai")
     assert (run.spec.endpoint, run.spec.default_model) == ("http://h", "m1")  # typed: kept
     assert run.spec.auth == "api-key+endpoint" and run.spec.class_name == "AcmeAi"  # followed
+
+
+def test_a_keyless_auth_for_the_anthropic_wire_is_refused_and_asked_again():
+    lines = ["acmecorp", "anthropic", "", "", "", "none", "api-key", "", "http://h", "m", "", ""]
+    run = wizard(lines)
+    assert "  ✗ --auth none: the Anthropic SDK needs a key" in run.text
+    assert (run.spec.compat, run.spec.auth) == ("anthropic", "api-key")
