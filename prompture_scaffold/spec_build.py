@@ -119,7 +119,7 @@ def check_new(spec: DriverSpec, plan, existing: Collection[str], force: bool) ->
 def _check_classes(spec: DriverSpec, taken: Collection[str]) -> None:
     for name in (spec.sync_class, spec.async_class):
         if name in taken:
-            raise InvalidInput(f"--class-name: {name} already exists in the drivers package")
+            raise InvalidInput(f"--class-name: {name} already exists in the package")
 
 
 def _with_catalogue(request: Request, answers: dict[str, Any], load) -> dict[str, Any]:

@@ -212,7 +212,7 @@ def test_q_quits_and_eof_or_ctrl_c_abort():
 
 def test_a_value_the_final_checks_refuse_is_changed_through_the_menu():
     run = wizard([*CUSTOM, "class_name", "AcmeCorp"], taken={"AcmecorpDriver"})
-    assert "✗ AcmecorpDriver already exists in the drivers package" in run.text
+    assert "✗ AcmecorpDriver already exists in the package" in run.text
     assert run.spec.class_name == "AcmeCorp" and run.makes == 2
 
 
