@@ -32,3 +32,19 @@ def fingerprint(root: Path) -> dict[str, str]:
         for path in sorted(root.rglob("*"))
         if path.is_file() and "__pycache__" not in path.parts and ".pytest_cache" not in path.parts
     }
+
+
+#: `add-driver acme` with every value a non-interactive run needs (no catalogue mapping).
+ACME_ARGS = [
+    "add-driver", "acme", "--yes", "--compat", "openai", "--endpoint", "https://api.acme.test/v1",
+    "--default-model", "acme-1", "--api-key-env", "ACME_API_KEY", "--no-models-dev",
+]  # fmt: skip
+
+
+def run(repo: Path, *args: str):
+    """The `prompture` CLI in-process on the checkout `repo` (Typer's CliRunner)."""
+    from typer.testing import CliRunner
+
+    from prompture_scaffold.cli import app
+
+    return CliRunner().invoke(app, [*args, "--repo", str(repo)])

@@ -10,25 +10,18 @@ import sys
 from pathlib import Path
 
 import pytest
-from _scratch import fingerprint, make_scratch
+from _scratch import ACME_ARGS, fingerprint, make_scratch, run
 from typer.testing import CliRunner
 
 from prompture_scaffold import __version__, writer
 from prompture_scaffold.cli import app
 
-ACME = [
-    "add-driver", "acme", "--yes", "--compat", "openai", "--endpoint", "https://api.acme.test/v1",
-    "--default-model", "acme-1", "--api-key-env", "ACME_API_KEY", "--no-models-dev",
-]  # fmt: skip
+ACME = ACME_ARGS
 
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
     return make_scratch(tmp_path / "repo")
-
-
-def run(repo: Path, *args: str):
-    return CliRunner().invoke(app, [*args, "--repo", str(repo)])
 
 
 def test_help_and_version_in_a_real_process():

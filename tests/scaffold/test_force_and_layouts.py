@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
-from _scratch import fingerprint, make_scratch
+from _scratch import ACME_ARGS, fingerprint, make_scratch, run
 from checkouts import ACME, acmelib, build_file_tree
 from typer.testing import CliRunner
 
@@ -23,19 +23,10 @@ from prompture_scaffold.layout import discover
 from prompture_scaffold.plan import plan_add
 from prompture_scaffold.writer import apply
 
-ACME_ARGS = [
-    "add-driver", "acme", "--yes", "--compat", "openai", "--endpoint", "https://api.acme.test/v1",
-    "--default-model", "acme-1", "--api-key-env", "ACME_API_KEY", "--no-models-dev",
-]  # fmt: skip
-
 
 @pytest.fixture
 def repo(tmp_path) -> Path:
     return make_scratch(tmp_path / "repo")
-
-
-def run(repo: Path, *args: str):
-    return CliRunner().invoke(app, [*args, "--repo", str(repo)])
 
 
 def with_values(args: list[str], **values: str) -> list[str]:

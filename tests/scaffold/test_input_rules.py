@@ -8,11 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-from _scratch import fingerprint, make_scratch
-from typer.testing import CliRunner
+from _scratch import fingerprint, make_scratch, run
 
 from prompture_scaffold import catalogue as cat
-from prompture_scaffold.cli import app
 from prompture_scaffold.errors import InvalidInput
 from prompture_scaffold.spec_build import Request, build_spec
 
@@ -27,10 +25,6 @@ SECRET = "sk-proj-AbC123SECRET"
 def repo(tmp_path_factory) -> Path:
     """One scratch checkout: every run here is refused or a dry run, so none writes."""
     return make_scratch(tmp_path_factory.mktemp("rules") / "repo")
-
-
-def run(repo: Path, *args: str):
-    return CliRunner().invoke(app, [*args, "--repo", str(repo)])
 
 
 def refused(repo: Path, *args: str) -> str:
