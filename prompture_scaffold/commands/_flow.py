@@ -26,8 +26,10 @@ def finish(plan, spec, layout, how: Outcome) -> None:
         _report(plan, spec, (), how, preview=True)
         return
     if how.ask and not plan.empty and not out.confirm(plan):
-        typer.echo("nothing written", err=True)
-        raise typer.Exit(1)
+        typer.echo(
+            "nothing written", err=True
+        )  # a choice, not a failure: exit 0 as `q` in the wizard
+        raise typer.Exit(0)
     if not plan.empty:
         from ..writer import apply
 

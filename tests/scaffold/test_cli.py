@@ -146,17 +146,17 @@ def test_write_failure_half_way_leaves_the_tree_byte_identical(repo, monkeypatch
     assert len(count) == 3 and fingerprint(repo) == before
 
 
-@pytest.mark.parametrize(("answer", "code"), [("n\n", 1), ("y\n", 0)])
-def test_on_a_terminal_the_diff_is_shown_and_confirmed(repo, monkeypatch, answer, code):
+@pytest.mark.parametrize(("answer", "written"), [("n\n", False), ("y\n", True)])
+def test_on_a_terminal_the_diff_is_shown_and_confirmed(repo, monkeypatch, answer, written):
     from prompture_scaffold.commands import _common
 
     monkeypatch.setattr(_common, "stdin_is_terminal", lambda: True)
     before = fingerprint(repo)
     args = [a for a in ACME if a != "--yes"]
     result = CliRunner().invoke(app, [*args, "--repo", str(repo)], input=answer)
-    assert result.exit_code == code and "diff --git" in result.stdout
+    assert result.exit_code == 0 and "diff --git" in result.stdout  # "n" is a choice: exit 0
     assert "Apply these 11 changes?" in result.stdout
-    assert (fingerprint(repo) == before) is (code == 1)
+    assert (fingerprint(repo) == before) is not written
 
 
 def test_contradicting_and_invalid_options_exit_2(repo, tmp_path):
