@@ -44,21 +44,22 @@ def clean_json_text(text: str, expected_type: str | None = None) -> str:
 
     Removes ``<think>``/``<thinking>`` blocks (and an unclosed leading tag or an orphan closing
     tag, whose reasoning came before it). An answer that is JSON as a whole is kept whole (a
-    code fence may sit inside one of its strings); otherwise the first fenced code block is
-    kept when there is one (and is not inside a JSON value), and of the bracketed spans that
-    parse, the most plausible answer
-    (see `_most_plausible`) is cut out of the prose around it. `expected_type`, when known
-    (``"object"`` or ``"array"``, the schema's top-level type), is preferred. Top-level arrays
-    are kept whole; brackets inside JSON strings do not count.
+    code fence may sit inside one of its strings); otherwise the search narrows to the first
+    fenced code block when there is one outside every JSON value, and the most plausible of
+    the bracketed spans that parse (see `_most_plausible`) is cut out of the prose around it.
+    `expected_type`, when known (``"object"`` or ``"array"``, the schema's top-level type), is
+    preferred. Top-level arrays are kept whole; brackets inside JSON strings do not count.
     """
     text = _strip_thinking(text)
-    stripped = text.strip()
-    if _is_json(stripped):
-        return stripped
+    if _is_json(text.strip()):
+        return text.strip()
     spans, guess = _scan(text)
     fence = _FENCE.search(text)
     if fence and not any(span.start <= fence.start() < span.end for span in spans):
-        spans, guess = _scan(fence.group(1))
+        fenced = fence.group(1)
+        if _is_json(fenced.strip()):  # any JSON value, a bare string included
+            return fenced.strip()
+        spans, guess = _scan(fenced)
     return _most_plausible(spans, _JSON_TYPES.get(expected_type or "")) or guess
 
 

@@ -220,3 +220,9 @@ def test_an_object_after_cited_prose_round_trips(value, cited, before, after):
 def test_an_expected_array_after_cited_prose_round_trips(value, cited, before):
     answer = f"{before}{cited} {_dump(value)} {_dump({'note': cited})}"
     assert parse_json_answer(answer, "array") == value
+
+
+def test_a_fenced_string_holding_a_bracket_is_the_answer():
+    # Found by test_any_fenced_json_value_round_trips: the fence's whole content is JSON.
+    assert parse_json_answer('Here:\n```json\n"{"\n```\nDone.') == "{"
+    assert parse_json_answer('```\n["a", "[1]"]\n```') == ["a", "[1]"]
