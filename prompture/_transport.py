@@ -109,6 +109,19 @@ def malformed_error(provider: str, detail: str) -> DriverHTTPError:
     )
 
 
+#: `malformed_error` detail of a stream that carried no event at all (every wire).
+NO_EVENTS = "no events in the stream"
+
+
+def stream_error(provider: str, message: str, secrets: tuple[str | None, ...]) -> DriverHTTPError:
+    """The error for an error event inside a stream accepted with 200 (any wire, any driver).
+
+    Not retryable: deltas may already have reached the caller.
+    """
+    text = f"{provider} API reported an error: {message}"
+    return DriverHTTPError(redact(text, *secrets), provider=provider, status_code=200)
+
+
 def retry_delay(attempt: int, backoff: float, retry_after: str | None) -> float:
     """Seconds to wait before retry number `attempt` (0-based): Retry-After wins when sane."""
     if retry_after:

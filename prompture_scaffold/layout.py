@@ -7,6 +7,7 @@ reads the tree.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -132,8 +133,6 @@ def _first(*paths: Path) -> Path | None:
 
 def _guide(*paths: Path) -> Path | None:
     """The contributor guide: the first with a ``Drivers:`` bullet, else the first there."""
-    import re
-
     present = [p for p in paths if p.is_file()]
     for path in present:
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -144,8 +143,6 @@ def _guide(*paths: Path) -> Path | None:
 
 def _testing_contracts(package_dir: Path) -> frozenset[str]:
     """The contract suites named in the package's `testing/__init__.py` (a cheap regex)."""
-    import re
-
     try:
         text = (package_dir / "testing" / "__init__.py").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

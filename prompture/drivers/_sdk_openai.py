@@ -29,7 +29,7 @@ from ..async_driver import AsyncDriver
 from ..driver import Driver
 from ..exceptions import ConfigurationError, DriverHTTPError
 from . import _openai_wire as wire
-from .openai_compatible import OpenAICompatibleProtocol, stream_error
+from .openai_compatible import OpenAICompatibleProtocol
 
 __all__ = ["AsyncOpenAISDKDriver", "OpenAISDKDriver", "OpenAISDKProtocol"]
 
@@ -146,7 +146,7 @@ class OpenAISDKProtocol(OpenAICompatibleProtocol):
         if isinstance(exc, wire.StreamError) or (
             isinstance(exc, sdk.APIError) and not isinstance(exc, sdk.APIConnectionError)
         ):  # an error event inside a stream that was accepted with 200
-            return stream_error(self.provider, str(exc), secrets)
+            return _transport.stream_error(self.provider, str(exc), secrets)
         return _transport.transport_error(self.provider, exc, secrets)  # connection, timeout
 
     def _chunk_dict(self, chunk: Any) -> dict[str, Any]:

@@ -24,7 +24,6 @@ from ..cost_mixin import CostMixin
 from ..driver import Driver
 from ..exceptions import ConfigurationError
 from . import _anthropic_wire as wire
-from .openai_compatible import NO_EVENTS, stream_error
 
 __all__ = [
     "AnthropicMessagesDriver",
@@ -141,7 +140,7 @@ class AnthropicMessagesProtocol(CostMixin):
         except anthropic.APIStatusError as exc:
             if exc.response.status_code < 400:  # an `error` event in a stream accepted with 200
                 message = wire.stream_error_message(exc.body)
-                raise stream_error(self.provider, message, secrets) from None
+                raise _transport.stream_error(self.provider, message, secrets) from None
             retry_after = exc.response.headers.get("retry-after")
             raise _transport.status_error(
                 self.provider, exc.status_code, exc.response.text, secrets, retry_after
@@ -183,7 +182,7 @@ class AnthropicMessagesProtocol(CostMixin):
     def _stream_done(self, state: wire.StreamState, model: str) -> dict[str, Any]:
         """The final chunk; a stream that carried no event at all was no answer."""
         if not state.events:
-            raise _transport.malformed_error(self.provider, NO_EVENTS)
+            raise _transport.malformed_error(self.provider, _transport.NO_EVENTS)
         meta = self._meta(model, state.usage, state.raw())
         text, reasoning = "".join(state.text_parts), "".join(state.reasoning_parts)
         return {"type": "done", **self._with_reasoning(text, reasoning, meta)}

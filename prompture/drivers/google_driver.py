@@ -18,7 +18,6 @@ from ..cost_mixin import CostMixin
 from ..driver import Driver
 from . import _gemini_wire as wire
 from . import _google_sdk as sdk
-from .openai_compatible import NO_EVENTS
 
 __all__ = ["GoogleDriver", "GoogleProtocol"]
 
@@ -81,7 +80,7 @@ class GoogleProtocol(CostMixin):
     def _first_chunk(self, first: Any) -> Any:
         """The stream's first response; a stream without any was no answer."""
         if first is None:
-            raise _transport.malformed_error(self.provider, NO_EVENTS)
+            raise _transport.malformed_error(self.provider, _transport.NO_EVENTS)
         return first
 
     @staticmethod

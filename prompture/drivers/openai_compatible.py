@@ -17,27 +17,9 @@ from .. import _transport
 from ..async_driver import AsyncDriver
 from ..cost_mixin import CostMixin
 from ..driver import Driver
-from ..exceptions import DriverHTTPError, redact
 from . import _openai_wire as wire
 
-__all__ = [
-    "AsyncOpenAICompatibleDriver",
-    "OpenAICompatibleDriver",
-    "OpenAICompatibleProtocol",
-    "stream_error",
-]
-
-#: `malformed_error` detail of a stream that carried no event at all.
-NO_EVENTS = "no events in the stream"
-
-
-def stream_error(provider: str, message: str, secrets: tuple[str | None, ...]) -> DriverHTTPError:
-    """The error for an error event inside a stream accepted with 200 (any wire, any driver).
-
-    Not retryable: deltas may already have reached the caller.
-    """
-    text = f"{provider} API reported an error: {message}"
-    return DriverHTTPError(redact(text, *secrets), provider=provider, status_code=200)
+__all__ = ["AsyncOpenAICompatibleDriver", "OpenAICompatibleDriver", "OpenAICompatibleProtocol"]
 
 
 class OpenAICompatibleProtocol(CostMixin):
@@ -149,14 +131,14 @@ class OpenAICompatibleProtocol(CostMixin):
             data = wire.sse_payload(line)
             return None if data is None else state.feed(data)
         except wire.StreamError as exc:
-            raise stream_error(self.provider, str(exc), self._secrets()) from None
+            raise _transport.stream_error(self.provider, str(exc), self._secrets()) from None
         except ValueError as exc:  # a payload that is not JSON (or not UTF-8)
             raise _transport.malformed_error(self.provider, type(exc).__name__) from None
 
     def _stream_done(self, state: wire.StreamAccumulator, model: str) -> dict[str, Any]:
         """The final chunk; a stream that carried no chunk at all was no answer."""
         if not state.chunks:
-            raise _transport.malformed_error(self.provider, NO_EVENTS)
+            raise _transport.malformed_error(self.provider, _transport.NO_EVENTS)
         text = "".join(state.text_parts)
         raw = {"usage": state.usage, "finish_reason": state.finish_reason}
         result = self._result(

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from prompture_scaffold import render
 from prompture_scaffold.cli import app
-from prompture_scaffold.errors import UnsafeTarget, WriteFailed
+from prompture_scaffold.errors import WriteFailed
 from prompture_scaffold.layout import discover
 from prompture_scaffold.plan import plan_add
 from prompture_scaffold.writer import apply
@@ -214,11 +214,6 @@ def test_a_failed_write_is_reported_as_restored(repo):
         "every file was restored, nothing changed"
     )
     assert fingerprint(repo) == before
-
-
-def test_an_unsafe_target_still_names_file_and_symbol():
-    error = UnsafeTarget("pkg/settings.py", "Settings", "the file is missing")
-    assert str(error) == "pkg/settings.py: the file is missing (Settings)"
 
 
 def test_an_sdk_the_openai_compatible_driver_never_calls_is_said(tmp_path):
