@@ -45,7 +45,7 @@ def repo_option(help: str) -> typer.models.OptionInfo:
 
 def open_layout(repo: Path | None):
     """The checkout at `--repo`, else the nearest one above the working directory."""
-    from ..layout import discover, find_repo
+    from ..checkout import discover, find_repo
 
     return discover(repo if repo is not None else find_repo(Path.cwd()))
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from .._symbols import registrations
+from ..checkout import Layout
+from ..checkout.symbols import registrations
 from ..context import EditContext
-from ..layout import Layout
 from . import _display, _imports
 from ._source import PySource, dunder_all, py_str
 

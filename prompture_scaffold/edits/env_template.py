@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..checkout import Layout
 from ..context import EditContext
-from ..layout import Layout
 from ._source import comment_text
 
 _VALID = re.compile(r"^(# Valid AI_PROVIDER values:)([^\r\n]*)", re.M)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..checkout import Layout
 from ..context import EditContext
-from ..layout import Layout
 from . import _display, _imports
 from ._source import PySource, dunder_all, py_str
 

@@ -17,9 +17,9 @@ from checkouts import ACME, acmelib, build_file_tree
 from typer.testing import CliRunner
 
 from prompture_scaffold import render
+from prompture_scaffold.checkout import discover
 from prompture_scaffold.cli import app
 from prompture_scaffold.errors import WriteFailed
-from prompture_scaffold.layout import discover
 from prompture_scaffold.plan import plan_add
 from prompture_scaffold.writer import apply
 

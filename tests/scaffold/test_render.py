@@ -20,8 +20,8 @@ import pytest
 
 from prompture.testing import OpenAICompatibleContract, OpenAICompatServer
 from prompture_scaffold import jinja_env, render
+from prompture_scaffold.checkout import Layout
 from prompture_scaffold.errors import InvalidInput, UnsafeTarget
-from prompture_scaffold.layout import Layout
 from prompture_scaffold.render import Import, fit_value_lines, import_block
 from prompture_scaffold.spec import DriverSpec
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._symbols import registered_providers, scan
-from .errors import UnsafeTarget
+from ..errors import UnsafeTarget
+from .symbols import registered_providers, scan
 
 if TYPE_CHECKING:
-    from .spec import DriverSpec
+    from ..spec import DriverSpec
 
 
 @dataclass(frozen=True)
@@ -186,13 +186,13 @@ def existing_providers(layout: Layout) -> dict[str, str]:
 
 def provider_map(layout: Layout) -> dict[str, str]:
     """Provider key -> models.dev id, as the checkout's `PROVIDER_MAP` literal says."""
-    from ._checkout_spec import provider_map as read
+    from .readback import provider_map as read
 
     return read(layout)
 
 
 def spec_from_checkout(layout: Layout, provider: str) -> DriverSpec:
     """The `DriverSpec` of an existing driver, rebuilt from its code (for remove-driver)."""
-    from ._checkout_spec import spec_from_checkout as build
+    from .readback import spec_from_checkout as build
 
     return build(layout, provider)

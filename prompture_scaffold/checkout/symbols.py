@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._parsed import parse
+from .parsed import parse
 
 if TYPE_CHECKING:
     from .layout import Layout

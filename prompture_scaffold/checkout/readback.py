@@ -12,9 +12,9 @@ import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._parsed import parse
-from .errors import UnsafeTarget
-from .spec import CAPABILITIES, HTTP_SDKS, DriverSpec
+from ..errors import UnsafeTarget
+from ..spec import CAPABILITIES, HTTP_SDKS, DriverSpec
+from .parsed import parse
 
 if TYPE_CHECKING:
     from .layout import Layout
