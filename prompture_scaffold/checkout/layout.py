@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UnsafeTarget
+from .rates import RateStyle, learn
 from .symbols import registered_providers, scan
 
 if TYPE_CHECKING:
@@ -53,6 +54,8 @@ class Layout:
     providers: Mapping[str, str] = field(default_factory=dict)
     #: The checkout's ruff (or black) line length: where generated calls must wrap.
     line_length: int = 88
+    #: How the rate files beside `rates_dir` are shaped and named.
+    rate_style: RateStyle = RateStyle()
 
     @property
     def drivers_init(self) -> Path:
@@ -167,6 +170,7 @@ def discover(root: Path) -> Layout:
         drivers_dir=package_dir / "drivers",
         symbols=symbols,
         rates_dir=rates_dir,
+        rate_style=learn(rates_dir),
         pyproject=_first(root / "pyproject.toml"),
         env_template=_first(root / ".env.copy", root / ".env.example"),
         docs_file=_guide(root / "CLAUDE.md", root / "AGENTS.md"),
