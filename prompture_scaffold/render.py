@@ -315,6 +315,19 @@ class _Paths:
 # --- template variables -------------------------------------------------------------------
 
 
+def _model_pricing(spec: DriverSpec, layout: Any) -> jinja_env.Code:
+    """The driver's ``MODEL_PRICING``: empty where prices and model lists come from the
+    catalogue or rate files; in a checkout with neither (no rates folder, no catalogue id),
+    the default model, since that era's discovery lists a driver's models from it."""
+    if layout.rates_dir is not None or spec.models_dev_name is not None:
+        return jinja_env.Code("{}")
+    fields = ('"prompt": 0.0', '"completion": 0.0', '"tokens_param": "max_tokens"')
+    fields += ('"supports_temperature": True',)
+    inner = "".join(f"            {field},\n" for field in fields)
+    model = jinja_env.pystr(spec.default_model)
+    return jinja_env.Code(f"{{\n        {model}: {{\n{inner}        }},\n    }}")
+
+
 def _base_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
     """What every template may use: the spec, names as identifiers, docstring prose."""
     text, ident = jinja_env.text, jinja_env.pyident
@@ -326,6 +339,7 @@ def _base_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
         prices.append(paths.in_package(Path(layout.rates_dir) / _rate_file_name(spec, layout)))
     return {
         "spec": spec,
+        "model_pricing": _model_pricing(spec, layout),
         "line_length": paths.line_length,
         "sync_class": ident(spec.sync_class),
         "async_class": ident(spec.async_class),

@@ -34,12 +34,20 @@ def dunder_all_key(name: str) -> tuple:
     return member_key(name)[0], natural(name)
 
 
+def _sorted_by(sort_key: Callable[[str], tuple], keys: list, indexes: list[int]) -> bool:
+    order = [sort_key(keys[i]) for i in indexes]
+    return order == sorted(order)
+
+
 def position(keys: list[str | None], new: str, in_group: Callable[[str], bool] = bool) -> int:
     """Where `new` goes: its sorted place in the group when the group is sorted (by ruff's
     isort order, or by RUF022's), else after it."""
     group = [i for i, key in enumerate(keys) if key is not None and in_group(key)]
     if not group:
         return len(keys)
+    every = [i for i, key in enumerate(keys) if key is not None]
+    if any(_sorted_by(sort_key, keys, every) for sort_key in (member_key, dunder_all_key)):
+        group = every  # the whole display is sorted: keep it so, not just the group
     for sort_key in (member_key, dunder_all_key):
         order = [sort_key(keys[i]) for i in group]
         if order == sorted(order):
