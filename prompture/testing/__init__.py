@@ -21,6 +21,7 @@ from ._ollama_probe import OllamaWire
 from ._server import RecordedRequest
 from ._wire_probe import OpenAIWire, WireProbe
 from .anthropic_server import AnthropicServer
+from .azure_server import AzureOpenAIServer, AzureOpenAIWire
 from .gemini_server import GeminiServer
 from .groq_server import GroqServer
 from .local_model import AirLLMWire, StandInModelServer
@@ -28,6 +29,7 @@ from .ollama_server import OllamaServer
 from .openai_server import OpenAICompatServer
 
 if TYPE_CHECKING:
+    from .azure_contract import AzureOpenAIContract
     from .contract import AnthropicContract, DriverContract, OpenAICompatibleContract
     from .gemini_contract import GeminiContract
     from .local_model_contract import LocalModelContract
@@ -38,6 +40,9 @@ __all__ = [
     "AnthropicContract",
     "AnthropicServer",
     "AnthropicWire",
+    "AzureOpenAIContract",
+    "AzureOpenAIServer",
+    "AzureOpenAIWire",
     "DriverContract",
     "GeminiContract",
     "GeminiServer",
@@ -58,6 +63,7 @@ __all__ = [
 #: Contract mixins, served lazily from their modules (importing them imports pytest).
 _CONTRACT_MODULES = {
     "AnthropicContract": "contract",
+    "AzureOpenAIContract": "azure_contract",
     "DriverContract": "contract",
     "OpenAICompatibleContract": "contract",
     "GeminiContract": "gemini_contract",
