@@ -27,6 +27,7 @@ from .groq_server import GroqServer
 from .local_model import AirLLMWire, StandInModelServer
 from .ollama_server import OllamaServer
 from .openai_server import OpenAICompatServer
+from .vertex_server import VertexAnthropicServer, VertexAnthropicWire
 
 if TYPE_CHECKING:
     from .azure_contract import AzureOpenAIContract
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     from .gemini_contract import GeminiContract
     from .local_model_contract import LocalModelContract
     from .ollama_contract import OllamaContract
+    from .vertex_contract import VertexAnthropicContract
 
 __all__ = [
     "AirLLMWire",
@@ -57,6 +59,9 @@ __all__ = [
     "OpenAIWire",
     "RecordedRequest",
     "StandInModelServer",
+    "VertexAnthropicContract",
+    "VertexAnthropicServer",
+    "VertexAnthropicWire",
     "WireProbe",
 ]
 
@@ -69,6 +74,7 @@ _CONTRACT_MODULES = {
     "GeminiContract": "gemini_contract",
     "LocalModelContract": "local_model_contract",
     "OllamaContract": "ollama_contract",
+    "VertexAnthropicContract": "vertex_contract",
 }
 
 
