@@ -27,7 +27,12 @@ from .groq_server import GroqServer
 from .local_model import AirLLMWire, StandInModelServer
 from .ollama_server import OllamaServer
 from .openai_server import OpenAICompatServer
-from .vertex_server import VertexAnthropicServer, VertexAnthropicWire
+from .vertex_server import (
+    VertexAnthropicServer,
+    VertexAnthropicWire,
+    VertexGeminiServer,
+    VertexGeminiWire,
+)
 
 if TYPE_CHECKING:
     from .azure_contract import AzureOpenAIContract
@@ -35,7 +40,7 @@ if TYPE_CHECKING:
     from .gemini_contract import GeminiContract
     from .local_model_contract import LocalModelContract
     from .ollama_contract import OllamaContract
-    from .vertex_contract import VertexAnthropicContract
+    from .vertex_contract import VertexAnthropicContract, VertexGeminiContract
 
 __all__ = [
     "AirLLMWire",
@@ -62,6 +67,9 @@ __all__ = [
     "VertexAnthropicContract",
     "VertexAnthropicServer",
     "VertexAnthropicWire",
+    "VertexGeminiContract",
+    "VertexGeminiServer",
+    "VertexGeminiWire",
     "WireProbe",
 ]
 
@@ -75,6 +83,7 @@ _CONTRACT_MODULES = {
     "LocalModelContract": "local_model_contract",
     "OllamaContract": "ollama_contract",
     "VertexAnthropicContract": "vertex_contract",
+    "VertexGeminiContract": "vertex_contract",
 }
 
 

@@ -1,4 +1,5 @@
-"""The driver contract on Vertex AI: `VertexAnthropicContract` (Claude via ``rawPredict``).
+"""The driver contract on Vertex AI: `VertexAnthropicContract` (Claude via ``rawPredict``)
+and `VertexGeminiContract` (Gemini via ``generateContent``).
 
     from prompture.testing.vertex_contract import VertexAnthropicContract
 
@@ -16,9 +17,14 @@ from typing import Any
 
 from ._server import LocalServer
 from .contract import DriverContract
-from .vertex_server import VertexAnthropicServer, VertexAnthropicWire
+from .vertex_server import (
+    VertexAnthropicServer,
+    VertexAnthropicWire,
+    VertexGeminiServer,
+    VertexGeminiWire,
+)
 
-__all__ = ["VertexAnthropicContract"]
+__all__ = ["VertexAnthropicContract", "VertexGeminiContract"]
 
 
 class _VertexContract(DriverContract):
@@ -34,3 +40,10 @@ class VertexAnthropicContract(_VertexContract):
 
     server_class = VertexAnthropicServer
     wire = VertexAnthropicWire()
+
+
+class VertexGeminiContract(_VertexContract):
+    """The contract against `VertexGeminiServer`; subclasses set `driver_class` (and async)."""
+
+    server_class = VertexGeminiServer
+    wire = VertexGeminiWire()

@@ -24,10 +24,12 @@ from typing import Any
 
 from . import _google_oauth as oauth
 from ._anthropic_probe import AnthropicWire
+from ._gemini_probe import GeminiWire
 from ._server import Headers, RecordedRequest, Reply
 from .anthropic_server import AnthropicServer
+from .gemini_server import GeminiServer
 
-__all__ = ["VertexAnthropicServer", "VertexAnthropicWire"]
+__all__ = ["VertexAnthropicServer", "VertexAnthropicWire", "VertexGeminiServer", "VertexGeminiWire"]
 
 #: The Anthropic body version Vertex documents (instead of the model, which is in the URL);
 #: the anthropic SDK 2.x sends its dated API version (``2026-10-21``) there, taken as well.
@@ -36,6 +38,10 @@ _DATED_VERSION = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PREDICT = re.compile(
     r"^/v1/projects/([^/]+)/locations/([^/]+)/publishers/anthropic/models/([^/:]+)"
     r":(rawPredict|streamRawPredict)$"
+)
+_GEMINI = re.compile(
+    r"^/v1/projects/([^/]+)/locations/([^/]+)/publishers/google/models/([^/:]+)"
+    r":(generateContent|streamGenerateContent|countTokens)$"
 )
 _PUBLISHER_MODELS = re.compile(r"^/v1beta1/publishers/([^/]+)/models$")
 _STATUS = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 403: "PERMISSION_DENIED"}
@@ -100,6 +106,12 @@ class VertexFrontEnd:
         return google_error(403, f"Permission denied on resource project {project}.")
 
 
+def bearer_token(req: RecordedRequest) -> str | None:
+    """The Bearer token a request carried, None without one."""
+    value = req.headers.get("authorization", "")
+    return value.removeprefix("Bearer ") if value.startswith("Bearer ") else None
+
+
 def google_error(status: int, message: str) -> Reply:
     """An error in Google's shape ``{"error": {"code", "message", "status"}}``."""
     kind = _STATUS.get(status, "INTERNAL" if status >= 500 else "FAILED_PRECONDITION")
@@ -152,9 +164,43 @@ class VertexAnthropicWire(AnthropicWire):
     """Probe for Claude on Vertex: the token as key, the model from the URL."""
 
     def api_key(self, req: RecordedRequest) -> str | None:
-        bearer = req.headers.get("authorization", "")
-        return bearer.removeprefix("Bearer ") if bearer.startswith("Bearer ") else None
+        return bearer_token(req)
 
     def model(self, req: RecordedRequest) -> str:
         match = _PREDICT.match(req.path)
+        return match.group(3) if match else ""
+
+
+class VertexGeminiServer(VertexFrontEnd, GeminiServer):
+    """`GeminiServer` behind Vertex: ``generateContent``, ``streamGenerateContent`` and
+    ``countTokens`` under ``/v1/projects/{project}/locations/{location}/publishers/google/``.
+
+    Bodies are checked and answered as by `GeminiServer` (same scripting API); the key is the
+    bearer token, not ``x-goog-api-key``.
+    """
+
+    publisher = "google"
+
+    def _route(self, request: RecordedRequest) -> Reply:
+        front = self._front_route(request)
+        if front is not None:
+            return front
+        match = _GEMINI.match(request.path)
+        if request.method != "POST" or not match:
+            return google_error(404, f"Unknown request URL: {request.method} {request.path}")
+        project, _location, model, method = match.groups()
+        problem = self._project_error(project)
+        if problem is not None:
+            return problem
+        return super()._route(replace(request, path=f"/v1/models/{model}:{method}"))
+
+
+class VertexGeminiWire(GeminiWire):
+    """Probe for Gemini on Vertex: the token as key, the model from the URL."""
+
+    def api_key(self, req: RecordedRequest) -> str | None:
+        return bearer_token(req)
+
+    def model(self, req: RecordedRequest) -> str:
+        match = _GEMINI.match(req.path)
         return match.group(3) if match else ""
