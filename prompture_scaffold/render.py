@@ -18,6 +18,7 @@ out here (`fit_value_lines`), since only their length varies.
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import keyword
@@ -75,12 +76,31 @@ def template_kind(spec: DriverSpec, layout: Any) -> str:
         return "custom"
     if spec.compat not in _SHARED_BASES:
         raise InvalidInput(f"--compat {spec.compat!r}: expected openai, anthropic or custom")
-    has_base = all(name in layout.symbols for name in _SHARED_BASES[spec.compat])
+    has_base = all(_serves(layout, name) for name in _SHARED_BASES[spec.compat])
     if spec.template != "full" and has_base:
         return "subclass"
     if spec.compat == "anthropic":
         raise InvalidInput(_no_anthropic_template(layout, has_base))
     return "full"
+
+
+def _serves(layout: Any, base: str) -> bool:
+    """The checkout defines `base` as a class our short subclass can stand on: one built from
+    class attributes (upstream Prompture's ``OpenAICompatibleDriver`` routes by a ``profile``
+    argument instead, so a driver there is self-contained)."""
+    path = layout.symbols.get(base)
+    if path is None:
+        return False
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return True  # the subclass edit reports a module it cannot read
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == base:
+            init = next((n for n in node.body if getattr(n, "name", "") == "__init__"), None)
+            params = {a.arg for a in init.args.args + init.args.kwonlyargs} if init else set()
+            return "profile" not in params
+    return True
 
 
 def _no_anthropic_template(layout: Any, has_base: bool) -> str:

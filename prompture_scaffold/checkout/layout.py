@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UnsafeTarget
+from . import descriptors
 from .rates import RateStyle, learn
 from .symbols import registered_providers, scan
 
@@ -54,8 +55,16 @@ class Layout:
     providers: Mapping[str, str] = field(default_factory=dict)
     #: The checkout's ruff (or black) line length: where generated calls must wrap.
     line_length: int = 88
+    #: Modules declaring providers as ``ProviderDescriptor(...)`` (most first); when the
+    #: checkout makes no ``register_driver(...)`` calls, a new provider is one more of those.
+    descriptor_modules: tuple[Path, ...] = ()
     #: How the rate files beside `rates_dir` are shaped and named.
     rate_style: RateStyle = RateStyle()
+
+    @property
+    def by_descriptor(self) -> bool:
+        """Providers are declared by descriptors, not registered by module-level calls."""
+        return "register_driver_calls" not in self.symbols and bool(self.descriptor_modules)
 
     @property
     def drivers_init(self) -> Path:
@@ -158,7 +167,7 @@ def discover(root: Path) -> Layout:
     root = Path(root).resolve()
     project = _pyproject(root)
     package_dir = _pick_package(root, project)
-    symbols, rates_dir, trees = scan(package_dir)
+    symbols, rates_dir, trees, declaring = scan(package_dir)
     tool = project.get("tool", {})
     line_length = tool.get("ruff", {}).get("line-length") or tool.get("black", {}).get(
         "line-length", 88
@@ -178,8 +187,12 @@ def discover(root: Path) -> Layout:
         tests_dir=_first(root / "tests"),
         testing_contracts=_testing_contracts(package_dir),
         line_length=int(line_length),
+        descriptor_modules=tuple(declaring),
     )
     registry = symbols.get("register_driver_calls")
+    if registry is None and declaring:
+        found = {d.name: d.sync_class for d in descriptors.declared(declaring)}
+        return replace(layout, providers=found)
     return replace(layout, providers=registered_providers(layout, trees.get(registry)))
 
 

@@ -94,7 +94,7 @@ def learn(rates_dir: Path | None) -> RateStyle:
     required = tuple(
         (key, json.loads(values[key].most_common(1)[0][0]))
         for key in order
-        if key in values and key not in nullable
+        if key in values and key not in nullable and key != "cost"  # prices are never invented
     )
     return RateStyle(
         wrapped=False, entry_keys=order, api_types=frozenset(api_types), required=required
