@@ -22,6 +22,7 @@ from ._server import RecordedRequest
 from ._wire_probe import OpenAIWire, WireProbe
 from .anthropic_server import AnthropicServer
 from .azure_server import AzureOpenAIServer, AzureOpenAIWire
+from .bedrock_server import BedrockServer, BedrockWire
 from .cohere_server import CohereServer, CohereWire
 from .gemini_server import GeminiServer
 from .groq_server import GroqServer
@@ -37,6 +38,7 @@ from .vertex_server import (
 
 if TYPE_CHECKING:
     from .azure_contract import AzureOpenAIContract
+    from .bedrock_contract import BedrockContract
     from .cohere_contract import CohereContract
     from .contract import AnthropicContract, DriverContract, OpenAICompatibleContract
     from .gemini_contract import GeminiContract
@@ -52,6 +54,9 @@ __all__ = [
     "AzureOpenAIContract",
     "AzureOpenAIServer",
     "AzureOpenAIWire",
+    "BedrockContract",
+    "BedrockServer",
+    "BedrockWire",
     "CohereContract",
     "CohereServer",
     "CohereWire",
@@ -82,6 +87,7 @@ __all__ = [
 _CONTRACT_MODULES = {
     "AnthropicContract": "contract",
     "AzureOpenAIContract": "azure_contract",
+    "BedrockContract": "bedrock_contract",
     "CohereContract": "cohere_contract",
     "DriverContract": "contract",
     "OpenAICompatibleContract": "contract",
