@@ -223,3 +223,12 @@ def test_event_stream_decoder_refuses_corruption():
     frame[1] ^= 0xFF
     with pytest.raises(es.EventStreamError, match="prelude CRC"):
         es.EventStreamDecoder().feed(bytes(frame))
+
+
+def test_unknown_profile_is_a_configuration_error(server, monkeypatch, tmp_path):
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    monkeypatch.setenv("AWS_PROFILE", "nobody")
+    with pytest.raises(ConfigurationError, match="AWS_PROFILE 'nobody'"):
+        BedrockDriver(endpoint=server.url).generate("Hi")
+    assert server.requests == []

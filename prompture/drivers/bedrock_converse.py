@@ -94,6 +94,7 @@ class BedrockConverseProtocol(CostMixin):
         if self._aws_credentials is None:
             try:
                 import botocore.credentials
+                import botocore.exceptions
                 import botocore.session
             except ImportError:
                 raise ConfigurationError(INSTALL_HINT) from None
@@ -101,8 +102,13 @@ class BedrockConverseProtocol(CostMixin):
             if keys[0] and keys[1]:
                 self._aws_credentials = botocore.credentials.Credentials(*keys)
             else:
-                session = botocore.session.Session(profile=os.environ["AWS_PROFILE"])
-                self._aws_credentials = session.get_credentials()
+                profile = os.environ["AWS_PROFILE"].strip()
+                try:
+                    session = botocore.session.Session(profile=profile)
+                    self._aws_credentials = session.get_credentials()
+                except botocore.exceptions.BotoCoreError as exc:
+                    message = f"AWS_PROFILE {profile!r} is not usable: {type(exc).__name__}"
+                    raise ConfigurationError(message) from None
             if self._aws_credentials is None:
                 raise ConfigurationError("AWS_PROFILE names a profile without credentials.")
         return self._aws_credentials
