@@ -168,8 +168,10 @@ def _taken(layout) -> set[str]:
     those the package exports (``AsyncDriver`` itself, for `--class-name Async`)."""
     import re
 
+    from ..checkout_read import read_text
+
     names: set[str] = {name for name in layout.symbols if name.endswith("Driver")}
     for module in (layout.drivers_init, Path(layout.package_dir) / "__init__.py"):
-        text = module.read_text(encoding="utf-8") if module.exists() else ""
+        text = read_text(module, layout.root) or ""
         names |= set(re.findall(r"\b[A-Z]\w*Driver\b", text))
     return names
