@@ -342,3 +342,15 @@ def test_async_twins_run_the_same_flows(server):
     assert stepwise.model == Person(name="Juan", age=28)
     assert [a["status"] for a in fallback.attempts] == ["skipped", "success"]
     assert rendered["text"] == "<p>Hi</p>"
+
+
+def test_stepwise_with_shared_context_shows_earlier_answers(server):
+    server.script('{"value": "Juan"}').script('{"value": 28}')
+    result = stepwise_extract_with_model(
+        Person, "Juan is 28.", model_name="openai/gpt-4o", share_context=True
+    )
+    assert result.model == Person(name="Juan", age=28)
+    first, second = (request.body["messages"] for request in server.requests)
+    assert len(first) == 1
+    assert [m["role"] for m in second] == ["user", "assistant", "user"]
+    assert second[1]["content"] == '{"value": "Juan"}'
