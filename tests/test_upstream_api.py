@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Literal
 
 import pytest
 from pydantic import BaseModel
@@ -354,3 +355,33 @@ def test_stepwise_with_shared_context_shows_earlier_answers(server):
     assert len(first) == 1
     assert [m["role"] for m in second] == ["user", "assistant", "user"]
     assert second[1]["content"] == '{"value": "Juan"}'
+
+
+def test_tool_schemas_come_from_type_hints_and_docstrings():
+    tools = ToolRegistry()
+
+    @tools.register(description="Search the catalogue.")
+    def search(
+        query: str, tags: list[str], limit: int | None = None, *, sort: Literal["a", "b"] = "a"
+    ):
+        return []
+
+    spec = tools.to_openai_format()[0]["function"]
+    assert spec["name"] == "search" and spec["description"] == "Search the catalogue."
+    assert spec["parameters"] == {
+        "type": "object",
+        "properties": {
+            "query": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "limit": {"type": "integer"},
+            "sort": {"enum": ["a", "b"]},
+        },
+        "required": ["query", "tags"],
+    }
+    assert "search" in tools and tools.get("search") is search and len(tools) == 1
+
+    def local_hint(city: str, unit: Celsius) -> str:  # noqa: F821 (a name nothing defines)
+        return city
+
+    properties = ToolRegistry([local_hint]).to_openai_format()[0]["function"]["parameters"]
+    assert properties["properties"] == {"city": {"type": "string"}, "unit": {}}
