@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tarfile
 import time
+import traceback
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -48,7 +49,8 @@ CHECKS = (
 PROVIDER, MODEL, KEY_ENV = "acme", "acme-1", "ACME_API_KEY"
 #: The fake key the local server demands; it is no secret.
 FAKE_KEY = "matrix-test-key"
-SUITE = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-rfE")
+# --verbosity=0 overrides whatever -v or -q the checkout's addopts give: we need the summary line.
+SUITE = ("-m", "pytest", "--verbosity=0", "-p", "no:cacheprovider", "-rfE")
 TAIL = 40
 
 _COUNT = re.compile(r"(\d+) (passed|failed|skipped|errors?|xfailed|xpassed|deselected)\b")
@@ -436,7 +438,9 @@ def upstream_env(bench: Bench, **extra: str) -> dict[str, str]:
 def scaffold_env(work: Path) -> dict[str, str]:
     """The tool as a maintainer runs it (pipx-style): no active virtualenv, offline catalogue."""
     env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV" and not k.endswith("_API_KEY")}
-    return env | {"PROMPTURE_OFFLINE": "1", "PROMPTURE_CACHE_DIR": str(work / "scaffold-cache")}
+    cache = str(work / "scaffold-cache")
+    # Wide COLUMNS: rich must not wrap the paths (the interpreter --verify names) we look for.
+    return env | {"PROMPTURE_OFFLINE": "1", "PROMPTURE_CACHE_DIR": cache, "COLUMNS": "300"}
 
 
 def scaffold(bench: Bench, work: Path, *args: str) -> Ran:
@@ -493,36 +497,36 @@ def add_acme(bench: Bench, work: Path, url: str) -> Outcome:
 
 
 def lint_check(bench: Bench) -> Outcome:
+    """Ruff (the checkout's configuration): findings and formatting the change added."""
     changed = status_paths(git(bench.repo, "status", "--porcelain", "--untracked-files=all").output)
     files = [p for p in changed if p.endswith(".py") and (bench.repo / p).exists()]
     if not files:
         return Outcome(NA, "no Python file changed")
-    ruff = [sys.executable, "-m", "ruff"]
-    after = ruff_findings(
-        run([*ruff, "check", "--no-cache", "--output-format", "concise", *files], bench.repo).output
-    )
+    concise = ["check", "--output-format", "concise"]
+    after = ruff_findings(ruff(bench.repo, [*concise, *files]).output)
     before: Counter = Counter()
     unformatted = []
     for path in files:
         old = git(bench.repo, "show", f"HEAD:{path}")
-        if old.code == 0:
-            before += ruff_findings(
-                ruff_stdin(bench.repo, ["check", "--output-format", "concise"], path, old.output)
-            )
+        is_new = old.code != 0
+        if not is_new:
+            before += ruff_findings(ruff(bench.repo, concise, path, old.output).output)
         was_formatted = (
-            old.code != 0
-            or ruff_stdin(bench.repo, ["format", "--check"], path, old.output).code == 0
+            is_new or ruff(bench.repo, ["format", "--check"], path, old.output).code == 0
         )
-        now = run([*ruff, "format", "--no-cache", "--check", path], bench.repo)
-        if now.code != 0 and was_formatted:
+        if was_formatted and ruff(bench.repo, ["format", "--check", path]).code != 0:
             unformatted.append(path)
     return lint_outcome(before, after, unformatted)
 
 
-def ruff_stdin(repo: Path, args: list[str], path: str, text: str) -> Ran:
+def ruff(repo: Path, args: list[str], stdin_path: str | None = None, text: str = "") -> Ran:
+    """This venv's ruff in the checkout (so its configuration applies); old text via stdin."""
+    command = [sys.executable, "-m", "ruff", *args, "--no-cache"]
+    if stdin_path is None:
+        return run(command, repo)
     start = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "ruff", *args, "--no-cache", "--stdin-filename", path, "-"],
+        [*command, "--stdin-filename", stdin_path, "-"],
         cwd=repo,
         input=text,
         stdout=subprocess.PIPE,
@@ -530,7 +534,7 @@ def ruff_stdin(repo: Path, args: list[str], path: str, text: str) -> Ran:
         text=True,
         check=False,
     )
-    return Ran(("ruff", *args, path), done.returncode, done.stdout, time.monotonic() - start)
+    return Ran(tuple(command), done.returncode, done.stdout, time.monotonic() - start)
 
 
 #: Runs in upstream's venv: the registry (sync and async) and discovery, as JSON on stdout.
@@ -647,7 +651,8 @@ def fireworks_check(bench: Bench, work: Path) -> Outcome:
         "--yes",
         "--verify",
     )
-    named = str(bench.venv) in ran.output or str(bench.repo / ".venv") in ran.output
+    venvs = {str(bench.venv), str(bench.venv.resolve()), str(bench.repo / ".venv")}
+    named = any(venv in ran.output for venv in venvs)
     if ran.code != 0:
         return Outcome(FAIL, f"exit {ran.code}", ran.describe())
     if not named:
@@ -663,29 +668,43 @@ def local_openai_server() -> Iterator:
         yield server
 
 
+def guarded(results: dict[str, Outcome], names: Sequence[str], check) -> None:
+    """Run one check; a crash of the bench itself is that check's FAIL, not the era's end."""
+    try:
+        found = check()
+    except Exception:
+        crash = Outcome(FAIL, "matrix error", traceback.format_exc())
+        found = dict.fromkeys(names, crash)
+    results.update(found if isinstance(found, dict) else {names[0]: found})
+
+
 def run_era(bench: Bench, args: argparse.Namespace, log) -> dict[str, Outcome]:
-    work = args.work
+    work, results = args.work, {}
     prepare_checkout(bench)
     prepare_venv(bench, log)
-    results = {"check-drivers": check_drivers(bench, work)}
+    guarded(results, ["check-drivers"], lambda: check_drivers(bench, work))
     pristine(bench)
     before = before_suite(bench, args.rerun_before, args.suite_timeout, log)
     with local_openai_server() as server:
-        results["add"] = add_acme(bench, work, server.url)
+        guarded(results, ["add"], lambda: add_acme(bench, work, server.url))
         if results["add"].status == PASS:
             log("  acme added; lint, runtime, generated tests, suite after")
-            results["lint"] = lint_check(bench)
-            results |= runtime_checks(bench, server)
-            results["gen-tests"] = generated_tests_check(bench)
-            after, ran = pytest_run(bench, timeout=args.suite_timeout)
-            results["suite-after"] = suite_outcome(before, after)
-            (bench.root / "after.log").write_text(ran.output, encoding="utf-8")
-            results["remove-clean"] = remove_check(bench, work)
+            guarded(results, ["lint"], lambda: lint_check(bench))
+            guarded(results, ["sync", "async", "discovery"], lambda: runtime_checks(bench, server))
+            guarded(results, ["gen-tests"], lambda: generated_tests_check(bench))
+            guarded(results, ["suite-after"], lambda: after_suite(bench, before, args))
+            guarded(results, ["remove-clean"], lambda: remove_check(bench, work))
     pristine(bench)
     log("  fireworks_ai --verify")
-    results["fireworks-verify"] = fireworks_check(bench, work)
+    guarded(results, ["fireworks-verify"], lambda: fireworks_check(bench, work))
     pristine(bench)
     return results
+
+
+def after_suite(bench: Bench, before: PytestRun, args: argparse.Namespace) -> Outcome:
+    after, ran = pytest_run(bench, timeout=args.suite_timeout)
+    (bench.root / "after.log").write_text(ran.output, encoding="utf-8")
+    return suite_outcome(before, after)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -698,8 +717,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         log(f"== {era.name} ({era.kind} {era.source}) in {bench.root}")
         try:
             outcomes = run_era(bench, args, log)
-        except Exception as exc:  # one broken era must not hide the others
-            outcomes = {"add": Outcome(FAIL, "bench setup failed", f"{type(exc).__name__}: {exc}")}
+        except Exception:  # one broken era must not hide the others
+            outcomes = {"add": Outcome(FAIL, "bench setup failed", traceback.format_exc())}
         rows.append((era.name, outcomes))
     print(render_table(rows))
     details = render_details(rows)
