@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ._flow import Call, Flow, Resolve, run
 from ._json_cleaning import clean_json_text, parse_answer
 from ._result import ExtractResult
-from .exceptions import ExtractionError, PromptureError
+from .exceptions import ConfigurationError, ExtractionError, PromptureError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -100,7 +100,8 @@ def _ask_for_json(
     every call made (a repair call included). `json_mode` is ``"auto"`` (JSON mode where the
     driver supports it), ``"on"`` or ``"off"``; the schema is sent natively where the driver
     supports it, else written into the prompt. With `ai_cleanup`, an answer that cannot be
-    parsed or does not match the schema gets one repair call to the same driver. `cache`:
+    parsed or does not match the schema gets one repair call to the same driver.
+    `output_format` ``"toon"`` adds ``toon_string`` (needs `python-toon`). `cache`:
     True for the process-wide cache, or any dict-like object; results are stored under a hash
     of the request. `system_prompt` and `images` (bytes, paths, URLs, base64) go into the
     messages. The caller's `options` and `json_schema` are never mutated.
@@ -410,8 +411,7 @@ def _json_answer(
     history: list[dict[str, Any]] | tuple[()] = (),
 ) -> Flow:
     """`ask_for_json`, after the earlier turns of a conversation (`history`) when given."""
-    if output_format != "json":
-        raise ValueError(f"output_format {output_format!r} is not supported: use 'json'")
+    toon_encode = _toon_encoder(output_format)
     check = _schema_check(json_schema)
     call_options, native = _build_options(driver, options, check, json_mode)
     prompt = _build_prompt(content_prompt, json_schema, native)
@@ -444,6 +444,8 @@ def _json_answer(
         json_string, value = _parse_and_validate(answer, check)
 
     result = {"json_string": json_string, "json_object": value, "usage": usage}
+    if toon_encode is not None:
+        result.update(toon_string=toon_encode(value), output_format="toon")
     if store is not None:
         store[key] = copy.deepcopy(result)
     return result
@@ -548,6 +550,25 @@ def _repair_prompt(json_schema: dict[str, Any], answer: str, error: str) -> str:
         f"Problem: {error}\n\n"
         "Return only the corrected JSON, with no other text."
     )
+
+
+def _toon_encoder(output_format: str) -> Callable[[Any], str] | None:
+    """None for ``"json"``; for ``"toon"``, the encoder of the optional `python-toon` package.
+
+    The model still answers JSON (validated as always); the result adds ``toon_string``, the
+    value in TOON, a compact notation for feeding it to a model again.
+    """
+    if output_format == "json":
+        return None
+    if output_format != "toon":
+        raise ValueError(f"output_format must be 'json' or 'toon', not {output_format!r}")
+    try:
+        from toon import encode
+    except ImportError:
+        raise ConfigurationError(
+            "output_format='toon' needs the python-toon package: pip install 'prompture[toon]'"
+        ) from None
+    return encode
 
 
 def _use_json_mode(driver: Any, json_mode: str) -> bool:

@@ -291,3 +291,31 @@ def test_upstream_env_endpoints_with_request_paths_are_reduced_to_their_base(mon
             assert result["json_object"]["age"] == 36
         assert [r.path for r in local.requests] == ["/v1/chat/completions"] * 2
         assert local.last_request.body["model"] == "glm-4.7"
+
+
+def test_make_image_takes_every_upstream_source(tmp_path):
+    from prompture import make_image
+
+    photo = tmp_path / "photo.png"
+    photo.write_bytes(PNG)
+    from_path = make_image(str(photo))
+    assert from_path.media_type == "image/png" and from_path.source_type == "base64"
+    assert make_image(photo) == from_path == make_image(PNG)
+    assert make_image(from_path.data).data == from_path.data  # bare base64
+    url = make_image("https://example.com/cat.jpg")
+    assert (url.source_type, url.url, url.media_type) == ("url", url.data_url, "image/jpeg")
+    assert make_image(f"data:image/png;base64,{from_path.data}") == from_path
+    with pytest.raises(ValueError, match="not an image"):
+        make_image("x" * 300 + "!")
+
+
+def test_toon_output_adds_the_toon_text_of_the_validated_value(server):
+    server.script('{"name": "Juan", "age": 28}')
+    result = extract_and_jsonify(
+        "Juan is 28.", PERSON, model_name="openai/gpt-4o", output_format="toon"
+    )
+    assert result["json_object"] == {"name": "Juan", "age": 28}
+    assert result["output_format"] == "toon"
+    assert result["toon_string"].splitlines() == ["name: Juan", "age: 28"]
+    with pytest.raises(ValueError, match="'json' or 'toon'"):
+        extract_and_jsonify("Juan.", PERSON, model_name="openai/gpt-4o", output_format="xml")
