@@ -319,3 +319,38 @@ def test_toon_output_adds_the_toon_text_of_the_validated_value(server):
     assert result["toon_string"].splitlines() == ["name: Juan", "age: 28"]
     with pytest.raises(ValueError, match="'json' or 'toon'"):
         extract_and_jsonify("Juan.", PERSON, model_name="openai/gpt-4o", output_format="xml")
+
+
+def test_async_twins_run_the_same_flows(server):
+    from prompture import aio
+
+    async def main():
+        server.script('{"value": "Juan"}').script('{"value": 28}')
+        stepwise = await aio.stepwise_extract_with_model(
+            Person, "Juan is 28.", model_name="openai/gpt-4o"
+        )
+        server.script('{"name": "Ann", "age": 5}')
+        fallback = await aio.extract_with_models(
+            Person, "Ann, 5.", models=["nosuch/x", "openai/gpt-4o"]
+        )
+        server.script("<p>Hi</p>")
+        driver = prompture.get_async_driver_for_model("openai/gpt-4o")
+        rendered = await aio.render_output(driver, "Say hi", output_format="html")
+        return stepwise, fallback, rendered
+
+    stepwise, fallback, rendered = asyncio.run(main())
+    assert stepwise.model == Person(name="Juan", age=28)
+    assert [a["status"] for a in fallback.attempts] == ["skipped", "success"]
+    assert rendered["text"] == "<p>Hi</p>"
+
+
+def test_stepwise_with_shared_context_shows_earlier_answers(server):
+    server.script('{"value": "Juan"}').script('{"value": 28}')
+    result = stepwise_extract_with_model(
+        Person, "Juan is 28.", model_name="openai/gpt-4o", share_context=True
+    )
+    assert result.model == Person(name="Juan", age=28)
+    first, second = (request.body["messages"] for request in server.requests)
+    assert len(first) == 1
+    assert [m["role"] for m in second] == ["user", "assistant", "user"]
+    assert second[1]["content"] == '{"value": "Juan"}'
