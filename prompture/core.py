@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from ._flow import Call, Flow, Resolve, run
 from ._json_cleaning import clean_json_text, parse_answer
 from ._result import ExtractResult
-from .exceptions import ExtractionError, PromptureError
+from .exceptions import ConfigurationError, ExtractionError, PromptureError
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -100,7 +100,8 @@ def _ask_for_json(
     every call made (a repair call included). `json_mode` is ``"auto"`` (JSON mode where the
     driver supports it), ``"on"`` or ``"off"``; the schema is sent natively where the driver
     supports it, else written into the prompt. With `ai_cleanup`, an answer that cannot be
-    parsed or does not match the schema gets one repair call to the same driver. `cache`:
+    parsed or does not match the schema gets one repair call to the same driver.
+    `output_format` ``"toon"`` adds ``toon_string`` (needs `python-toon`). `cache`:
     True for the process-wide cache, or any dict-like object; results are stored under a hash
     of the request. `system_prompt` and `images` (bytes, paths, URLs, base64) go into the
     messages. The caller's `options` and `json_schema` are never mutated.
@@ -236,13 +237,16 @@ def _stepwise_extract_with_model(
     options: dict[str, Any] | None = None,
     json_mode: str = "auto",
     system_prompt: str | None = None,
+    share_context: bool = False,
     driver: Driver | None = None,
 ) -> Flow:
     """Extract `model_cls` one field at a time: one call per field, then one validation.
 
-    `instruction_template` takes ``{field_name}``. A field whose extraction fails gets its
-    default (from `field_definitions`, else the field registry, else the model, else an empty
-    value of its type), and ``field_results[name]`` says so. Returns an `ExtractResult` with
+    `instruction_template` takes ``{field_name}``. With `share_context`, each call sees the
+    earlier fields' questions and answers as a conversation. A field whose extraction fails
+    gets its default (from `field_definitions`, else the field registry, else the model, else
+    an empty value of its type), and ``field_results[name]`` says so. Returns an
+    `ExtractResult` with
     ``model``, ``json_string``, ``json_object``, ``field_results`` and ``usage`` (totals plus
     ``field_usages``); when the collected values do not validate, ``model`` is absent and
     ``error`` says why.
@@ -261,18 +265,21 @@ def _stepwise_extract_with_model(
         field_definitions = get_registry_snapshot()
     if driver is None:
         driver = yield Resolve(_required_model_name(model_name))
+        call_options = _with_model(options, _provider_model(model_name))
+    else:
+        call_options = _with_model(options, _model_for_driver(model_name))
     schema = model_cls.model_json_schema()
     usage = _empty_usage(model_name or getattr(driver, "model", ""))
     usage["field_usages"] = {}
     data: dict[str, Any] = {}
     outcomes: dict[str, dict[str, Any]] = {}
+    history: list[dict[str, Any]] = []
     for name in names:
+        prompt = _extraction_prompt(text, instruction_template.format(field_name=name))
         try:
-            result = yield from _extract_and_jsonify(
-                text, _field_schema(schema, name), model_name=model_name, driver=driver,
-                instruction_template=instruction_template.format(field_name=name),
-                ai_cleanup=ai_cleanup, options=options, json_mode=json_mode,
-                system_prompt=system_prompt,
+            result = yield from _json_answer(
+                driver, prompt, _field_schema(schema, name), ai_cleanup, model_name,
+                call_options, "json", None, json_mode, system_prompt, None, list(history),
             )  # fmt: skip
         except PromptureError as error:
             data[name] = _field_default(model_cls, name, field_definitions)
@@ -284,6 +291,9 @@ def _stepwise_extract_with_model(
         usage["field_usages"][name] = result["usage"]
         data[name] = result["json_object"]["value"]
         outcomes[name] = {"status": "success", "used_default": False}
+        if share_context:
+            history.append({"role": "user", "content": prompt})
+            history.append({"role": "assistant", "content": result["json_string"]})
     return _stepwise_result(model_cls, data, usage, outcomes)
 
 
@@ -410,8 +420,7 @@ def _json_answer(
     history: list[dict[str, Any]] | tuple[()] = (),
 ) -> Flow:
     """`ask_for_json`, after the earlier turns of a conversation (`history`) when given."""
-    if output_format != "json":
-        raise ValueError(f"output_format {output_format!r} is not supported: use 'json'")
+    toon_encode = _toon_encoder(output_format)
     check = _schema_check(json_schema)
     call_options, native = _build_options(driver, options, check, json_mode)
     prompt = _build_prompt(content_prompt, json_schema, native)
@@ -444,6 +453,8 @@ def _json_answer(
         json_string, value = _parse_and_validate(answer, check)
 
     result = {"json_string": json_string, "json_object": value, "usage": usage}
+    if toon_encode is not None:
+        result.update(toon_string=toon_encode(value), output_format="toon")
     if store is not None:
         store[key] = copy.deepcopy(result)
     return result
@@ -548,6 +559,25 @@ def _repair_prompt(json_schema: dict[str, Any], answer: str, error: str) -> str:
         f"Problem: {error}\n\n"
         "Return only the corrected JSON, with no other text."
     )
+
+
+def _toon_encoder(output_format: str) -> Callable[[Any], str] | None:
+    """None for ``"json"``; for ``"toon"``, the encoder of the optional `python-toon` package.
+
+    The model still answers JSON (validated as always); the result adds ``toon_string``, the
+    value in TOON, a compact notation for feeding it to a model again.
+    """
+    if output_format == "json":
+        return None
+    if output_format != "toon":
+        raise ValueError(f"output_format must be 'json' or 'toon', not {output_format!r}")
+    try:
+        from toon import encode
+    except ImportError:
+        raise ConfigurationError(
+            "output_format='toon' needs the python-toon package: pip install 'prompture[toon]'"
+        ) from None
+    return encode
 
 
 def _use_json_mode(driver: Any, json_mode: str) -> bool:

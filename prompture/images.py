@@ -65,7 +65,7 @@ def make_image(source: ImageInput, media_type: str | None = None) -> ImageConten
     if source.startswith("data:"):
         header, _, data = source.partition(",")
         return ImageContent(data, media_type or header[5:].split(";", 1)[0] or "image/png")
-    if len(source) < 1024 and Path(source).is_file():
+    if _is_file(source):
         return _from_file(Path(source), media_type)
     return _from_base64(source, media_type)
 
@@ -79,6 +79,15 @@ def user_content(text: str, images: list[ImageInput] | None) -> str | list[dict[
         url = make_image(image).data_url
         blocks.append({"type": "image_url", "image_url": {"url": url}})
     return blocks
+
+
+def _is_file(text: str) -> bool:
+    if len(text) >= 1024 or "\x00" in text:
+        return False
+    try:
+        return Path(text).is_file()
+    except OSError:  # a name too long for the file system is base64, not a path
+        return False
 
 
 def _from_file(path: Path, media_type: str | None) -> ImageContent:
