@@ -51,6 +51,7 @@ def without_tool_fields(result: dict[str, Any]) -> dict[str, Any]:
     """A tool-call result reduced to the plain ``{"text", "meta"}`` shape."""
     result.pop("tool_calls", None)
     result.pop("stop_reason", None)
+    result.pop("thinking_blocks", None)
     return result
 
 

@@ -68,6 +68,22 @@ def _http_errors() -> tuple[type[BaseException], ...]:
     return tuple(module.HTTPError for module in modules if module is not None)
 
 
+_PARAMETERS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _create_parameters(sdk: ModuleType, client_name: str) -> frozenset[str]:
+    """Body fields ``chat.completions.create()`` of this SDK has a parameter for (read once)."""
+    key = (sdk.__name__, client_name)
+    if key not in _PARAMETERS:
+        import inspect
+
+        # The sync resource names the same parameters as the async one.
+        resource = sdk.resources.chat.completions.Completions
+        names = set(inspect.signature(resource.create).parameters)
+        _PARAMETERS[key] = frozenset(names - {"self", "extra_body", "extra_headers", "timeout"})
+    return _PARAMETERS[key]
+
+
 def _as_dict(obj: Any) -> Any:
     """An SDK model as the JSON-shaped dict it was parsed from (extra fields kept)."""
     if hasattr(obj, "model_dump"):
@@ -120,9 +136,15 @@ class OpenAISDKProtocol(OpenAICompatibleProtocol):
         )
 
     def _create_kwargs(self, payload: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-        """Keyword arguments of ``create()``: the payload, its extras and the timeout."""
-        kwargs = {k: v for k, v in payload.items() if k not in self.sdk_extra_body_keys}
-        extra = {k: payload[k] for k in self.sdk_extra_body_keys if k in payload}
+        """Keyword arguments of ``create()``: the payload, its extras and the timeout.
+
+        Payload fields ``create()`` has no parameter for (`sdk_extra_body_keys`, and whatever
+        ``options["extra_body"]`` added) go in ``extra_body``, which the SDK merges in as sent.
+        """
+        known = _create_parameters(self._sdk(), self.sdk_client)
+        kept = known - set(self.sdk_extra_body_keys)
+        kwargs = {k: v for k, v in payload.items() if k in kept}
+        extra = {k: v for k, v in payload.items() if k not in kept}
         if extra:
             kwargs["extra_body"] = extra
         kwargs["timeout"] = self._timeout(options)
@@ -208,7 +230,7 @@ class OpenAISDKDriver(OpenAISDKProtocol, Driver):
         stream = self._create(payload, options)
         try:
             for chunk in stream:
-                delta = state.feed_chunk(self._chunk_dict(chunk))
+                delta = self._feed_chunk(state, self._chunk_dict(chunk))
                 if delta:
                     yield {"type": "delta", "text": delta}
         except self._sdk_errors() as exc:
@@ -263,7 +285,7 @@ class AsyncOpenAISDKDriver(OpenAISDKProtocol, AsyncDriver):
         stream = await self._create(payload, options)
         try:
             async for chunk in stream:
-                delta = state.feed_chunk(self._chunk_dict(chunk))
+                delta = self._feed_chunk(state, self._chunk_dict(chunk))
                 if delta:
                     yield {"type": "delta", "text": delta}
         except self._sdk_errors() as exc:

@@ -103,12 +103,23 @@ class AnthropicMessagesProtocol(CostMixin):
         stream: bool = False,
     ) -> dict[str, Any]:
         """The request for one call; `options` is read, never changed."""
+        from ..model_rates import get_model_capabilities
+
         model = self._model_for(options)
         thinking = wire.thinking_config(options.get("thinking"))
         max_tokens = options.get("max_tokens")
         if max_tokens is None:
             limit = self._get_model_config(self.provider, model)["max_output_tokens"]
             max_tokens = wire.default_max_tokens(limit, thinking)
+        schema = options.get("json_schema")
+        caps = get_model_capabilities(self.provider, model)
+        json_via = wire.json_strategy(
+            schema,
+            output_format=self.supports_json_schema and wire.supports_output_format(model, caps),
+            thinking=bool(thinking),
+            tools=bool(tools),
+            stream=stream,
+        )
         payload = wire.build_payload(
             messages,
             model=model,
@@ -116,8 +127,10 @@ class AnthropicMessagesProtocol(CostMixin):
             tools=tools,
             tool_choice=options.get("tool_choice"),
             json_mode=bool(options.get("json_mode")),
-            schema=options.get("json_schema"),
+            schema=schema,
+            json_via=json_via,
             thinking=thinking,
+            options=options,
             stream=stream,
         )
         self._validate_model_capabilities(
@@ -151,12 +164,24 @@ class AnthropicMessagesProtocol(CostMixin):
             raise _transport.malformed_error(self.provider, type(exc).__name__) from None
 
     def _meta(self, model: str, usage: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
-        prompt, completion, total = wire.usage_counts(usage)
+        try:
+            prompt, completion, total = wire.usage_counts(usage)
+            read, write = wire.cache_counts(usage)
+        except TypeError as exc:
+            raise _transport.malformed_error(self.provider, str(exc)) from None
+        cost = self._calculate_cost(
+            self.provider,
+            model,
+            prompt,
+            completion,
+            cache_read_tokens=read,
+            cache_write_tokens=write,
+        )
         return {
             "prompt_tokens": prompt,
             "completion_tokens": completion,
             "total_tokens": total,
-            "cost": round(self._calculate_cost(self.provider, model, prompt, completion), 6),
+            "cost": round(cost, 6),
             "raw_response": raw,
             "model_name": model,
         }
@@ -166,23 +191,33 @@ class AnthropicMessagesProtocol(CostMixin):
             meta["reasoning_content"] = reasoning
         return {"text": text or reasoning, "meta": meta}
 
-    def _result(self, message: Any, model: str) -> dict[str, Any]:
-        """A Prompture result (with `tool_calls` and `stop_reason`) from an SDK `Message`."""
+    def _result(self, message: Any, payload: dict[str, Any]) -> dict[str, Any]:
+        """A Prompture result (with `tool_calls` and `stop_reason`) from an SDK `Message`.
+
+        A tool-calling answer that came with thinking also carries ``thinking_blocks``: put
+        them on the assistant message of the follow-up (beside its ``tool_calls``) and they go
+        back to the API, as it requires when thinking is on.
+        """
+        json_tool = (payload.get("tool_choice") or {}).get("name") == wire.JSON_TOOL
         try:
             raw = message.to_dict(mode="json")
-            parsed = wire.parse_message(raw)
+            parsed = wire.parse_message(raw, json_tool=json_tool)
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise _transport.malformed_error(self.provider, type(exc).__name__) from None
-        meta = self._meta(model, parsed["usage"], raw)
+        meta = self._meta(payload["model"], parsed["usage"], raw)
         result = self._with_reasoning(parsed["text"], parsed["reasoning"], meta)
         result["tool_calls"] = parsed["tool_calls"]
         result["stop_reason"] = parsed["stop_reason"]
+        if parsed["tool_calls"] and parsed["thinking_blocks"]:
+            result["thinking_blocks"] = parsed["thinking_blocks"]
         return result
 
     def _stream_done(self, state: wire.StreamState, model: str) -> dict[str, Any]:
         """The final chunk; a stream that carried no event at all was no answer."""
         if not state.events:
             raise _transport.malformed_error(self.provider, _transport.NO_EVENTS)
+        if not state.finished:  # no message_stop: the stream was cut
+            raise _transport.truncated_error(self.provider)
         meta = self._meta(model, state.usage, state.raw())
         text, reasoning = "".join(state.text_parts), "".join(state.reasoning_parts)
         return {"type": "done", **self._with_reasoning(text, reasoning, meta)}
@@ -231,7 +266,7 @@ class AnthropicMessagesDriver(AnthropicMessagesProtocol, Driver):
     def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._payload(messages, options, tools=tools)
-        return self._result(self._create(payload, options), payload["model"])
+        return self._result(self._create(payload, options), payload)
 
     def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
         options = options or {}
@@ -274,7 +309,7 @@ class AsyncAnthropicMessagesDriver(AnthropicMessagesProtocol, AsyncDriver):
     async def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._payload(messages, options, tools=tools)
-        return self._result(await self._create(payload, options), payload["model"])
+        return self._result(await self._create(payload, options), payload)
 
     async def generate_messages_stream(
         self, messages, options=None
