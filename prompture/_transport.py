@@ -28,6 +28,7 @@ uses these as they are: ``post(..., stream=True)`` then ``stream.iter_events()``
 
 from __future__ import annotations
 
+import contextvars
 import heapq
 import itertools
 import logging
@@ -66,13 +67,16 @@ _local = threading.local()
 
 
 class Deadline:
-    """The moment a call must be over by (`time.monotonic` seconds)."""
+    """The moment a call must be over by (`time.monotonic` seconds), and the bytes it read
+    through SDK clients (`received`; `overflow` once past `MAX_RESPONSE_BYTES`)."""
 
-    __slots__ = ("at", "seconds")
+    __slots__ = ("at", "overflow", "received", "seconds")
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.at = time.monotonic() + seconds
+        self.received = 0
+        self.overflow = False
 
     def remaining(self) -> float:
         return max(self.at - time.monotonic(), 0.0)
@@ -158,6 +162,179 @@ class _Watchdog:
 
 
 _watchdog = _Watchdog()
+
+
+# --- deadlines inside SDK calls (their HTTP clients read `_local.deadline`)
+
+
+#: The deadline of the SDK call running in this thread or task (see `deadline_scope`).
+_current_deadline: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
+    "prompture_deadline", default=None
+)
+
+
+class deadline_scope:  # noqa: N801 - used like a function: ``with deadline_scope(d): ...``
+    """Within the block, every network operation of an SDK client built on a pooled HTTP
+    client (`bound_sdk_client`) waits no longer than `deadline` leaves, and the bytes it
+    reads count against `MAX_RESPONSE_BYTES` (this thread, or this task)."""
+
+    __slots__ = ("deadline", "token")
+
+    def __init__(self, deadline: Deadline) -> None:
+        self.deadline = deadline
+
+    def __enter__(self) -> Deadline:
+        self.token = _current_deadline.set(self.deadline)
+        return self.deadline
+
+    def __exit__(self, *exc_info: object) -> None:
+        _current_deadline.reset(self.token)
+
+
+def _bounded(timeout: float | None) -> float | None:
+    """`timeout` cut to what the current deadline leaves (a hair above 0 once it passed, so
+    the operation times out at once)."""
+    deadline = _current_deadline.get()
+    if deadline is None:
+        return timeout
+    left = max(deadline.remaining(), 0.001)
+    return left if timeout is None else min(timeout, left)
+
+
+def _count_read(data: bytes) -> bytes:
+    """`data`, counted against the current deadline's byte budget."""
+    deadline = _current_deadline.get()
+    if deadline is not None:
+        deadline.received += len(data)
+        if deadline.received > MAX_RESPONSE_BYTES:
+            deadline.overflow = True  # the SDK wraps this error; the driver reports it
+            raise OSError("the answer is over the size cap")
+    return data
+
+
+class _DeadlineStream:
+    """An httpcore network stream whose reads and writes respect the current deadline."""
+
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return _count_read(self.inner.read(max_bytes, _bounded(timeout)))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.inner.write(buffer, _bounded(timeout))
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def start_tls(self, ssl_context: Any, server_hostname: Any = None, timeout: Any = None) -> Any:
+        inner = self.inner.start_tls(ssl_context, server_hostname, _bounded(timeout))
+        return _DeadlineStream(inner)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
+class _AsyncDeadlineStream:
+    """Async twin of `_DeadlineStream` (time is bounded by ``asyncio.timeout_at``; this
+    counts the bytes)."""
+
+    __slots__ = ("inner",)
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return _count_read(await self.inner.read(max_bytes, timeout))
+
+    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        await self.inner.write(buffer, timeout)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+    async def start_tls(
+        self, ssl_context: Any, server_hostname: Any = None, timeout: Any = None
+    ) -> Any:
+        return _AsyncDeadlineStream(
+            await self.inner.start_tls(ssl_context, server_hostname, timeout)
+        )
+
+    def get_extra_info(self, info: str) -> Any:
+        return self.inner.get_extra_info(info)
+
+
+class _DeadlineBackend:
+    """An httpcore network backend handing out deadline-bound streams (sync or async)."""
+
+    def __init__(self, inner: Any, is_async: bool) -> None:
+        self.inner = inner
+        self.is_async = is_async
+
+    def connect_tcp(self, host: str, port: int, timeout: Any = None, *args: Any, **kw: Any):
+        if self.is_async:
+            return self._aconnect("connect_tcp", host, port, timeout, *args, **kw)
+        return _DeadlineStream(self.inner.connect_tcp(host, port, _bounded(timeout), *args, **kw))
+
+    def connect_unix_socket(self, path: str, timeout: Any = None, *args: Any, **kw: Any):
+        if self.is_async:
+            return self._aconnect("connect_unix_socket", path, timeout, *args, **kw)
+        return _DeadlineStream(self.inner.connect_unix_socket(path, _bounded(timeout), *args, **kw))
+
+    async def _aconnect(self, method: str, *args: Any, **kw: Any) -> Any:
+        return _AsyncDeadlineStream(await getattr(self.inner, method)(*args, **kw))
+
+    def sleep(self, seconds: float) -> Any:
+        return self.inner.sleep(seconds)
+
+
+def bound_sdk_client(http_client: Any) -> Any:
+    """`http_client` (an ``httpx``/``httpx2`` client, sync or async) with its connections made
+    to honour `deadline_scope`; returned as is when its insides are not the ones expected."""
+    pool = getattr(getattr(http_client, "_transport", None), "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if backend is not None and not isinstance(backend, _DeadlineBackend):
+        is_async = hasattr(http_client, "aclose")
+        pool._network_backend = _DeadlineBackend(backend, is_async)
+    return http_client
+
+
+def iter_within(iterator: Any, deadline: Deadline) -> Iterator[Any]:
+    """The items of a sync SDK stream, each read within `deadline`."""
+    iterator = iter(iterator)
+    while True:
+        with deadline_scope(deadline):
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+        yield item
+
+
+async def within(awaitable: Awaitable[T], deadline: Deadline) -> T:
+    """`awaitable`'s result, or TimeoutError once `deadline` passes."""
+    import asyncio
+
+    with deadline_scope(deadline):
+        async with asyncio.timeout_at(_loop_time(deadline)):
+            return await awaitable
+
+
+async def aiter_within(iterator: Any, deadline: Deadline) -> AsyncIterator[Any]:
+    """The items of an async SDK stream, each read within `deadline` (TimeoutError after)."""
+    import asyncio
+
+    iterator = iterator.__aiter__()
+    while True:
+        try:
+            with deadline_scope(deadline):
+                async with asyncio.timeout_at(_loop_time(deadline)):
+                    item = await iterator.__anext__()
+        except StopAsyncIteration:
+            return
+        yield item
 
 
 # --- pooled clients
@@ -473,6 +650,18 @@ def _drop_hidden_context(error: BaseException) -> None:
     """
     if error.__suppress_context__:
         error.__context__ = None
+
+
+def sdk_limit_error(provider: str, deadline: Deadline | None) -> DriverHTTPError | None:
+    """The error an SDK call failed with because of `deadline` (out of time or over the size
+    cap), whatever the SDK made of it; None when the deadline is not the cause."""
+    if deadline is None:
+        return None
+    if deadline.overflow:
+        return too_large_error(provider, "an answer", MAX_RESPONSE_BYTES)
+    if deadline.expired():
+        return deadline_error(provider, deadline)
+    return None
 
 
 def too_large_error(provider: str, what: str, limit: int) -> DriverHTTPError:

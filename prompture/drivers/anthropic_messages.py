@@ -33,26 +33,23 @@ __all__ = [
 
 
 _sync_http_client: Any = None
-_async_http_clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def shared_http_client(anthropic: Any) -> Any:
-    """The process's pooled HTTP client for sync SDK clients (thread-safe, built once)."""
+    """The process's pooled HTTP client for sync SDK clients (thread-safe, built once); its
+    connections honour `_transport.deadline_scope`."""
     global _sync_http_client
     if _sync_http_client is None or _sync_http_client.is_closed:
-        _sync_http_client = anthropic.DefaultHttpxClient()
+        _sync_http_client = _transport.bound_sdk_client(anthropic.DefaultHttpxClient())
     return _sync_http_client
 
 
 def shared_async_http_client(anthropic: Any) -> Any:
-    """The running event loop's pooled HTTP client for async SDK clients."""
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    client = _async_http_clients.get(loop)
-    if client is None or client.is_closed:
-        client = _async_http_clients[loop] = anthropic.DefaultAsyncHttpxClient()
-    return client
+    """The running event loop's pooled HTTP client for async SDK clients (closed with it)."""
+    return _transport.per_loop(
+        "sdk:anthropic",
+        lambda: _transport.bound_sdk_client(anthropic.DefaultAsyncHttpxClient()),
+    )
 
 
 def auth_kwargs(anthropic: Any, key: str | None) -> dict[str, Any]:
@@ -89,7 +86,7 @@ class AnthropicMessagesProtocol(CostMixin):
         key = self._require_key()
         return {
             **auth_kwargs(self._sdk(), key),
-            "base_url": self.endpoint,
+            "base_url": self._checked_endpoint(),
             "max_retries": 0,  # `_transport.call_with_retries` owns the retry policy
             "timeout": self.timeout,
         }
@@ -144,24 +141,37 @@ class AnthropicMessagesProtocol(CostMixin):
         return payload
 
     @contextlib.contextmanager
-    def _sdk_errors(self) -> Iterator[None]:
+    def _sdk_errors(self, deadline: _transport.Deadline | None = None) -> Iterator[None]:
         """Map the SDK's exceptions (raised inside the block) to `DriverHTTPError`."""
         anthropic = self._sdk()
-        secrets = (self.api_key,)
         try:
             yield
-        except anthropic.APIStatusError as exc:
+        except (TimeoutError, anthropic.APIError, ValueError, OSError) as exc:
+            raise self._mapped(anthropic, exc, deadline) from None
+
+    def _mapped(
+        self, anthropic: Any, exc: BaseException, deadline: _transport.Deadline | None
+    ) -> Exception:
+        """The `DriverHTTPError` for an SDK exception; past `deadline`, the deadline's."""
+        secrets = (self.api_key,)
+        limit = _transport.sdk_limit_error(self.provider, deadline)
+        if limit is not None:
+            return limit
+        if deadline is not None and isinstance(exc, TimeoutError):
+            return _transport.deadline_error(self.provider, deadline)
+        if isinstance(exc, anthropic.APIStatusError):
             if exc.response.status_code < 400:  # an `error` event in a stream accepted with 200
                 message = wire.stream_error_message(exc.body)
-                raise _transport.stream_error(self.provider, message, secrets) from None
+                return _transport.stream_error(self.provider, message, secrets)
             retry_after = exc.response.headers.get("retry-after")
-            raise _transport.status_error(
+            return _transport.status_error(
                 self.provider, exc.status_code, exc.response.text, secrets, retry_after
-            ) from None
-        except anthropic.APIConnectionError as exc:
-            raise _transport.transport_error(self.provider, exc, secrets) from None
-        except ValueError as exc:  # the SDK could not decode the body
-            raise _transport.malformed_error(self.provider, type(exc).__name__) from None
+            )
+        if isinstance(exc, anthropic.APIConnectionError | TimeoutError):
+            return _transport.transport_error(self.provider, exc, secrets)
+        if isinstance(exc, anthropic.APIError):  # any other SDK failure: a body it could not read
+            return _transport.malformed_error(self.provider, type(exc).__name__)
+        return _transport.malformed_error(self.provider, type(exc).__name__)  # undecodable body
 
     def _meta(self, model: str, usage: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -253,27 +263,30 @@ class AnthropicMessagesDriver(AnthropicMessagesProtocol, Driver):
             self._sdk_client = anthropic.Anthropic(**kwargs, http_client=http_client)
         return self._sdk_client
 
-    def _create(self, payload: dict[str, Any], options: dict[str, Any]) -> Any:
-        """``messages.create`` with the shared retry policy; a `Message` or a `Stream`."""
-        client, timeout = self._client(), self._timeout(options)
+    def _create(self, payload: dict[str, Any], deadline: _transport.Deadline) -> Any:
+        """``messages.create`` with the shared retries, within `deadline`; a `Message` or a
+        `Stream`."""
+        client = self._client()
 
         def attempt() -> Any:
-            with self._sdk_errors():
-                return client.messages.create(**payload, timeout=timeout)
+            with self._sdk_errors(deadline), _transport.deadline_scope(deadline):
+                return client.messages.create(**payload, timeout=deadline.remaining())
 
-        return _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff)
+        return _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff, deadline)
 
     def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._payload(messages, options, tools=tools)
-        return self._result(self._create(payload, options), payload)
+        deadline = _transport.Deadline(self._timeout(options))
+        return self._result(self._create(payload, deadline), payload)
 
     def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
         options = options or {}
         payload = self._payload(messages, options, stream=True)
         state = wire.StreamState()
-        with self._create(payload, options) as stream, self._sdk_errors():
-            for event in stream:
+        deadline = _transport.Deadline(self._timeout(options))
+        with self._create(payload, deadline) as stream, self._sdk_errors(deadline):
+            for event in _transport.iter_within(stream, deadline):
                 delta = state.feed(event.to_dict(mode="json"))
                 if delta:
                     yield {"type": "delta", "text": delta}
@@ -297,19 +310,23 @@ class AsyncAnthropicMessagesDriver(AnthropicMessagesProtocol, AsyncDriver):
             client = clients[loop] = anthropic.AsyncAnthropic(**kwargs, http_client=http_client)
         return client
 
-    async def _create(self, payload: dict[str, Any], options: dict[str, Any]) -> Any:
-        client, timeout = self._client(), self._timeout(options)
+    async def _create(self, payload: dict[str, Any], deadline: _transport.Deadline) -> Any:
+        client = self._client()
 
         async def attempt() -> Any:
-            with self._sdk_errors():
-                return await client.messages.create(**payload, timeout=timeout)
+            with self._sdk_errors(deadline):
+                call = client.messages.create(**payload, timeout=deadline.remaining())
+                return await _transport.within(call, deadline)
 
-        return await _transport.acall_with_retries(attempt, self.max_retries, self.retry_backoff)
+        return await _transport.acall_with_retries(
+            attempt, self.max_retries, self.retry_backoff, deadline
+        )
 
     async def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._payload(messages, options, tools=tools)
-        return self._result(await self._create(payload, options), payload)
+        deadline = _transport.Deadline(self._timeout(options))
+        return self._result(await self._create(payload, deadline), payload)
 
     async def generate_messages_stream(
         self, messages, options=None
@@ -317,9 +334,10 @@ class AsyncAnthropicMessagesDriver(AnthropicMessagesProtocol, AsyncDriver):
         options = options or {}
         payload = self._payload(messages, options, stream=True)
         state = wire.StreamState()
-        async with await self._create(payload, options) as stream:
-            with self._sdk_errors():
-                async for event in stream:
+        deadline = _transport.Deadline(self._timeout(options))
+        async with await self._create(payload, deadline) as stream:
+            with self._sdk_errors(deadline):
+                async for event in _transport.aiter_within(stream, deadline):
                     delta = state.feed(event.to_dict(mode="json"))
                     if delta:
                         yield {"type": "delta", "text": delta}
