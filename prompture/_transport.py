@@ -766,6 +766,10 @@ class SyncStream(_StreamBase):
                 return
             yield self._count(chunk)
 
+    def iter_content(self, chunk_size: int | None = None) -> Iterator[bytes]:
+        """`iter_bytes` under the name `requests` gives it (the size is the reader's)."""
+        return self.iter_bytes()
+
     def iter_events(self) -> Iterator[ServerSentEvent]:
         """The body as server-sent events (see `_sse`)."""
         decoder = SSEDecoder(MAX_LINE_BYTES)
@@ -918,7 +922,7 @@ def post(
     backoff: float,
     stream: bool = False,
 ) -> Any:
-    """POST `payload` as JSON on this thread's pooled session.
+    """POST `payload` as JSON (bytes as they are) on this thread's pooled session.
 
     Returns a `Body`, or with `stream` a `SyncStream` (the caller reads and closes it).
     `timeout` is the call's total deadline, retries included. Error statuses, transport
@@ -929,6 +933,7 @@ def post(
 
     session = shared_session()
     deadline = Deadline(timeout)
+    send = {"data": payload} if isinstance(payload, bytes) else {"json": payload}
 
     def attempt() -> Any:
         left = deadline.remaining()
@@ -940,7 +945,7 @@ def post(
         try:
             try:
                 response = session.post(
-                    url, json=payload, headers=headers, timeout=(left, left), stream=True
+                    url, **send, headers=headers, timeout=(left, left), stream=True
                 )
             except requests.RequestException as exc:
                 if guard.expired or isinstance(exc, requests.Timeout) and deadline.expired():
@@ -985,13 +990,14 @@ async def apost(
 
     client = shared_async_client()
     deadline = Deadline(timeout)
+    send = {"content": payload} if isinstance(payload, bytes) else {"json": payload}
 
     async def attempt() -> Any:
         if deadline.expired():
             raise deadline_error(provider, deadline)
         try:
             async with asyncio.timeout_at(_loop_time(deadline)):
-                request = client.build_request("POST", url, json=payload, headers=headers)
+                request = client.build_request("POST", url, **send, headers=headers)
                 response = await client.send(request, stream=True)
                 if response.status_code < 400 and stream:
                     return AsyncStream(provider, response, deadline, secrets)

@@ -288,6 +288,20 @@ class StreamError(Exception):
     """An error event inside a stream that began with 200; the message is the provider's."""
 
 
+def sse_payload(line: str | bytes) -> str | None:
+    """The data of one ``data:`` line, or None for any other line.
+
+    A line-at-a-time shortcut that cannot join an event spread over several ``data:`` lines;
+    stream readers should take events from `prompture._sse.SSEDecoder` (what
+    `_transport.SyncStream.iter_events` and `AsyncStream.aiter_events` give).
+    """
+    if isinstance(line, bytes):
+        line = line.decode("utf-8")
+    if not line.startswith("data:"):
+        return None
+    return line[5:].strip()
+
+
 class StreamAccumulator:
     """Folds streamed chunks into deltas and the final text, usage and thinking.
 

@@ -110,13 +110,15 @@ class AnthropicMessagesProtocol(CostMixin):
             max_tokens = wire.default_max_tokens(limit, thinking)
         schema = options.get("json_schema")
         caps = get_model_capabilities(self.provider, model)
-        json_via = wire.json_strategy(
-            schema,
-            output_format=self.supports_json_schema and wire.supports_output_format(model, caps),
-            thinking=bool(thinking),
-            tools=bool(tools),
-            stream=stream,
-        )
+        json_via = "prompt"  # a driver without supports_json_schema keeps schemas in the prompt
+        if self.supports_json_schema:
+            json_via = wire.json_strategy(
+                schema,
+                output_format=wire.supports_output_format(model, caps),
+                thinking=bool(thinking),
+                tools=bool(tools),
+                stream=stream,
+            )
         payload = wire.build_payload(
             messages,
             model=model,
