@@ -233,6 +233,7 @@ class OpenAISDKDriver(OpenAISDKProtocol, Driver):
     def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._build_payload(messages, options, tools=tools)
+        self._sdk_client()  # built first: importing the SDK is no part of the call's time
         deadline = _transport.Deadline(self._timeout(options))
         completion = self._create(payload, deadline, options)
         return self._parse_completion_data(_as_dict(completion), payload["model"])
@@ -241,6 +242,7 @@ class OpenAISDKDriver(OpenAISDKProtocol, Driver):
         options = options or {}
         payload = self._build_payload(messages, options, stream=True)
         state = wire.StreamAccumulator()
+        self._sdk_client()  # built first: importing the SDK is no part of the call's time
         deadline = _transport.Deadline(self._timeout(options))
         stream = self._create(payload, deadline, options)
         try:
@@ -290,6 +292,7 @@ class AsyncOpenAISDKDriver(OpenAISDKProtocol, AsyncDriver):
     async def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._build_payload(messages, options, tools=tools)
+        self._sdk_client()  # built first: importing the SDK is no part of the call's time
         deadline = _transport.Deadline(self._timeout(options))
         completion = await self._create(payload, deadline, options)
         return self._parse_completion_data(_as_dict(completion), payload["model"])
@@ -300,6 +303,7 @@ class AsyncOpenAISDKDriver(OpenAISDKProtocol, AsyncDriver):
         options = options or {}
         payload = self._build_payload(messages, options, stream=True)
         state = wire.StreamAccumulator()
+        self._sdk_client()  # built first: importing the SDK is no part of the call's time
         deadline = _transport.Deadline(self._timeout(options))
         stream = await self._create(payload, deadline, options)
         try:

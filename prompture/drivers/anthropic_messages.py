@@ -279,6 +279,7 @@ class AnthropicMessagesDriver(AnthropicMessagesProtocol, Driver):
     def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._payload(messages, options, tools=tools)
+        self._client()  # built first: importing the SDK is no part of the call's time
         deadline = _transport.Deadline(self._timeout(options))
         return self._result(self._create(payload, deadline), payload)
 
@@ -286,6 +287,7 @@ class AnthropicMessagesDriver(AnthropicMessagesProtocol, Driver):
         options = options or {}
         payload = self._payload(messages, options, stream=True)
         state = wire.StreamState()
+        self._client()  # built first: importing the SDK is no part of the call's time
         deadline = _transport.Deadline(self._timeout(options))
         with self._create(payload, deadline) as stream, self._sdk_errors(deadline):
             for event in _transport.iter_within(stream, deadline):
@@ -327,6 +329,7 @@ class AsyncAnthropicMessagesDriver(AnthropicMessagesProtocol, AsyncDriver):
     async def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._payload(messages, options, tools=tools)
+        self._client()  # built first: importing the SDK is no part of the call's time
         deadline = _transport.Deadline(self._timeout(options))
         return self._result(await self._create(payload, deadline), payload)
 
@@ -336,6 +339,7 @@ class AsyncAnthropicMessagesDriver(AnthropicMessagesProtocol, AsyncDriver):
         options = options or {}
         payload = self._payload(messages, options, stream=True)
         state = wire.StreamState()
+        self._client()  # built first: importing the SDK is no part of the call's time
         deadline = _transport.Deadline(self._timeout(options))
         async with await self._create(payload, deadline) as stream:
             with self._sdk_errors(deadline):
