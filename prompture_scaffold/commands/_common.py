@@ -36,6 +36,8 @@ def exit_codes(*, as_json: bool = False) -> Iterator[None]:
         raise fail(f"error: {exc}", exc.exit_code) from None
     except OSError as exc:
         raise fail(f"error: cannot edit the checkout: {exc}", 3) from None
+    except UnicodeDecodeError as exc:  # a read that `checkout_read` does not guard yet
+        raise fail(f"error: a file of the checkout is not UTF-8 text ({exc.reason})", 3) from None
 
 
 def repo_option(help: str) -> typer.models.OptionInfo:
@@ -46,8 +48,8 @@ def repo_option(help: str) -> typer.models.OptionInfo:
 def open_layout(repo: Path | None):
     """The checkout at `--repo`, else the nearest one above the working directory; a change
     a crash interrupted there is completed first (`journal.recover`), with a note."""
+    from ..checkout import discover, find_repo
     from ..journal import recover
-    from ..layout import discover, find_repo
 
     root = repo if repo is not None else find_repo(Path.cwd())
     recovered = recover(root)
