@@ -14,7 +14,7 @@ import ast
 
 from ..checkout.descriptors import CALL, calls, describe
 from ..context import EditContext
-from ._source import PySource, py_str
+from ._source import PySource, comment_text, heading_like, py_str
 
 
 def _appends(src: PySource) -> list[ast.Expr]:
@@ -113,7 +113,10 @@ def add(source: str, ctx: EditContext) -> str:
     target = ast.unparse(last.value.func.value)
     fields = (f"        {line}" for line in _descriptor(ctx, _helper(src)))
     body = [f"{target}.append(", f"    {CALL}(", *fields, "    )", ")"]
-    block = ["", f"# {ctx.spec.display_name}", *body]
+    comments = [src.lines[n.lineno - 2].rstrip("\r\n") for n in appends if n.lineno > 1]
+    comments = [line.strip() for line in comments if line.lstrip().startswith("#")]
+    heading = heading_like(comments, comment_text(ctx.spec.display_name))
+    block = ["", heading, *body]
     text = "".join(f"{indent}{line}\n" if line else "\n" for line in block)
     return src.insert_lines(last.end_lineno, text)
 
