@@ -87,9 +87,7 @@ def check(facts: Facts, provider: str, cls: str) -> dict[str, bool | None]:
         "exports": _exported(layout, sources, cls),
         "settings": (reads <= facts.settings_fields) if reads else None,
         "env template": _in_env(facts, reads),
-        "docs": bool(re.search(rf"\b{re.escape(provider)}\b", facts.docs_text, re.I))
-        if facts.docs_text
-        else None,
+        "docs": _in_docs(facts, provider),
     }
     if facts.discovery_keys is not None:
         places["discovery"] = provider in facts.discovery_keys
@@ -184,6 +182,14 @@ def _in_env(facts: Facts, reads: set[str]) -> bool | None:
     if not keys or not facts.env_text:
         return None
     return all(re.search(rf"^#?\s*{k}=", facts.env_text, re.M) for k in keys)
+
+
+def _in_docs(facts: Facts, provider: str) -> bool | None:
+    """In the guide's driver list, where the guide has one (as add-driver edits it)."""
+    from ..edits.docs_bullet import provider_list
+
+    found = provider_list(facts.docs_text, set(facts.layout.providers))
+    return None if found is None else provider in found[2]
 
 
 def _tree(text: str) -> ast.Module | None:
