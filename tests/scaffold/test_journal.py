@@ -275,6 +275,23 @@ def test_the_cli_names_the_files_left_and_the_next_command_undoes_them(
     assert fingerprint(root) == fingerprint(pristine)
 
 
+def test_a_journal_another_command_is_writing_is_left_alone(tmp_path, pristine):
+    from prompture_scaffold.journal import Journal
+
+    root = copy(pristine, tmp_path / "repo")
+    before = fingerprint(root)
+    change = next(c for c in acme_plan(root).changes if c.before is None)
+    after = (change.after or "").encode()
+    journal = Journal.begin(root, "prompture add-driver acme", [(change.path, None, after)], [])
+    busy = run(root, *ACME_ARGS)  # this process's own flock is another open file: held
+    assert busy.exit_code == 3 and "another prompture command is writing" in busy.stderr
+    assert not (root / change.path).exists()
+    journal.release()  # as if that command had died: the next one completes its change
+    assert recover(root) is not None and (root / change.path).read_bytes() == after
+    (root / change.path).unlink()
+    assert fingerprint(root) == before and leftovers(root) == []
+
+
 def test_a_damaged_journal_is_exit_3_naming_it(tmp_path, pristine):
     root = copy(pristine, tmp_path / "repo")
     (root / DIRNAME / "journal").mkdir(parents=True)
