@@ -49,8 +49,8 @@ def open_layout(repo: Path | None, recovered: list | None = None):
     """The checkout at `--repo`, else the nearest one above the working directory; a change
     a crash interrupted there is completed first (`journal.recover`), with a note (and
     appended to `recovered` when given)."""
+    from ..checkout import discover, find_repo
     from ..journal import recover
-    from ..layout import discover, find_repo
 
     root = repo if repo is not None else find_repo(Path.cwd())
     found = recover(root)

@@ -42,7 +42,7 @@ def remove_driver(
 
 
 def _just_removed(recovered: list, provider: str, layout) -> bool:
-    from ..layout import existing_providers
+    from ..checkout import existing_providers
 
     command = f"prompture remove-driver {provider}"
     done = any(r.command == command and r.direction == "forward" for r in recovered)
@@ -50,8 +50,8 @@ def _just_removed(recovered: list, provider: str, layout) -> bool:
 
 
 def _spec_of(layout, provider: str):
+    from ..checkout import existing_providers, spec_from_checkout
     from ..errors import InvalidInput
-    from ..layout import existing_providers, spec_from_checkout
     from ..validation import check_provider
 
     known = existing_providers(layout)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from ..checkout import Layout
 from ..context import EditContext
 from ..errors import UnsafeTarget
 from ..jinja_env import display_width
-from ..layout import Layout
 from . import _imports
 from ._source import PySource, comment_text, find_def, py_str
 
