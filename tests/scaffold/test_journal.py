@@ -299,3 +299,17 @@ def test_a_damaged_journal_is_exit_3_naming_it(tmp_path, pristine):
     result = run(root, *ACME_ARGS)
     assert result.exit_code == 3 and f"{DIRNAME}/journal/plan.json" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_symlinked_target_is_edited_through_its_link_and_restored(tmp_path, pristine):
+    root = copy(pristine, tmp_path / "repo")
+    (root / "env.shared").write_bytes((root / ".env.copy").read_bytes())
+    (root / ".env.copy").unlink()
+    (root / ".env.copy").symlink_to("env.shared")
+    before = fingerprint(root)
+    assert run(root, *ACME_ARGS).exit_code == 0
+    assert (root / ".env.copy").is_symlink() and b"ACME_API_KEY" in (
+        root / "env.shared"
+    ).read_bytes()
+    assert run(root, *REMOVE).exit_code == 0
+    assert (root / ".env.copy").is_symlink() and fingerprint(root) == before
