@@ -8,10 +8,10 @@ removal works on drivers written by hand too. Only `ast` is used: nothing is imp
 from __future__ import annotations
 
 import ast
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._compat import tomllib
 from ._parsed import parse
 from .errors import UnsafeTarget
 from .spec import CAPABILITIES, HTTP_SDKS, DriverSpec

@@ -8,12 +8,12 @@ reads the tree.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._compat import tomllib
 from ._symbols import registered_providers, scan
 from .errors import UnsafeTarget
 
