@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import click
 import typer
 
 
@@ -38,7 +37,7 @@ def exit_codes(*, as_json: bool = False) -> Iterator[None]:
         raise fail(f"error: {exc}", exc.exit_code) from None
     except OSError as exc:
         raise fail(f"error: cannot edit the checkout: {exc}", 3) from None
-    except (typer.Exit, click.ClickException):  # typer.Exit is a RuntimeError
+    except (typer.Exit, typer.TyperException):  # typer.Exit is a RuntimeError
         raise
     except Exception as exc:  # a bug: exit 4, not 1 (the drift code), and no traceback
         from .._internal_error import EXIT_CODE, report
