@@ -5,6 +5,7 @@ ScaffoldError (exit 1)
 ├── UnsafeTarget (exit 3)       a target file is missing, does not parse, or lacks its anchor
 │   └── ProviderExists (exit 3) the provider already has a driver (use --force)
 ├── WriteFailed (exit 3)        a write failed; every file was restored (also an OSError)
+├── RollbackFailed (exit 3)     files could not be put back (or a journal not settled): named
 ├── VerifyError (exit 1)        --verify found the generated driver not working
 └── Aborted (exit 130)          Ctrl-C or end of input in the wizard: nothing written
     └── InterruptedAfterWriting  Ctrl-C during --verify: the change is on disk
@@ -59,6 +60,33 @@ class WriteFailed(ScaffoldError, OSError):
     def __str__(self) -> str:
         reason = self.strerror
         return f"{self.path}: cannot write it ({reason}); every file was restored, nothing changed"
+
+
+class RollbackFailed(ScaffoldError, OSError):
+    """Files the writer (or a journal's recovery) could not bring to their planned state:
+    each is named with its reason, and the journal is kept so the next command retries."""
+
+    exit_code = 3
+
+    def __init__(
+        self, journal: str, failed: dict[str, OSError], direction: str, cause: str = ""
+    ) -> None:
+        first = next(iter(failed.values()))
+        super().__init__(first.errno, first.strerror or str(first))
+        self.journal = journal
+        self.failed = dict(failed)
+        self.direction = direction
+        self.cause = cause
+
+    def __str__(self) -> str:
+        files = ", ".join(f"{p} ({e.strerror or e})" for p, e in self.failed.items())
+        state = "original" if self.direction == "back" else "planned"
+        head = f"{self.cause}; " if self.cause else ""
+        return (
+            f"{head}could not bring these files to their {state} bytes: {files}; "
+            f"{self.journal} keeps them and the next prompture command on this checkout "
+            "tries again"
+        )
 
 
 class Aborted(ScaffoldError):

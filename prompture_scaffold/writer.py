@@ -1,10 +1,14 @@
-"""The only write site: apply a `Plan` to the checkout, all or nothing.
+"""The only write site: apply a `Plan` to the checkout, all or nothing, even across a crash.
 
-Each file is compared with the disk first (already as planned: untouched), then written
-atomically (a temp file in the same directory, then `os.replace`). The original bytes stay in
-memory; when any write fails, every file already written is restored (created files and
-directories removed) so the tree is byte-identical to before, and the failure is raised as
-`WriteFailed` naming the file (Ctrl-C is restored the same way and re-raised as it is).
+Each file is compared with the disk first (already as planned: untouched). Before the first
+write, a journal naming every path with its bytes before and after goes into the checkout
+(`journal`); then each file is written atomically (a temp file in the same directory, then
+`os.replace`), and the journal is dropped after the last. When a write fails, every file is
+put back from the journal (created files and directories removed) so the tree is
+byte-identical to before, and the failure is raised as `WriteFailed` naming the file (Ctrl-C
+is undone the same way and re-raised as it is); a file that cannot be put back is named in
+`RollbackFailed` and the journal stays for the next command. After a kill, the next command's
+`journal.recover` completes the change.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UnsafeTarget, WriteFailed
+from .errors import RollbackFailed, UnsafeTarget, WriteFailed
 from .plan import FileChange, Plan, relative
 
 #: `write_file(path, data)` writes `data`, or deletes the file when `data` is None.
@@ -41,6 +45,8 @@ def write_atomic(path: Path, data: bytes | None) -> None:
     if data is None:
         path.unlink(missing_ok=True)
         return
+    if path.is_symlink():  # write through a link to a file inside the checkout, keep the link
+        path = Path(os.path.realpath(path))
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
@@ -89,44 +95,77 @@ def _pending(plan: Plan, root: Path) -> tuple[list[tuple[Path, FileChange, bytes
     return todo, unchanged
 
 
-def _make_parents(path: Path, root: Path) -> list[Path]:
-    """Create missing parent directories (inside `root`); return them, outermost first."""
-    missing = [p for p in reversed(path.parents) if p.is_relative_to(root) and not p.exists()]
-    for directory in missing:
-        directory.mkdir()
-    return missing
+def _missing_directories(paths: list[Path], root: Path) -> list[str]:
+    """Parent directories (inside `root`) the plan must create, outermost first."""
+    missing: dict[str, None] = {}
+    for path in paths:
+        for parent in reversed(path.parents):
+            if parent.is_relative_to(root) and parent != root and not parent.exists():
+                missing[parent.relative_to(root).as_posix()] = None
+    return list(missing)
 
 
-def apply(plan: Plan, root: Path, *, write_file: WriteFile = write_atomic) -> ApplyResult:
-    """Write `plan` under `root`; on any failure restore every file and re-raise."""
+#: Test-only fault injection: ``k:before`` or ``k:after`` kills the process (SIGKILL) around
+#: the k-th write (1-based), ``journal`` once the journal is written, ``done`` after the last.
+KILL_AT = "PROMPTURE_SCAFFOLD_KILL_AT"
+
+
+def _kill_point(where: str) -> None:
+    if os.environ.get(KILL_AT) == where:
+        import signal
+
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def apply(
+    plan: Plan,
+    root: Path,
+    *,
+    write_file: WriteFile = write_atomic,
+    restore_file: WriteFile = write_atomic,
+    command: str = "prompture",
+) -> ApplyResult:
+    """Write `plan` under `root`, journaled (see `journal`); on any failure put every file
+    back and re-raise (`RollbackFailed` naming the files that could not be)."""
+    from .journal import Journal
+
     root = Path(root)
     todo, unchanged = _pending(plan, root)
-    done: list[tuple[Path, bytes | None]] = []
-    created: list[Path] = []
+    result = ApplyResult(tuple(change for _, change, _ in todo), tuple(unchanged))
+    if not todo:
+        return result
+    files = [(relative(root, p), before, _encode(c.after)) for p, c, before in todo]
+    directories = _missing_directories([p for p, _, _ in todo], root)
+    try:
+        journal = Journal.begin(root, command, files, directories)
+    except OSError as exc:
+        raise WriteFailed(".prompture-scaffold/journal", exc) from exc
+    _kill_point("journal")
     path = root
     try:
-        for path, change, original in todo:
-            created += _make_parents(path, root)
-            done.append((path, original))  # recorded first: a half-done write is undone too
+        for index, (path, change, _) in enumerate(todo, 1):
+            _kill_point(f"{index}:before")
+            path.parent.mkdir(parents=True, exist_ok=True)
             write_file(path, _encode(change.after))
-    except OSError as exc:
-        _restore(done, created)
-        raise WriteFailed(relative(root, path) if path != root else ".", exc) from exc
-    except BaseException:
-        _restore(done, created)
+            _kill_point(f"{index}:after")
+    except BaseException as exc:
+        _roll_back(journal, restore_file, relative(root, path) if path != root else ".", exc)
+        if isinstance(exc, OSError) and not isinstance(exc, WriteFailed):
+            raise WriteFailed(relative(root, path), exc) from exc
         raise
-    return ApplyResult(tuple(change for _, change, _ in todo), tuple(unchanged))
+    _kill_point("done")
+    journal.close()
+    return result
 
 
-def _restore(done: list[tuple[Path, bytes | None]], created: list[Path]) -> None:
-    """Put back every original (best effort: one failure does not stop the others)."""
-    for path, original in reversed(done):
-        try:
-            write_atomic(path, original)
-        except OSError:
-            pass
-    for directory in reversed(created):
-        try:
-            directory.rmdir()
-        except OSError:
-            pass
+def _roll_back(journal, restore_file: WriteFile, path: str, exc: BaseException) -> None:
+    """Every file back to its bytes before; what cannot be is named, the journal kept."""
+    journal.mark_rollback()
+    _, _, failed = journal.settle("back", restore_file, ours=True)
+    if failed:
+        if isinstance(exc, OSError):
+            cause = f"{path}: cannot write it ({exc.strerror or exc})"
+        else:
+            cause = "interrupted while writing"
+        raise RollbackFailed(journal.shown, failed, "back", cause) from exc
+    journal.close()

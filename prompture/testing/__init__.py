@@ -21,23 +21,35 @@ from ._ollama_probe import OllamaWire
 from ._server import RecordedRequest
 from ._wire_probe import OpenAIWire, WireProbe
 from .anthropic_server import AnthropicServer
+from .azure_server import AzureOpenAIServer, AzureOpenAIWire
 from .gemini_server import GeminiServer
 from .groq_server import GroqServer
 from .local_model import AirLLMWire, StandInModelServer
 from .ollama_server import OllamaServer
 from .openai_server import OpenAICompatServer
+from .vertex_server import (
+    VertexAnthropicServer,
+    VertexAnthropicWire,
+    VertexGeminiServer,
+    VertexGeminiWire,
+)
 
 if TYPE_CHECKING:
+    from .azure_contract import AzureOpenAIContract
     from .contract import AnthropicContract, DriverContract, OpenAICompatibleContract
     from .gemini_contract import GeminiContract
     from .local_model_contract import LocalModelContract
     from .ollama_contract import OllamaContract
+    from .vertex_contract import VertexAnthropicContract, VertexGeminiContract
 
 __all__ = [
     "AirLLMWire",
     "AnthropicContract",
     "AnthropicServer",
     "AnthropicWire",
+    "AzureOpenAIContract",
+    "AzureOpenAIServer",
+    "AzureOpenAIWire",
     "DriverContract",
     "GeminiContract",
     "GeminiServer",
@@ -52,17 +64,26 @@ __all__ = [
     "OpenAIWire",
     "RecordedRequest",
     "StandInModelServer",
+    "VertexAnthropicContract",
+    "VertexAnthropicServer",
+    "VertexAnthropicWire",
+    "VertexGeminiContract",
+    "VertexGeminiServer",
+    "VertexGeminiWire",
     "WireProbe",
 ]
 
 #: Contract mixins, served lazily from their modules (importing them imports pytest).
 _CONTRACT_MODULES = {
     "AnthropicContract": "contract",
+    "AzureOpenAIContract": "azure_contract",
     "DriverContract": "contract",
     "OpenAICompatibleContract": "contract",
     "GeminiContract": "gemini_contract",
     "LocalModelContract": "local_model_contract",
     "OllamaContract": "ollama_contract",
+    "VertexAnthropicContract": "vertex_contract",
+    "VertexGeminiContract": "vertex_contract",
 }
 
 

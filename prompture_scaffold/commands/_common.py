@@ -51,10 +51,16 @@ def repo_option(help: str) -> typer.models.OptionInfo:
 
 
 def open_layout(repo: Path | None):
-    """The checkout at `--repo`, else the nearest one above the working directory."""
+    """The checkout at `--repo`, else the nearest one above the working directory; a change
+    a crash interrupted there is completed first (`journal.recover`), with a note."""
+    from ..journal import recover
     from ..layout import discover, find_repo
 
-    return discover(repo if repo is not None else find_repo(Path.cwd()))
+    root = repo if repo is not None else find_repo(Path.cwd())
+    recovered = recover(root)
+    if recovered is not None:
+        typer.echo(f"note: {recovered.note()}", err=True)
+    return discover(root)
 
 
 def stdout_is_terminal() -> bool:

@@ -33,7 +33,8 @@ def finish(plan, spec, layout, how: Outcome) -> None:
     if not plan.empty:
         from ..writer import apply
 
-        apply(plan, layout.root)
+        verb = "remove" if how.verb == "removed" else "add"
+        apply(plan, layout.root, command=f"prompture {verb}-driver {spec.provider}")
     results = _verify_written(plan, spec, layout) if how.verify else ()
     _report(plan, spec, results, how, preview=False)
     failed = [r for r in results if not r.ok]

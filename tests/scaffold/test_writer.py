@@ -112,3 +112,18 @@ def test_new_files_get_the_usual_mode(tree):
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE((tree / "spec.toml").stat().st_mode) == 0o666 & ~mask
+
+
+def test_a_symlinked_target_stays_a_link_and_its_file_takes_the_change(tree):
+    (tree / "pkg" / "link.py").symlink_to("a.py")
+    apply(plan_of(FileChange("pkg/link.py", "a = 1\n", "a = 2\n")), tree)
+    assert (tree / "pkg" / "link.py").is_symlink()
+    assert (tree / "pkg" / "a.py").read_text() == "a = 2\n"
+    apply(plan_of(FileChange("pkg/link.py", "a = 2\n", "a = 1\n")), tree)
+    assert (tree / "pkg" / "link.py").is_symlink()
+    assert (tree / "pkg" / "a.py").read_text() == "a = 1\n"
+
+
+def test_an_applied_plan_leaves_no_journal(tree):
+    apply(plan_of(FileChange("pkg/a.py", "a = 1\n", "a = 2\n")), tree)
+    assert sorted(p.name for p in tree.iterdir()) == ["pkg"]

@@ -1,0 +1,257 @@
+"""The journaled apply: a kill at any write, then the same command, gives the applied tree, and
+remove-driver then the pristine one; a write error at any write leaves the tree as before or
+names exactly the files it could not put back."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from _scratch import ACME_ARGS, fingerprint, make_scratch, run
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from prompture_scaffold.errors import RollbackFailed, WriteFailed
+from prompture_scaffold.journal import DIRNAME, recover
+from prompture_scaffold.layout import discover
+from prompture_scaffold.plan import plan_add
+from prompture_scaffold.spec_build import Request, build_spec
+from prompture_scaffold.writer import KILL_AT, apply, write_atomic
+
+REMOVE = ("remove-driver", "acme", "--yes")
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    return make_scratch(tmp_path_factory.mktemp("pristine") / "repo")
+
+
+@pytest.fixture(scope="module")
+def applied(pristine, tmp_path_factory) -> dict[str, str]:
+    """The fingerprint of a clean add."""
+    root = copy(pristine, tmp_path_factory.mktemp("clean") / "repo")
+    assert run(root, *ACME_ARGS).exit_code == 0
+    return fingerprint(root)
+
+
+@pytest.fixture(scope="module")
+def writes(pristine) -> int:
+    return len(acme_plan(pristine).changes)
+
+
+def copy(source: Path, dest: Path) -> Path:
+    shutil.copytree(source, dest, symlinks=True)
+    return dest
+
+
+def acme_plan(root: Path):
+    request = Request("acme", _flags(), no_models_dev=True)
+    return plan_add(build_spec(request, existing=set()), discover(root))
+
+
+def _flags() -> dict:
+    return {
+        "compat": "openai",
+        "endpoint": "https://api.acme.test/v1",
+        "default_model": "acme-1",
+        "api_key_env": "ACME_API_KEY",
+    }
+
+
+def leftovers(root: Path) -> list[str]:
+    """Journal directories and temp files left in the tree."""
+    found = [p for p in root.rglob("*") if p.name.endswith(".tmp") or p.name == DIRNAME]
+    return sorted(p.relative_to(root).as_posix() for p in found)
+
+
+def kill_in_subprocess(root: Path, where: str) -> None:
+    """`prompture add-driver acme` in a real process, SIGKILLed at `where`."""
+    env = {**os.environ, KILL_AT: where}
+    command = [sys.executable, "-m", "prompture_scaffold.cli", *ACME_ARGS, "--repo", str(root)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+
+
+def kill_in_fork(root: Path, where: str) -> None:
+    """The same, in a forked copy of this process (no interpreter start-up to pay)."""
+    pid = os.fork()
+    if pid == 0:  # the child: run the command until the kill point, never return
+        try:
+            os.environ[KILL_AT] = where
+            run(root, *ACME_ARGS)
+        finally:
+            os._exit(17)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL, status
+
+
+def positions(writes: int) -> list[str]:
+    each = [f"{k}:{when}" for k in range(1, writes + 1) for when in ("before", "after")]
+    return ["journal", *each, "done"]
+
+
+def resume_then_remove(root: Path, pristine: Path, applied: dict[str, str]) -> None:
+    again = run(root, *ACME_ARGS)
+    assert again.exit_code == 0, again.output
+    assert fingerprint(root) == applied and leftovers(root) == []
+    removed = run(root, *REMOVE)
+    assert removed.exit_code == 0, removed.output
+    assert fingerprint(root) == fingerprint(pristine) and leftovers(root) == []
+
+
+@settings(
+    max_examples=4,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_a_kill_at_a_random_write_then_the_same_command(
+    tmp_path_factory, pristine, applied, writes, data
+):
+    where = data.draw(st.sampled_from(positions(writes)), label="kill at")
+    root = copy(pristine, tmp_path_factory.mktemp("killed") / "repo")
+    kill_in_subprocess(root, where)
+    resume_then_remove(root, pristine, applied)
+
+
+def test_a_kill_at_every_write_then_the_same_command(tmp_path, pristine, applied, writes):
+    assert writes >= 10
+    for index, where in enumerate(positions(writes)):
+        root = copy(pristine, tmp_path / str(index))
+        kill_in_fork(root, where)
+        if where not in ("journal", "done"):
+            assert (root / DIRNAME / "journal").is_dir(), where
+        again = run(root, *ACME_ARGS)
+        assert again.exit_code == 0, (where, again.output)
+        assert fingerprint(root) == applied, where
+        assert leftovers(root) == [], where
+        if where not in ("journal", "done"):
+            assert "completed the interrupted `prompture add-driver acme`" in again.stderr
+
+
+def test_remove_driver_also_completes_an_interrupted_add(tmp_path, pristine):
+    root = copy(pristine, tmp_path / "repo")
+    kill_in_fork(root, "4:after")
+    removed = run(root, *REMOVE)
+    assert removed.exit_code == 0, removed.output
+    assert "completed the interrupted" in removed.stderr
+    assert fingerprint(root) == fingerprint(pristine) and leftovers(root) == []
+
+
+def test_a_dry_run_after_a_kill_completes_the_change_first(tmp_path, pristine, applied):
+    root = copy(pristine, tmp_path / "repo")
+    kill_in_fork(root, "2:before")
+    dry = run(root, *ACME_ARGS, "--dry-run")
+    assert dry.exit_code == 0 and "nothing to change" in dry.stdout
+    assert fingerprint(root) == applied
+
+
+def test_stray_temp_files_of_an_interrupted_write_are_removed(tmp_path, pristine, applied):
+    root = copy(pristine, tmp_path / "repo")
+    kill_in_fork(root, "3:before")
+    stray = root / "prompture" / ".settings.py.abcd1234.tmp"
+    stray.write_text("half")
+    keep = root / "prompture" / ".settings.py.not-ours.tmp"
+    keep.write_text("user's")
+    assert run(root, *ACME_ARGS).exit_code == 0
+    assert not stray.exists() and keep.exists()
+    keep.unlink()
+    assert fingerprint(root) == applied
+
+
+def test_a_file_edited_after_the_crash_is_left_alone_and_named(tmp_path, pristine):
+    root = copy(pristine, tmp_path / "repo")
+    kill_in_fork(root, "1:before")
+    first = acme_plan(pristine).changes[0].path
+    (root / first).write_text("# edited by hand\n", encoding="utf-8")
+    found = recover(root)
+    assert found is not None and found.left_alone == (first,)
+    assert (root / first).read_text(encoding="utf-8") == "# edited by hand\n"
+    assert f"left alone, edited since: {first}" in found.note()
+
+
+def _failing_from(k: int, calls: list):
+    def write(path: Path, data: bytes | None) -> None:
+        calls.append(path)
+        if len(calls) >= k:
+            raise OSError(28, "No space left on device")
+        write_atomic(path, data)
+
+    return write
+
+
+def _restores_failing(path: Path, data: bytes | None) -> None:
+    raise OSError(28, "No space left on device")
+
+
+def test_a_write_error_at_every_write_leaves_the_tree_as_before(tmp_path, pristine, writes):
+    before = fingerprint(pristine)
+    for k in range(1, writes + 1):
+        root = copy(pristine, tmp_path / str(k))
+        plan, calls = acme_plan(root), []
+        with pytest.raises(WriteFailed, match="every file was restored") as caught:
+            apply(plan, root, write_file=_failing_from(k, calls))
+        assert caught.value.path == plan.changes[k - 1].path
+        assert fingerprint(root) == before and leftovers(root) == [], k
+
+
+def test_a_rollback_that_fails_names_exactly_what_it_could_not_restore(tmp_path, pristine, writes):
+    before = fingerprint(pristine)
+    for k in range(1, writes + 1):
+        root = copy(pristine, tmp_path / str(k))
+        plan, calls = acme_plan(root), []
+        write = _failing_from(k, calls)
+        if k == 1:  # nothing written yet: nothing to restore
+            with pytest.raises(WriteFailed):
+                apply(plan, root, write_file=write, restore_file=_restores_failing)
+            assert fingerprint(root) == before and leftovers(root) == []
+            continue
+        with pytest.raises(RollbackFailed) as caught:
+            apply(plan, root, write_file=write, restore_file=_restores_failing)
+        written = [c.path for c in plan.changes[: k - 1]]
+        assert list(caught.value.failed) == written
+        message = str(caught.value)
+        assert message.startswith(f"{plan.changes[k - 1].path}: cannot write it")
+        assert all(path in message for path in written)
+        assert (root / DIRNAME / "journal" / "rollback").exists()
+        found = recover(root)  # the disk has room again: the next command undoes it
+        assert found is not None and found.direction == "back"
+        assert sorted(found.written) == sorted(written)
+        assert fingerprint(root) == before and leftovers(root) == [], k
+
+
+def test_the_cli_names_the_files_left_and_the_next_command_undoes_them(
+    tmp_path, pristine, monkeypatch
+):
+    import functools
+
+    from prompture_scaffold import writer
+
+    root = copy(pristine, tmp_path / "repo")
+    calls: list = []
+    flaky = functools.partial(
+        writer.apply, write_file=_failing_from(6, calls), restore_file=_restores_failing
+    )
+    monkeypatch.setattr(writer, "apply", flaky)
+    failed = run(root, *ACME_ARGS)
+    assert failed.exit_code == 3
+    assert "could not bring these files to their original bytes" in failed.stderr
+    assert "every file was restored" not in failed.stderr
+    monkeypatch.undo()
+    dry = run(root, *ACME_ARGS, "--dry-run")
+    assert dry.exit_code == 0 and "undid the interrupted" in dry.stderr
+    assert fingerprint(root) == fingerprint(pristine)
+
+
+def test_a_damaged_journal_is_exit_3_naming_it(tmp_path, pristine):
+    root = copy(pristine, tmp_path / "repo")
+    (root / DIRNAME / "journal").mkdir(parents=True)
+    (root / DIRNAME / "journal" / "plan.json").write_text("{not json")
+    result = run(root, *ACME_ARGS)
+    assert result.exit_code == 3 and f"{DIRNAME}/journal/plan.json" in result.stderr
+    assert "Traceback" not in result.output
