@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
-import importlib.util
 import re
 import subprocess
 import sys
@@ -63,6 +62,10 @@ IMPORTS = {
 BACKPORTS = {"tomli", "typing_extensions"}
 
 
+#: The standard library of every Python this package supports (tomllib came in 3.11).
+STDLIB = {*sys.stdlib_module_names, "tomllib"}
+
+
 def _modules():
     for package in PACKAGES:
         for path in sorted((REPO / package).rglob("*.py")):
@@ -112,7 +115,7 @@ def _third_party():
     own = {*PACKAGES, ""}
     for path, tree in _modules():
         for module, lazy in _imports(tree):
-            if module not in own and module.split(".")[0] not in sys.stdlib_module_names:
+            if module not in own and module.split(".")[0] not in STDLIB:
                 yield path.relative_to(REPO).as_posix(), module, lazy
 
 
@@ -150,22 +153,19 @@ def test_packaging_is_a_core_dependency():
 
 
 def test_the_import_table_names_the_right_distributions():
-    """Where a module is installed, the distribution providing it is the one named above."""
-    providers = importlib.metadata.packages_distributions()
+    """Where a distribution named above is installed, it is the one holding the module."""
     checked = 0
     for module, (distribution, _) in IMPORTS.items():
-        if importlib.util.find_spec(module.split(".")[0]) and _installed(module):
-            names = {canonicalize_name(d) for d in providers[module.split(".")[0]]}
-            assert canonicalize_name(distribution) in names, (module, names)
-            checked += 1
-    assert checked >= len(IMPORTS) - 3  # airllm (it brings torch), google-auth: not dev deps
-
-
-def _installed(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
+        try:
+            files = importlib.metadata.distribution(distribution).files or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        folder = module.replace(".", "/")
+        paths = {f.as_posix() for f in files}
+        assert any(p.startswith(f"{folder}/") or p == f"{folder}.py" for p in paths), module
+        checked += 1
+    # Not dev dependencies: airllm (it brings torch); tomli, typing-extensions on 3.11+.
+    assert checked >= len(IMPORTS) - 4
 
 
 #: Names Python 3.11+ added that this code base once used (requires-python is >=3.10).
@@ -266,6 +266,20 @@ def test_the_readme_renders_on_the_package_index_without_broken_pictures(wheel):
     assert pictures, "the README in the source tree keeps its pictures"
     for picture in pictures:
         assert f"`{picture}` in the source distribution" in description
+
+
+def test_the_source_distribution_has_the_files_the_index_readme_names(tmp_path):
+    import tarfile
+
+    from hatchling.builders.sdist import SdistBuilder
+
+    (path,) = SdistBuilder(str(REPO)).build(directory=str(tmp_path), versions=["standard"])
+    with tarfile.open(path) as archive:
+        names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    named = re.findall(r"\]\(((?:docs|examples)/[^)]+)\)", readme)
+    assert named and set(named) <= names
+    assert {"LICENSE", "CHANGELOG.md", "hatch_build.py", ".pre-commit-hooks.yaml"} <= names
 
 
 def _hook() -> dict:
