@@ -236,9 +236,27 @@ def _start_background_refresh(state: _State) -> None:
 
 
 def _fetch(url: str, timeout: float) -> Catalogue:
+    """The catalogue at `url`, whole within `timeout` seconds: requests' timeout bounds each
+    read, so a server dripping bytes would hold it open for ever; the GET runs in a daemon
+    thread instead, and one still running at the deadline is abandoned (it writes nothing)."""
     import requests  # imported here so that importing prompture stays cheap
 
-    response = requests.get(url, timeout=timeout)
+    done: dict[str, Any] = {}
+
+    def get() -> None:
+        try:
+            done["response"] = requests.get(url, timeout=timeout)
+        except Exception as exc:  # re-raised in the caller's thread
+            done["error"] = exc
+
+    worker = threading.Thread(target=get, name="prompture-catalogue-fetch", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise requests.Timeout(f"no complete answer within {timeout:g}s")
+    if "error" in done:
+        raise done["error"]
+    response = done["response"]
     response.raise_for_status()
     data = response.json()
     if not looks_like_catalogue(data):

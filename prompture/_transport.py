@@ -190,7 +190,8 @@ def post(
     backoff: float,
     stream: bool = False,
 ) -> Any:
-    """POST `payload` as JSON on this thread's pooled session; the `requests.Response`.
+    """POST `payload` as JSON (bytes as they are) on this thread's pooled session; the
+    `requests.Response`.
 
     Error statuses and transport failures become `DriverHTTPError`, retried per the shared
     policy. With `stream` the body is left unread: the caller iterates it and closes it.
@@ -201,9 +202,8 @@ def post(
 
     def attempt() -> Any:
         try:
-            response = session.post(
-                url, json=payload, headers=headers, timeout=timeout, stream=stream
-            )
+            body = {"data": payload} if isinstance(payload, bytes) else {"json": payload}
+            response = session.post(url, **body, headers=headers, timeout=timeout, stream=stream)
         except requests.RequestException as exc:
             raise transport_error(provider, exc, secrets) from None
         if response.status_code >= 400:
@@ -236,9 +236,8 @@ async def apost(
 
     async def attempt() -> Any:
         try:
-            request = client.build_request(
-                "POST", url, json=payload, headers=headers, timeout=timeout
-            )
+            body = {"content": payload} if isinstance(payload, bytes) else {"json": payload}
+            request = client.build_request("POST", url, **body, headers=headers, timeout=timeout)
             response = await client.send(request, stream=stream)
         except httpx.HTTPError as exc:
             raise transport_error(provider, exc, secrets) from None

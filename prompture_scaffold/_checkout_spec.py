@@ -11,7 +11,6 @@ import ast
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._compat import tomllib
 from ._parsed import parse
 from .errors import UnsafeTarget
 from .spec import CAPABILITIES, HTTP_SDKS, DriverSpec
@@ -70,12 +69,14 @@ def _alias_envs(value: Any) -> list[str]:
 
 
 def _sdk(layout: Layout, provider: str) -> str:
-    try:
-        data = tomllib.loads(layout.pyproject.read_text(encoding="utf-8"))
-    except (AttributeError, OSError, tomllib.TOMLDecodeError):
+    from .checkout_read import read_toml, toml_value
+
+    if layout.pyproject is None:
         return "requests"
-    extra = data.get("project", {}).get("optional-dependencies", {}).get(provider) or []
-    return extra[0] if extra else "requests"
+    data = read_toml(layout.pyproject, layout.root)
+    keys = ("project", "optional-dependencies", provider)
+    extra = toml_value(data, keys, list, [], "pyproject.toml")
+    return extra[0] if extra and isinstance(extra[0], str) else "requests"
 
 
 def _string(*candidates: Any) -> str:

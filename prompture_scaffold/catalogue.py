@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -29,10 +30,88 @@ NPM_COMPAT = {"@ai-sdk/openai-compatible": "openai", "@ai-sdk/anthropic": "anthr
 
 
 def load() -> Catalogue:
-    """The catalogue the runtime uses (`prompture._catalogue`: live cache, else bundled)."""
+    """The catalogue the runtime uses (`prompture._catalogue`: live cache, else bundled),
+    without the entries whose data has the wrong shape (`entry_problem`): each is skipped
+    with a note on stderr (once per process), so a damaged cache never crashes a command."""
     from prompture._catalogue import get_catalogue
 
-    return get_catalogue()
+    raw = get_catalogue()
+    if _checked.get("raw") is not raw:
+        usable, notes = checked(raw)
+        _checked.update(raw=raw, usable=usable)
+        for note in notes:
+            if note not in _noted:
+                _noted.add(note)
+                sys.stderr.write(f"note: {note}\n")
+    return _checked["usable"]
+
+
+_checked: dict[str, Any] = {}
+_noted: set[str] = set()
+
+
+def checked(raw: Any) -> tuple[dict[str, Any], list[str]]:
+    """(the entries of `raw` the scaffolder can use, a note for each one skipped)."""
+    if not isinstance(raw, Mapping):
+        return {}, [f"the models.dev catalogue is {type(raw).__name__}, not a table: not used"]
+    usable, notes = {}, []
+    for cid, entry in raw.items():
+        problem = entry_problem(entry) if isinstance(cid, str) else "its id is not a string"
+        if problem is None:
+            usable[cid] = entry
+        else:
+            notes.append(f"models.dev entry {str(cid)[:60]!r} skipped: {problem}")
+    return usable, notes
+
+
+def _kind(value: Any) -> str:
+    return type(value).__name__
+
+
+def _strings(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def entry_problem(entry: Any) -> str | None:
+    """What is wrong with a catalogue entry's shape (for the fields read here and by the
+    runtime's rate files and prices), or None when it is usable."""
+    if not isinstance(entry, Mapping):
+        return f"it is {_kind(entry)}, not a table"
+    for key in ("name", "npm", "api", "doc"):
+        if entry.get(key) is not None and not isinstance(entry[key], str):
+            return f"{key} is {_kind(entry[key])}, not a string"
+    if entry.get("env") is not None and not _strings(entry["env"]):
+        return "env is not a list of strings"
+    models = entry.get("models")
+    if not isinstance(models, Mapping):
+        return f"models is {_kind(models)}, not a table"
+    for model_id, model in models.items():
+        if problem := _model_problem(model):
+            return f"model {str(model_id)[:60]!r}: {problem}"
+    return None
+
+
+def _model_problem(model: Any) -> str | None:
+    if not isinstance(model, Mapping):
+        return f"it is {_kind(model)}, not a table"
+    for key in ("status", "release_date"):
+        if model.get(key) is not None and not isinstance(model[key], str):
+            return f"{key} is {_kind(model[key])}, not a string"
+    tables = {"modalities": _strings, "limit": _number, "cost": _number}
+    for key, valid in tables.items():
+        value = model.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, Mapping):
+            return f"{key} is {_kind(value)}, not a table"
+        for name in ("input", "output", "context"):
+            if value.get(name) is not None and not valid(value[name]):
+                return f"{key}.{name} is {_kind(value[name])}"
+    return None
 
 
 def refresh(console: Console, *, timeout: float = 5.0, err_console: Console | None = None) -> bool:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._compat import tomllib
 from ._symbols import registered_providers, scan
+from .checkout_read import read_toml, toml_value
 from .errors import UnsafeTarget
 
 if TYPE_CHECKING:
@@ -111,15 +111,12 @@ def find_repo(start: Path) -> Path:
 
 
 def _pyproject(root: Path) -> dict:
-    try:
-        return tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
+    return read_toml(root / "pyproject.toml", root)
 
 
 def _pick_package(root: Path, project: dict) -> Path:
     candidates = _has_drivers_package(root)
-    wanted = project.get("project", {}).get("name", "").replace("-", "_")
+    wanted = toml_value(project, ("project", "name"), str, "", "pyproject.toml").replace("-", "_")
     named = [c for c in candidates if c.name == wanted]
     if len(named) == 1 or len(candidates) == 1:
         return (named or candidates)[0]
@@ -156,9 +153,9 @@ def discover(root: Path) -> Layout:
     project = _pyproject(root)
     package_dir = _pick_package(root, project)
     symbols, rates_dir, trees = scan(package_dir)
-    tool = project.get("tool", {})
-    line_length = tool.get("ruff", {}).get("line-length") or tool.get("black", {}).get(
-        "line-length", 88
+    line_length = toml_value(project, ("tool", "ruff", "line-length"), int, 0, "pyproject.toml")
+    line_length = line_length or toml_value(
+        project, ("tool", "black", "line-length"), int, 88, "pyproject.toml"
     )
     layout = Layout(
         root=root,

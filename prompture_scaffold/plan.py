@@ -58,15 +58,12 @@ class Plan:
         return "".join(change.diff for change in self.changes)
 
 
-def read_text(path: Path) -> str | None:
-    """The file's text exactly (no newline translation), None when it does not exist."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        return None
-    except UnicodeDecodeError:
-        raise UnsafeTarget(str(path), "-", "is not UTF-8 text") from None
+def read_text(path: Path, root: Path | None = None) -> str | None:
+    """The file's text exactly (no newline translation), None when it does not exist; not
+    UTF-8 or bare-CR line endings are `UnsafeTarget` (see `checkout_read`)."""
+    from .checkout_read import read_text as read
+
+    return read(path, root)
 
 
 def relative(root: Path, path: Path | str) -> str:
@@ -174,7 +171,7 @@ def plan_remove(spec: DriverSpec, layout) -> Plan:
 
 def _change(root: Path, path: str, after: str | None) -> FileChange:
     rel = relative(root, Path(path))
-    return FileChange(rel, read_text(Path(root) / rel), after)
+    return FileChange(rel, read_text(Path(root) / rel, Path(root)), after)
 
 
 def _plan(changes: list[FileChange], notes: list[str]) -> Plan:

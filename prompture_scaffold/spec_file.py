@@ -63,6 +63,41 @@ def read_spec_file(path: Path) -> dict[str, Any]:
     return parse_spec_text(text, f"--spec {path}")
 
 
+def check_save_path(path: Path, root: Path, touched: list[str]) -> Path:
+    """`--save-spec PATH`, refused (exit 2, before anything is written) when it is not a
+    regular file (a symlink, a device, a directory) or is a file the plan writes
+    (`touched`: posix paths relative to the checkout `root`)."""
+    import os
+    import stat
+
+    path = Path(path)
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise InvalidInput(f"--save-spec: cannot use {path}: {exc.strerror or exc}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        raise InvalidInput(f"--save-spec: {path} exists and is not a regular file")
+    if not path.absolute().parent.is_dir():
+        raise InvalidInput(f"--save-spec: {path.parent} is not a directory")
+    target = Path(os.path.realpath(path))
+    planned = {Path(os.path.realpath(Path(root) / rel)) for rel in touched}
+    if target in planned:
+        raise InvalidInput(f"--save-spec: {path} is a file this change writes; choose another")
+    return path
+
+
+def save_spec_file(path: Path, spec: DriverSpec) -> None:
+    """Write the spec's TOML to `path` (atomically); exit 2 when it cannot be written."""
+    from .writer import write_text_atomic
+
+    try:
+        write_text_atomic(path, spec_to_toml(spec))
+    except OSError as exc:
+        raise InvalidInput(f"--save-spec: cannot write {path}: {exc.strerror or exc}") from None
+
+
 def spec_to_toml(spec: DriverSpec) -> str:
     """The spec as TOML (tomlkit), in field order, replayable with `--spec`."""
     import tomlkit

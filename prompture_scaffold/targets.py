@@ -80,7 +80,7 @@ def run_edits(
             continue
         rel = relative(root, target.path)
         if rel not in current:
-            text = read_text(root / rel)
+            text = read_text(root / rel, root)
             if text is None:
                 raise UnsafeTarget(rel, target.label, "the file is missing")
             originals[rel] = text

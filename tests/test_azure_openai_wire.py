@@ -156,3 +156,26 @@ def test_key_never_in_errors(server):
         assert key not in str(info.value) and key not in repr(driver)
     finally:
         server.api_key = "test-key"
+
+
+class AzureCognitiveDriver(AzureOpenAIDriver):
+    """Azure AI services (models.dev ``azure-cognitive-services``): same wire, its own host."""
+
+    provider = "azure_cognitive_services"
+    api_key_env = ("AZURE_COGNITIVE_SERVICES_API_KEY",)
+    resource_env = ("AZURE_COGNITIVE_SERVICES_RESOURCE_NAME",)
+    resource_url_template = "https://{resource}.cognitiveservices.azure.com"
+    default_model = "gpt-4o"
+    supports_tool_use = supports_streaming = True
+
+
+def test_azure_ai_services_resource_and_call(server, monkeypatch):
+    monkeypatch.setenv("AZURE_COGNITIVE_SERVICES_RESOURCE_NAME", "fabrikam")
+    assert AzureCognitiveDriver(api_key="k" * 8).endpoint == (
+        "https://fabrikam.cognitiveservices.azure.com"
+    )
+    monkeypatch.setenv("AZURE_COGNITIVE_SERVICES_API_KEY", "test-key")
+    driver = AzureCognitiveDriver(endpoint=server.url)
+    chunks = list(driver.generate_messages_stream([{"role": "user", "content": "Hi"}]))
+    assert chunks[-1]["type"] == "done" and chunks[-1]["text"]
+    assert server.last_request.headers["api-key"] == "test-key"

@@ -53,6 +53,7 @@ IMPORTS = {
     "google.auth": ("google-auth", "vertex"),
     "google.oauth2": ("google-auth", "vertex"),
     "cryptography": ("cryptography", "vertex"),
+    "botocore": ("botocore", "bedrock"),
     "groq": ("groq", "groq"),
     "airllm": ("airllm", "airllm"),
     "pytest": ("pytest", "testing"),

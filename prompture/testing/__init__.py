@@ -22,6 +22,8 @@ from ._server import RecordedRequest
 from ._wire_probe import OpenAIWire, WireProbe
 from .anthropic_server import AnthropicServer
 from .azure_server import AzureOpenAIServer, AzureOpenAIWire
+from .bedrock_server import BedrockServer, BedrockWire
+from .cohere_server import CohereServer, CohereWire
 from .gemini_server import GeminiServer
 from .groq_server import GroqServer
 from .local_model import AirLLMWire, StandInModelServer
@@ -36,6 +38,8 @@ from .vertex_server import (
 
 if TYPE_CHECKING:
     from .azure_contract import AzureOpenAIContract
+    from .bedrock_contract import BedrockContract
+    from .cohere_contract import CohereContract
     from .contract import AnthropicContract, DriverContract, OpenAICompatibleContract
     from .gemini_contract import GeminiContract
     from .local_model_contract import LocalModelContract
@@ -50,6 +54,12 @@ __all__ = [
     "AzureOpenAIContract",
     "AzureOpenAIServer",
     "AzureOpenAIWire",
+    "BedrockContract",
+    "BedrockServer",
+    "BedrockWire",
+    "CohereContract",
+    "CohereServer",
+    "CohereWire",
     "DriverContract",
     "GeminiContract",
     "GeminiServer",
@@ -77,6 +87,8 @@ __all__ = [
 _CONTRACT_MODULES = {
     "AnthropicContract": "contract",
     "AzureOpenAIContract": "azure_contract",
+    "BedrockContract": "bedrock_contract",
+    "CohereContract": "cohere_contract",
     "DriverContract": "contract",
     "OpenAICompatibleContract": "contract",
     "GeminiContract": "gemini_contract",

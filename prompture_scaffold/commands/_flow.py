@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import typer
@@ -18,12 +19,15 @@ class Outcome:
     ask: bool = False
     verify: bool = False
     verb: str = "applied"
+    #: Run once the plan is applied (or at the end of a dry run): `--save-spec`.
+    then: Callable[[], None] | None = None
 
 
 def finish(plan, spec, layout, how: Outcome) -> None:
     """Print the dry run, or apply the plan and summarise; exit 1 when verification fails."""
     if how.dry_run:
         _report(plan, spec, (), how, preview=True)
+        _then(how, written=False)
         return
     if how.ask and not plan.empty and not out.confirm(plan):
         typer.echo(
@@ -35,6 +39,7 @@ def finish(plan, spec, layout, how: Outcome) -> None:
 
         verb = "remove" if how.verb == "removed" else "add"
         apply(plan, layout.root, command=f"prompture {verb}-driver {spec.provider}")
+    _then(how, written=not plan.empty)
     results = _verify_written(plan, spec, layout) if how.verify else ()
     _report(plan, spec, results, how, preview=False)
     failed = [r for r in results if not r.ok]
@@ -44,6 +49,19 @@ def finish(plan, spec, layout, how: Outcome) -> None:
         )
     if failed:
         raise typer.Exit(1)
+
+
+def _then(how: Outcome, written: bool) -> None:
+    from ..errors import InvalidInput
+
+    if how.then is None:
+        return
+    try:
+        how.then()
+    except InvalidInput as exc:
+        if written:  # exit 2 all the same, but never let it read as "nothing happened"
+            raise type(exc)(f"{exc} (the change itself is written)") from None
+        raise
 
 
 def _verify_written(plan, spec, layout):

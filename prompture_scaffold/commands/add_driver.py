@@ -117,11 +117,12 @@ _FIELDS = {
 
 
 def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) -> None:
-    from ..errors import InvalidInput
+    import dataclasses
+    import functools
+
     from ..plan import plan_add
     from ..spec_build import build_spec, check_new, refuse_missing
-    from ..spec_file import spec_to_toml
-    from ..writer import write_text_atomic
+    from ..spec_file import check_save_path, save_spec_file
 
     layout = _common.open_layout(repo)
     existing, taken = _existing(layout), _taken(layout)
@@ -138,11 +139,9 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
         )
     else:
         spec, plan = make(request, refuse_missing)
-    if save_spec is not None:
-        try:
-            write_text_atomic(save_spec, spec_to_toml(spec))
-        except OSError as exc:
-            raise InvalidInput(f"--save-spec: cannot write {save_spec}: {exc}") from None
+    if save_spec is not None:  # checked now, written once the change is (or at a dry run's end)
+        check_save_path(save_spec, layout.root, [c.path for c in plan.changes])
+        how = dataclasses.replace(how, then=functools.partial(save_spec_file, save_spec, spec))
     _flow.finish(plan, spec, layout, how)
 
 
@@ -168,8 +167,10 @@ def _taken(layout) -> set[str]:
     those the package exports (``AsyncDriver`` itself, for `--class-name Async`)."""
     import re
 
+    from ..checkout_read import read_text
+
     names: set[str] = {name for name in layout.symbols if name.endswith("Driver")}
     for module in (layout.drivers_init, Path(layout.package_dir) / "__init__.py"):
-        text = module.read_text(encoding="utf-8") if module.exists() else ""
+        text = read_text(module, layout.root) or ""
         names |= set(re.findall(r"\b[A-Z]\w*Driver\b", text))
     return names
