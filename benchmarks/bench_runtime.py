@@ -4,9 +4,11 @@ Prints a table of medians measured in this one run (no network: the server is on
 whole-process `import prompture`; a sync driver call vs a raw `requests.Session` post; an async
 driver call vs a raw `httpx.AsyncClient` post; a 500-chunk stream vs raw `iter_lines` +
 `json.loads`; SDK-backed drivers (OpenAI, Groq) against their official SDK called directly
-(rows built by `sdk_row`, one line per provider). Targets on a 2-core machine: import < 150 ms,
-calls within 1.15x of raw (or of the SDK), streaming at 0.8x raw speed or better (time ratio
-<= 1.25).
+(rows built by `sdk_row`, one line per provider); `extract_and_jsonify` against the bare driver
+call it makes (same prompt, options and answer), on a small answer and on a 1 MB one. Targets
+on a 2-core machine: import < 150 ms, calls within 1.15x of raw (or of the SDK), streaming at
+0.8x raw speed or better (time ratio <= 1.25), extraction within 1.2x of the bare call on a
+small answer and 1.5x on a 1 MB answer.
 
     python benchmarks/bench_runtime.py [--calls 300] [--streams 40]
 """
@@ -296,11 +298,90 @@ def claude_google_rows(n: int) -> list[tuple]:
     return rows
 
 
+EXTRACTION_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "items": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "name": {"type": "string"},
+                    "qty": {"type": "integer"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                },
+                "required": ["name", "qty"],
+            },
+        }
+    },
+    "required": ["items"],
+}
+
+
+def extraction_answer(items: int) -> str:
+    """A JSON answer matching `EXTRACTION_SCHEMA` with `items` entries (~100 bytes each)."""
+    rows = [
+        {"name": f"item {i} " + "x" * 40, "qty": i, "tags": ["a", "b", "c"]} for i in range(items)
+    ]
+    return json.dumps({"items": rows})
+
+
+def extraction_rows(n: int) -> list[tuple]:
+    """`extract_and_jsonify` vs the bare driver call it makes, small and 1 MB answers.
+
+    The driver comes from the registry and settings (MOONSHOT_ENDPOINT), as in real use; the
+    bare call sends the same prompt and options to a driver built once. Each call is answered
+    with the scripted text, for both sides alike.
+    """
+    from prompture import extract_and_jsonify
+    from prompture.drivers import get_driver_for_model
+
+    rows = []
+    model = "moonshot/kimi-k2-0905-preview"
+    text = "Inventory: three items, each with a name, a quantity and tags."
+    with OpenAICompatServer(api_key=KEY) as server:
+        os.environ.update(MOONSHOT_ENDPOINT=server.url, MOONSHOT_API_KEY=KEY)
+        driver = get_driver_for_model(model)
+        for label, answer, calls, target in (
+            ("extract_and_jsonify, small answer", extraction_answer(3), n, "<= 1.2x"),
+            ("extract_and_jsonify, 1 MB answer", extraction_answer(10_000), n // 4, "<= 1.5x"),
+        ):
+            server.script(answer)
+            extract_and_jsonify(text, EXTRACTION_SCHEMA, model_name=model)  # warm caches
+            prompt, options = bare_request(server)
+
+            def extract(answer=answer):
+                server.script(answer)
+                return extract_and_jsonify(text, EXTRACTION_SCHEMA, model_name=model)
+
+            def bare(answer=answer, prompt=prompt, options=options):
+                server.script(answer)
+                return driver.generate(prompt, options)
+
+            paired_times(extract, bare, 5)
+            ext_s, bare_s = paired_times(extract, bare, calls)
+            server.clear()
+            rows.append((label, median_ms(ext_s), median_ms(bare_s), "bare driver call", target))
+    return rows
+
+
+def bare_request(server: OpenAICompatServer) -> tuple[str, dict]:
+    """The prompt and options of the last extraction request, to repeat them bare."""
+    body = server.last_request.body
+    schema = body["response_format"]["json_schema"]["schema"]
+    options = {"model": body["model"], "json_mode": True, "json_schema": schema}
+    return body["messages"][-1]["content"], options
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--streams", type=int, default=40)
+    parser.add_argument("--only", choices=["extraction"], help="run only these rows")
     args = parser.parse_args()
+    if args.only == "extraction":
+        print_rows(extraction_rows(args.calls))
+        return
 
     rows = []
     full, bare = bench_import()
@@ -314,7 +395,12 @@ def main() -> None:
         rows.append(("stream, 500 chunks", drv, raw, "iter_lines + json.loads", "<= 1.25x"))
     rows.extend(sdk_rows(args.calls))
     rows.extend(claude_google_rows(args.calls))
+    rows.extend(extraction_rows(args.calls))
 
+    print_rows(rows)
+
+
+def print_rows(rows: list[tuple]) -> None:
     print(
         f"{'measure':36} {'prompture':>11} {'baseline':>11} {'ratio':>7}  {'baseline is':24} target"
     )

@@ -10,6 +10,7 @@ import math
 import os
 from typing import Any, ClassVar
 
+from ._endpoints import ENDPOINT_VARIABLES, base_url
 from .exceptions import ConfigurationError
 
 #: What an async twin takes over from its sync driver (see `AsyncDriver.sync_driver`).
@@ -111,7 +112,7 @@ class DriverBase:
     ) -> None:
         self._api_key = api_key or self._key_from_env()
         self.model = model or self.default_model
-        self.endpoint = (endpoint or self._endpoint_from_env() or self.default_endpoint).rstrip("/")
+        self.endpoint = base_url(endpoint or self._endpoint_from_env() or self.default_endpoint)
         if timeout is not None:
             self.timeout = timeout
         if max_retries is not None:
@@ -146,7 +147,8 @@ class DriverBase:
 
     @classmethod
     def _endpoint_from_env(cls) -> str | None:
-        return os.environ.get(f"{cls._env_prefix()}_ENDPOINT") or None
+        names = ENDPOINT_VARIABLES.get(cls.provider, (f"{cls._env_prefix()}_ENDPOINT",))
+        return next((os.environ[n] for n in names if os.environ.get(n)), None)
 
     def _require_key(self) -> str | None:
         """The API key, or a `ConfigurationError` naming the variable when one is needed."""

@@ -2,7 +2,10 @@
 
 One pattern for every provider: ``{provider}_api_key``, ``{provider}_model`` and
 ``{provider}_endpoint`` (the base URL), read from the upper-case environment variables of the
-same names. Providers known under another variable accept both (`validation_alias`).
+same names. Providers known under another variable accept both (`validation_alias`): the names
+upstream Prompture's `.env` uses (``ZHIPU_*``, ``OPENAI_BASE_URL``, ``CLAUDE_MODEL_NAME``...)
+and the official SDKs' (``ANTHROPIC_API_KEY``...). An endpoint given with its request path
+(``.../api/generate``, ``.../v1/chat/completions``) is reduced to its base URL.
 
 Importing pydantic-settings costs about 200 ms, so the rest of Prompture reaches settings
 through the lazy `settings` proxy of `_lazy_settings`, which imports this module only when a
@@ -11,10 +14,20 @@ value is first read.
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from ._endpoints import ENDPOINT_VARIABLES, base_url
+
 __all__ = ["Settings", "settings"]
+
+
+def _either(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+def _endpoint_alias(provider: str) -> AliasChoices:
+    return AliasChoices(*ENDPOINT_VARIABLES[provider])
 
 
 class Settings(BaseSettings):
@@ -32,6 +45,13 @@ class Settings(BaseSettings):
         for name, value in super().__repr_args__():
             hidden = name and name.endswith("_api_key") and value
             yield name, ("***" if hidden else value)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _base_endpoints(cls, value, info):
+        if info.field_name.endswith("_endpoint") and isinstance(value, str):
+            return base_url(value)
+        return value
 
     ai_provider: str = "openai"
     max_retries: int = Field(2, validation_alias="PROMPTURE_MAX_RETRIES")
@@ -53,8 +73,10 @@ class Settings(BaseSettings):
     zai_api_key: str | None = Field(
         None, validation_alias=AliasChoices("ZAI_API_KEY", "ZHIPU_API_KEY")
     )
-    zai_model: str = "glm-5.1"
-    zai_endpoint: str = "https://api.z.ai/api/paas/v4"
+    zai_model: str = Field("glm-5.1", validation_alias=_either("ZAI_MODEL", "ZHIPU_MODEL"))
+    zai_endpoint: str = Field(
+        "https://api.z.ai/api/paas/v4", validation_alias=_endpoint_alias("zai")
+    )
 
     # ModelScope
     modelscope_api_key: str | None = None
@@ -74,14 +96,20 @@ class Settings(BaseSettings):
     # OpenAI
     openai_api_key: str | None = None
     openai_model: str = "gpt-4o-mini"
-    openai_endpoint: str = "https://api.openai.com/v1"
+    openai_endpoint: str = Field(
+        "https://api.openai.com/v1", validation_alias=_endpoint_alias("openai")
+    )
 
     # Claude
     claude_api_key: str | None = Field(
         None, validation_alias=AliasChoices("CLAUDE_API_KEY", "ANTHROPIC_API_KEY")
     )
-    claude_model: str = "claude-opus-4-7"
-    claude_endpoint: str = "https://api.anthropic.com"
+    claude_model: str = Field(
+        "claude-opus-4-7", validation_alias=_either("CLAUDE_MODEL", "CLAUDE_MODEL_NAME")
+    )
+    claude_endpoint: str = Field(
+        "https://api.anthropic.com", validation_alias=_endpoint_alias("claude")
+    )
 
     # Google
     google_api_key: str | None = Field(
@@ -93,7 +121,9 @@ class Settings(BaseSettings):
     # Groq
     groq_api_key: str | None = None
     groq_model: str = "llama-3.3-70b-versatile"
-    groq_endpoint: str = "https://api.groq.com/openai/v1"
+    groq_endpoint: str = Field(
+        "https://api.groq.com/openai/v1", validation_alias=_endpoint_alias("groq")
+    )
 
     # Ollama
     ollama_api_key: str | None = None

@@ -358,11 +358,14 @@ class Adult(Person):
         return age
 
 
-def test_extract_with_model_returns_the_instance(api, registered):
+def test_extract_with_model_returns_upstreams_result_shape(api, registered):
     _, drivers = registered
     drivers.append(api.driver(ADA))
-    person = api.call("extract_with_model", Person, "Ada Lovelace, 36.", "scripted/m")
-    assert person == Person(name="Ada", age=36)
+    result = api.call("extract_with_model", Person, "Ada Lovelace, 36.", "scripted/m")
+    assert result.model == result["model"] == result() == Person(name="Ada", age=36)
+    assert result.json_object == {"name": "Ada", "age": 36}
+    assert json.loads(result.json_string) == result.json_object
+    assert result.usage["total_tokens"] == 15 and result.usage["cost"] == 0.000125
 
 
 def test_extract_with_model_validation_failure_is_an_extraction_error(api, registered):
@@ -380,3 +383,24 @@ def test_core_exposes_the_async_twins():
     assert core.async_extract_with_model is async_core.extract_with_model
     with pytest.raises(AttributeError):
         core.no_such_name  # noqa: B018
+
+
+def test_a_deeply_nested_answer_is_an_extraction_error(api):
+    deep = '{"name": "Ada", "age": 36, "x": ' + "[" * 5000 + "]" * 5000 + "}"
+    driver = api.driver(deep)
+    with pytest.raises(ExtractionError, match="nested too deeply"):
+        api.call("ask_for_json", driver, "Who?", PERSON, ai_cleanup=False)
+
+
+def test_the_schema_is_compiled_once_per_distinct_schema():
+    first = core._schema_check(PERSON)
+    assert core._schema_check(copy.deepcopy(PERSON)) is first
+    other = {**PERSON, "required": ["name"]}
+    assert core._schema_check(other) is not first
+
+
+def test_validation_uses_the_compiled_fast_path_and_explains_failures():
+    check = core._schema_check(PERSON)
+    assert check.first_error({"name": "Ada", "age": 36}) is None
+    error = check.first_error({"name": "Ada", "age": "old"})
+    assert list(error.absolute_path) == ["age"]

@@ -75,8 +75,9 @@ def test_reasoning_model_gets_the_schema_in_the_prompt(moonshot_server):
 
 def test_extract_with_model_returns_the_instance(moonshot_server):
     moonshot_server.script('{"name": "Maria", "age": 32}')
-    person = extract_with_model(Person, "Maria is 32.", "moonshot/kimi-k2-0905-preview")
-    assert person == Person(name="Maria", age=32)
+    result = extract_with_model(Person, "Maria is 32.", "moonshot/kimi-k2-0905-preview")
+    assert result.model == Person(name="Maria", age=32)
+    assert result.usage["prompt_tokens"] > 0 and result.usage["cost"] > 0
 
 
 async def test_async_extraction_matches(moonshot_server):

@@ -226,3 +226,59 @@ def test_a_fenced_string_holding_a_bracket_is_the_answer():
     # Found by test_any_fenced_json_value_round_trips: the fence's whole content is JSON.
     assert parse_json_answer('Here:\n```json\n"{"\n```\nDone.') == "{"
     assert parse_json_answer('```\n["a", "[1]"]\n```') == ["a", "[1]"]
+
+
+# --- any answer gives a value or a typed error -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        '{"a": ' * 1000 + "1" + "}" * 1000,  # valid JSON, nested 1,000 deep
+        "[" * 100_000 + "]" * 100_000,
+        "[" * 100_000,  # unclosed, deep
+        "Result: " + '{"a": ' * 1000 + "1" + "}" * 1000 + " done",
+    ],
+)
+def test_deep_nesting_is_an_extraction_error(answer):
+    with pytest.raises(ExtractionError, match="nested too deeply"):
+        parse_json_answer(answer)
+    with pytest.raises(ExtractionError):
+        clean_json_text(answer)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "<think" * 80_000,  # ~450 KB of unclosed tag openings (quadratic in a backtracking regex)
+        "<think>" * 40_000 + "x" + "</thinking>" * 20_000,
+        "```" * 100_000,
+        '{"a": "' + '\\"' * 200_000,
+        "{ " * 200_000,
+    ],
+)
+def test_pathological_answers_fail_cleanly(answer):
+    with pytest.raises(ExtractionError):
+        parse_json_answer(answer)
+
+
+def test_thinking_with_a_json_value_after_many_tags_still_parses():
+    answer = "<think>" + "<think>" * 10_000 + "plan</think>" + '{"a": 1}'
+    assert parse_json_answer(answer) == {"a": 1}
+
+
+def test_repair_is_bounded_by_size():
+    from prompture._json_cleaning import REPAIR_LIMIT
+
+    small = '{"a": [1, 2,]}'
+    assert parse_json_answer(small) == {"a": [1, 2]}
+    huge = '{"a": [' + "1," * REPAIR_LIMIT + "]}"  # almost JSON, but too long to repair
+    with pytest.raises(ExtractionError, match="not valid JSON"):
+        parse_json_answer(huge)
+
+
+def test_parse_answer_keeps_the_text_of_a_valid_answer():
+    from prompture._json_cleaning import parse_answer
+
+    text = '{"b": 1,   "a": [1, 2]}'
+    assert parse_answer(f"```json\n{text}\n```") == (text, {"b": 1, "a": [1, 2]})

@@ -91,6 +91,7 @@ def test_exported_members_match_all():
     public = {name for name in dir(prompture) if not name.startswith("_")}
     modules = {"async_driver", "core", "cost_mixin", "discovery", "driver", "drivers"}
     modules |= {"exceptions", "settings", "model_rates", "async_core", "infra", "testing"}
+    modules |= {"aio", "conversation", "fields", "images", "tools"}
     assert set(prompture.__all__) == public - modules
 
 

@@ -5,6 +5,7 @@ service-account file refreshed by google-auth against the local server."""
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 from google import genai
@@ -151,3 +152,9 @@ def test_list_models_reads_model_garden(server):
     ]
     assert server.last_request.path == "/v1beta1/publishers/google/models"
     assert VertexDriver.list_models(endpoint=server.url, api_key="wrong") is None
+
+
+def test_missing_sdk_names_the_vertex_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "google.genai", None)  # as if it were not installed
+    with pytest.raises(ConfigurationError, match=r"prompture\[vertex\]"):
+        VertexDriver(api_key="t", project="p").generate("Hi")

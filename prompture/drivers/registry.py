@@ -4,10 +4,13 @@ A factory takes an optional model name and returns a driver; the built-in factor
 settings when called, so configuration changes made after import are honoured.
 Third-party packages add drivers through the entry-point groups ``prompture.drivers`` and
 ``prompture.async_drivers`` (name = provider key, object = factory or driver class).
+`PROVIDER_ALIASES` lets the provider names of upstream Prompture and of the providers
+themselves (``anthropic/``, ``gemini/``, ``xai/``...) reach our drivers.
 """
 
 from __future__ import annotations
 
+import difflib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -15,6 +18,8 @@ from typing import Any
 from ..exceptions import ConfigurationError
 
 __all__ = [
+    "PROVIDER_ALIASES",
+    "canonical_provider",
     "get_async_driver_for_model",
     "get_driver_for_model",
     "list_registered_async_drivers",
@@ -34,6 +39,29 @@ DriverFactory = Callable[..., Any]
 _SYNC: dict[str, DriverFactory] = {}
 _ASYNC: dict[str, DriverFactory] = {}
 _entry_points_loaded = False
+
+#: Other names of registered providers: upstream Prompture's and the providers' own.
+PROVIDER_ALIASES: dict[str, str] = {
+    "anthropic": "claude",
+    "gemini": "google",
+    "xai": "grok",
+    "lm_studio": "lmstudio",
+    "lm-studio": "lmstudio",
+    "zhipu": "zai",
+}
+#: Model name prefixes that give away their provider, for the "no provider" error.
+_MODEL_FAMILIES = {
+    "gpt": "openai",
+    "o1": "openai",
+    "o3": "openai",
+    "o4": "openai",
+    "claude": "claude",
+    "gemini": "google",
+    "grok": "grok",
+    "kimi": "moonshot",
+    "glm": "zai",
+    "llama": "ollama",
+}
 
 
 def _register(table: dict[str, DriverFactory], name: str, factory: DriverFactory, overwrite: bool):
@@ -96,14 +124,46 @@ def _split(model_name: str) -> tuple[str, str | None]:
     return provider.strip().lower(), (model if sep and model else None)
 
 
+def canonical_provider(name: str) -> str | None:
+    """The registered provider key `name` stands for (itself or an alias), or None."""
+    load_entry_point_drivers()
+    key = name.strip().lower()
+    if key in _SYNC or key in _ASYNC:
+        return key
+    return PROVIDER_ALIASES.get(key)
+
+
 def _lookup(table: dict[str, DriverFactory], model_name: str) -> Any:
     load_entry_point_drivers()
     provider, model = _split(model_name)
-    factory = table.get(provider)
+    key = provider if provider in table else PROVIDER_ALIASES.get(provider, provider)
+    factory = table.get(key)
     if factory is None:
-        known = ", ".join(sorted(table)) or "none"
-        raise ConfigurationError(f"no driver registered for provider {provider!r} (known: {known})")
+        has_provider = "/" in model_name
+        raise ConfigurationError(_unknown_provider(table, model_name, provider, has_provider))
     return factory(model)
+
+
+def _unknown_provider(
+    table: dict[str, DriverFactory], model_name: str, provider: str, has_provider: bool
+) -> str:
+    """Why `model_name` finds no driver, with the closest registered providers."""
+    names = sorted({*table, *(alias for alias, key in PROVIDER_ALIASES.items() if key in table)})
+    close = difflib.get_close_matches(provider, names, n=3, cutoff=0.5)
+    family = next((p for pre, p in _MODEL_FAMILIES.items() if provider.startswith(pre)), None)
+    if family in table and family not in close:
+        close.insert(0, family)
+    if has_provider:
+        message = f"no driver registered for provider {provider!r} in {model_name!r}"
+    else:
+        example = f"{close[0]}/{model_name}" if close else f"openai/{model_name}"
+        message = (
+            f"model name {model_name!r} names no provider: use the 'provider/model' form, "
+            f"e.g. {example!r}"
+        )
+    if close:
+        message += f"; closest registered providers: {', '.join(close)}"
+    return f"{message} (registered: {', '.join(sorted(table)) or 'none'})"
 
 
 def get_driver_for_model(model_name: str) -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import weakref
 from typing import Any
 
+from ..exceptions import ConfigurationError
 from . import _google_sdk as sdk
 from ._vertex import VertexConfig, fresh_token, refresh_errors
 from .async_google_driver import AsyncGoogleDriver
@@ -21,6 +22,7 @@ from .google_driver import GoogleDriver
 
 __all__ = ["AsyncVertexGeminiDriver", "VertexGeminiDriver", "make_vertex_client"]
 
+INSTALL_HINT = "Gemini on Vertex AI needs google-genai: pip install prompture[vertex]"
 #: The Vertex API version the SDK is pinned to (its own Vertex default is ``v1beta1``).
 VERTEX_API_VERSION = "v1"
 
@@ -29,7 +31,10 @@ def make_vertex_client(
     credentials: Any, project: str, location: str, endpoint: str, timeout: float
 ) -> Any:
     """A ``genai.Client`` in Vertex mode for `endpoint` (the API host), SDK retries off."""
-    genai, types = sdk.import_genai()
+    try:
+        genai, types = sdk.import_genai()
+    except ConfigurationError:
+        raise ConfigurationError(INSTALL_HINT) from None
     options: dict[str, Any] = {
         "base_url": endpoint.rstrip("/") + "/",
         "api_version": VERTEX_API_VERSION,
