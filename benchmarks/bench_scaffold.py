@@ -45,7 +45,7 @@ def copy_repo(dest: Path) -> Path:
 
 def grow_to(root: Path, total: int) -> int:
     """Add generated providers through the scaffolder's own planner until `total` drivers."""
-    from prompture_scaffold.layout import discover
+    from prompture_scaffold.checkout import discover
     from prompture_scaffold.plan import plan_add
     from prompture_scaffold.spec import DriverSpec
     from prompture_scaffold.writer import apply
@@ -93,7 +93,7 @@ def main() -> None:
         ours = copy_repo(Path(tmp) / "repo")
         big = copy_repo(Path(tmp) / "big")
         drivers = grow_to(big, 150)
-        from prompture_scaffold.layout import discover
+        from prompture_scaffold.checkout import discover
 
         ours_count = len(discover(ours).providers)
         rows = [

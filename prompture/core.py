@@ -237,13 +237,16 @@ def _stepwise_extract_with_model(
     options: dict[str, Any] | None = None,
     json_mode: str = "auto",
     system_prompt: str | None = None,
+    share_context: bool = False,
     driver: Driver | None = None,
 ) -> Flow:
     """Extract `model_cls` one field at a time: one call per field, then one validation.
 
-    `instruction_template` takes ``{field_name}``. A field whose extraction fails gets its
-    default (from `field_definitions`, else the field registry, else the model, else an empty
-    value of its type), and ``field_results[name]`` says so. Returns an `ExtractResult` with
+    `instruction_template` takes ``{field_name}``. With `share_context`, each call sees the
+    earlier fields' questions and answers as a conversation. A field whose extraction fails
+    gets its default (from `field_definitions`, else the field registry, else the model, else
+    an empty value of its type), and ``field_results[name]`` says so. Returns an
+    `ExtractResult` with
     ``model``, ``json_string``, ``json_object``, ``field_results`` and ``usage`` (totals plus
     ``field_usages``); when the collected values do not validate, ``model`` is absent and
     ``error`` says why.
@@ -262,18 +265,21 @@ def _stepwise_extract_with_model(
         field_definitions = get_registry_snapshot()
     if driver is None:
         driver = yield Resolve(_required_model_name(model_name))
+        call_options = _with_model(options, _provider_model(model_name))
+    else:
+        call_options = _with_model(options, _model_for_driver(model_name))
     schema = model_cls.model_json_schema()
     usage = _empty_usage(model_name or getattr(driver, "model", ""))
     usage["field_usages"] = {}
     data: dict[str, Any] = {}
     outcomes: dict[str, dict[str, Any]] = {}
+    history: list[dict[str, Any]] = []
     for name in names:
+        prompt = _extraction_prompt(text, instruction_template.format(field_name=name))
         try:
-            result = yield from _extract_and_jsonify(
-                text, _field_schema(schema, name), model_name=model_name, driver=driver,
-                instruction_template=instruction_template.format(field_name=name),
-                ai_cleanup=ai_cleanup, options=options, json_mode=json_mode,
-                system_prompt=system_prompt,
+            result = yield from _json_answer(
+                driver, prompt, _field_schema(schema, name), ai_cleanup, model_name,
+                call_options, "json", None, json_mode, system_prompt, None, list(history),
             )  # fmt: skip
         except PromptureError as error:
             data[name] = _field_default(model_cls, name, field_definitions)
@@ -285,6 +291,9 @@ def _stepwise_extract_with_model(
         usage["field_usages"][name] = result["usage"]
         data[name] = result["json_object"]["value"]
         outcomes[name] = {"status": "success", "used_default": False}
+        if share_context:
+            history.append({"role": "user", "content": prompt})
+            history.append({"role": "assistant", "content": result["json_string"]})
     return _stepwise_result(model_cls, data, usage, outcomes)
 
 

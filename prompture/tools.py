@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import types
 import typing
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -97,23 +98,36 @@ def _first_paragraph(fn: Callable[..., Any]) -> str:
 def _parameters(fn: Callable[..., Any]) -> dict[str, Any]:
     try:
         hints = typing.get_type_hints(fn)
-    except Exception:  # unresolvable annotations: untyped parameters
+    except Exception:  # one unresolvable annotation: resolve the others one by one
         hints = {}
     properties: dict[str, Any] = {}
     required: list[str] = []
     for name, parameter in inspect.signature(fn).parameters.items():
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             continue
-        properties[name] = _schema(hints.get(name, Any))
+        hint = hints.get(name, _resolve(fn, parameter.annotation))
+        properties[name] = _schema(hint)
         if parameter.default is parameter.empty:
             required.append(name)
     return {"type": "object", "properties": properties, "required": required}
 
 
+def _resolve(fn: Callable[..., Any], annotation: Any) -> Any:
+    """A parameter's annotation as a type (a string one evaluated in `fn`'s module), or Any."""
+    if annotation is inspect.Parameter.empty:
+        return Any
+    if not isinstance(annotation, str):
+        return annotation
+    try:
+        return eval(annotation, getattr(fn, "__globals__", {}))  # noqa: S307 (the code's own)
+    except Exception:  # a name only the function's scope knew: untyped
+        return Any
+
+
 def _schema(annotation: Any) -> dict[str, Any]:
     origin = typing.get_origin(annotation)
     arguments = [a for a in typing.get_args(annotation) if a is not type(None)]
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):
         return _schema(arguments[0]) if len(arguments) == 1 else {}
     if origin is typing.Literal:
         return {"enum": list(typing.get_args(annotation))}

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from .checkout import Layout
 from .errors import UnsafeTarget
-from .layout import Layout
 from .spec import DriverSpec
 
 

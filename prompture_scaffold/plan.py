@@ -103,7 +103,7 @@ def plan_add(spec: DriverSpec, layout, *, replacing: DriverSpec | None = None) -
 
 def _same_catalogue_id(spec: DriverSpec, layout) -> list[str]:
     """A note when another driver already maps to the same models.dev provider."""
-    from .layout import provider_map
+    from .checkout import provider_map
 
     if not spec.models_dev_name:
         return []

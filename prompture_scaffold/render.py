@@ -18,16 +18,19 @@ out here (`fit_value_lines`), since only their length varies.
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import keyword
 import re
+import sys
 import tokenize
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from . import jinja_env
+from .checkout.rates import RateStyle, assumptions, render_flat
 from .errors import InvalidInput, UnsafeTarget
 from .spec import DriverSpec
 
@@ -73,12 +76,31 @@ def template_kind(spec: DriverSpec, layout: Any) -> str:
         return "custom"
     if spec.compat not in _SHARED_BASES:
         raise InvalidInput(f"--compat {spec.compat!r}: expected openai, anthropic or custom")
-    has_base = all(name in layout.symbols for name in _SHARED_BASES[spec.compat])
+    has_base = all(_serves(layout, name) for name in _SHARED_BASES[spec.compat])
     if spec.template != "full" and has_base:
         return "subclass"
     if spec.compat == "anthropic":
         raise InvalidInput(_no_anthropic_template(layout, has_base))
     return "full"
+
+
+def _serves(layout: Any, base: str) -> bool:
+    """The checkout defines `base` as a class our short subclass can stand on: one built from
+    class attributes (upstream Prompture's ``OpenAICompatibleDriver`` routes by a ``profile``
+    argument instead, so a driver there is self-contained)."""
+    path = layout.symbols.get(base)
+    if path is None:
+        return False
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+        return True  # the subclass edit reports a module it cannot read
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.name == base:
+            init = next((n for n in node.body if getattr(n, "name", "") == "__init__"), None)
+            params = {a.arg for a in init.args.args + init.args.kwonlyargs} if init else set()
+            return "profile" not in params
+    return True
 
 
 def _no_anthropic_template(layout: Any, has_base: bool) -> str:
@@ -106,7 +128,7 @@ def new_file_paths(spec: DriverSpec, layout: Any) -> dict[str, str]:
     paths = _Paths(spec, layout)
     targets = {"sync": paths.sync_file, "async": paths.async_file}
     if layout.rates_dir is not None:
-        targets["rates"] = Path(layout.rates_dir) / f"{spec.provider}.json"
+        targets["rates"] = Path(layout.rates_dir) / _rate_file_name(spec, layout)
     if spec.example and layout.examples_dir is not None:
         targets["example"] = Path(layout.examples_dir) / f"{spec.provider}_example.py"
     if spec.tests and layout.tests_dir is not None:
@@ -133,7 +155,23 @@ def new_file_notes(spec: DriverSpec, layout: Any) -> list[str]:
             f"--sdk {spec.sdk}: the OpenAI-compatible driver speaks the wire over requests and "
             f"httpx; the SDK is only declared as the {spec.provider!r} extra"
         )
-    return [*notes, *_unusable_catalogue_keys(spec)]
+    return [*notes, *_unusable_catalogue_keys(spec), *_assumed_rates(spec, layout)]
+
+
+def _assumed_rates(spec: DriverSpec, layout: Any) -> list[str]:
+    """A note for each rate-file field filled with the siblings' usual value."""
+    if layout.rates_dir is None or layout.rate_style.wrapped:
+        return []
+    found = assumptions(layout.rate_style, _flat_models(spec))
+    return [
+        f"rate file: assumed {item} (the usual value in the sibling rate files; check it)"
+        for item in found
+    ]
+
+
+def _flat_models(spec: DriverSpec) -> Mapping[str, Any]:
+    fallback = {spec.default_model: _as_catalogue(spec)}
+    return _catalogue_models(spec.models_dev_name) or fallback
 
 
 def _unusable_catalogue_keys(spec: DriverSpec) -> list[str]:
@@ -175,22 +213,29 @@ def render_new_files(spec: DriverSpec, layout: Any) -> dict[str, str]:
         targets["async"]: _render(base, **async_vars),
     }
     if "rates" in targets:
-        files[targets["rates"]] = rate_file_text(spec)
+        files[targets["rates"]] = rate_file_text(spec, layout.rate_style)
     if "example" in targets:
         imports = import_block([Import(layout.package, "extract_and_jsonify")], paths)
         files[targets["example"]] = _render(base, template="example.py.j2", imports=imports)
     if "tests" in targets:
-        test_vars = _test_vars(spec, layout, paths)
-        files[targets["tests"]] = _render(base, template="test_driver.py.j2", **test_vars)
+        test_vars = {"template": "test_driver.py.j2", **_test_vars(spec, layout, paths)}
+        files[targets["tests"]] = _render(base, **test_vars)
     return files
 
 
-def rate_file_text(spec: DriverSpec) -> str:
-    """The rate file: from the catalogue, or one default-model entry without a catalogue id."""
-    if spec.models_dev_name is not None:
+def _rate_file_name(spec: DriverSpec, layout: Any) -> str:
+    return f"{layout.rate_style.file_stem(spec.provider, spec.models_dev_name)}.json"
+
+
+def rate_file_text(spec: DriverSpec, style: RateStyle | None = None) -> str:
+    """The rate file in the checkout's shape (`style`; ours by default): from the catalogue,
+    or one default-model entry without a catalogue id."""
+    style = style or RateStyle()
+    api_type = style.api_type(spec.compat, spec.provider)
+    if style.wrapped and spec.models_dev_name is not None:
         from prompture._catalogue import render_rate_file
 
-        return render_rate_file(spec.provider, spec.models_dev_name, api_type=spec.compat)
+        return render_rate_file(spec.provider, spec.models_dev_name, api_type=api_type)
     entry = {
         "tokens_param": "max_tokens",
         "supports_temperature": None,
@@ -201,13 +246,39 @@ def rate_file_text(spec: DriverSpec) -> str:
         "context_window": None,
         "max_output_tokens": None,
     }
+    if not style.wrapped:
+        models = _catalogue_models(spec.models_dev_name) or {
+            spec.default_model: _as_catalogue(spec)
+        }
+        return render_flat(style, api_type=api_type, models=models)
     data = {
         "provider": spec.provider,
         "models_dev": None,
-        "api_type": spec.compat,
+        "api_type": api_type,
         "models": {spec.default_model: entry},
     }
     return json.dumps(data, indent=2) + "\n"
+
+
+def _as_catalogue(spec: DriverSpec) -> dict[str, Any]:
+    """The default model as a catalogue entry would describe it, from the spec's flags."""
+    return {
+        "temperature": True,
+        "tool_call": spec.tool_use,
+        "structured_output": spec.json_schema,
+        "reasoning": spec.reasoning,
+        "modalities": {"input": ["text", "image"] if spec.vision else ["text"], "output": ["text"]},
+    }
+
+
+def _catalogue_models(models_dev_name: str | None) -> Mapping[str, Any] | None:
+    if models_dev_name is None:
+        return None
+    from .catalogue import load
+
+    entry = load().get(models_dev_name)
+    models = entry.get("models") if isinstance(entry, Mapping) else None
+    return models if isinstance(models, Mapping) else None
 
 
 # --- names and paths ----------------------------------------------------------------------
@@ -264,6 +335,19 @@ class _Paths:
 # --- template variables -------------------------------------------------------------------
 
 
+def _model_pricing(spec: DriverSpec, layout: Any) -> jinja_env.Code:
+    """The driver's ``MODEL_PRICING``: empty where prices and model lists come from the
+    catalogue or rate files; in a checkout with neither (no rates folder, no catalogue id),
+    the default model, since that era's discovery lists a driver's models from it."""
+    if layout.rates_dir is not None or spec.models_dev_name is not None:
+        return jinja_env.Code("{}")
+    fields = ('"prompt": 0.0', '"completion": 0.0', '"tokens_param": "max_tokens"')
+    fields += ('"supports_temperature": True',)
+    inner = "".join(f"            {field},\n" for field in fields)
+    model = jinja_env.pystr(spec.default_model)
+    return jinja_env.Code(f"{{\n        {model}: {{\n{inner}        }},\n    }}")
+
+
 def _base_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
     """What every template may use: the spec, names as identifiers, docstring prose."""
     text, ident = jinja_env.text, jinja_env.pyident
@@ -272,9 +356,10 @@ def _base_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
     if spec.models_dev_name is not None:
         prices.append(f'models.dev ("{spec.models_dev_name}")')
     if layout.rates_dir is not None:
-        prices.append(paths.in_package(Path(layout.rates_dir) / f"{spec.provider}.json"))
+        prices.append(paths.in_package(Path(layout.rates_dir) / _rate_file_name(spec, layout)))
     return {
         "spec": spec,
+        "model_pricing": _model_pricing(spec, layout),
         "line_length": paths.line_length,
         "sync_class": ident(spec.sync_class),
         "async_class": ident(spec.async_class),
@@ -398,30 +483,58 @@ def _from_checkout(layout: Any, from_file: Path, symbol: str) -> Import:
 
 
 def _test_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
-    """The test module: the wire's contract suite (OpenAI, Anthropic), else a skeleton."""
+    """The test module: the checkout's own contract suite for the wire when its package ships
+    one; else self-contained tests on a local server (OpenAI, Anthropic); else a skeleton."""
     contract, wire = _CONTRACTS.get(spec.compat, (None, ""))
     imports = [
         Import(f"{paths.drivers_module}.{spec.provider}_driver", spec.sync_class),
         Import(f"{paths.drivers_module}.async_{spec.provider}_driver", spec.async_class),
     ]
-    if contract:
-        # The checkout's own suite when it ships one: it expects the checkout's own errors.
-        own = contract in getattr(layout, "testing_contracts", ())
-        testing = f"{layout.package}.testing" if own else "prompture.testing"
-        imports.append(Import(testing, contract))
-    else:
-        imports.append(Import("pytest", None))
-        for name in _REGISTRY:  # the skill's own check imports them from the drivers package
-            module = paths.module_of(layout.symbols[name]) if name in layout.symbols else None
-            imports.append(Import(module or paths.drivers_module, name))
-    return {
-        "contract": contract and jinja_env.pyident(contract),
+    own = contract in getattr(layout, "testing_contracts", ())
+    common = {
         "contract_wire": jinja_env.text(wire),
-        "imports": import_block(imports, paths),
         "test_class": jinja_env.pyident(f"Test{spec.class_name}Driver"),
-        "priced_model": _priced_model(spec) if contract else None,
         "skeleton_reason": jinja_env.text(f"The {spec.display_name} wire format is custom"),
     }
+    if contract and own:
+        imports.append(Import(f"{layout.package}.testing", contract))
+        return {
+            **common,
+            "contract": jinja_env.pyident(contract),
+            "imports": import_block(imports, paths),
+            "priced_model": _priced_model(spec),
+        }
+    imports += _registry_imports(layout, paths)
+    if not contract:
+        imports.append(Import("pytest", None))
+        return {**common, "contract": None, "imports": import_block(imports, paths)}
+    imports += [
+        Import("asyncio", None),
+        Import("json", None),
+        Import("threading", None),
+        Import("pytest", None),
+        Import("collections.abc", "Iterator"),
+        Import("http.server", "BaseHTTPRequestHandler"),
+        Import("http.server", "ThreadingHTTPServer"),
+    ]
+    anthropic = spec.compat == "anthropic"
+    return {
+        **common,
+        "template": "test_driver_standalone.py.j2",
+        "imports": import_block(imports, paths),
+        "bare_model": jinja_env.pystr(spec.default_model),
+        "base_path": jinja_env.pystr("" if anthropic else "/v1"),
+        "request_path": jinja_env.pystr("/v1/messages" if anthropic else "/chat/completions"),
+    }
+
+
+def _registry_imports(layout: Any, paths: _Paths) -> list[Import]:
+    """`get_driver_for_model` and its async twin, from where the checkout defines them."""
+    imports = []
+    for name in _REGISTRY:
+        module = paths.module_of(layout.symbols[name]) if name in layout.symbols else None
+        imports.append(Import(module or paths.drivers_module, name))
+    return imports
 
 
 def _priced_model(spec: DriverSpec) -> jinja_env.Code | None:
@@ -528,10 +641,14 @@ def _module_key(module: str) -> tuple[Any, ...]:
 
 
 def _section(module: str, package: str) -> int:
-    """0 third-party, 1 first-party (the checkout's package), 2 relative."""
+    """isort's sections: 0 standard library, 1 third-party, 2 first-party (the checkout's
+    package), 3 relative."""
     if module.startswith("."):
+        return 3
+    top = module.split(".")[0]
+    if top == package:
         return 2
-    return 1 if module.split(".")[0] == package else 0
+    return 0 if top in sys.stdlib_module_names else 1
 
 
 def import_block(imports: list[Import], paths: Any) -> jinja_env.Code:
@@ -546,7 +663,7 @@ def import_block(imports: list[Import], paths: Any) -> jinja_env.Code:
         names = grouped.setdefault(module, set())
         if name is not None:
             names.add(jinja_env.pyident(name))
-    sections: list[list[str]] = [[], [], []]
+    sections: list[list[str]] = [[], [], [], []]
     plain = sorted((m for m, names in grouped.items() if not names), key=_module_key)
     froms = sorted((m for m, names in grouped.items() if names), key=_module_key)
     for module in plain:

@@ -32,30 +32,60 @@ class Target:
 
 
 def edit_targets(spec: DriverSpec, layout, op: str = "add") -> list[Target]:
-    """The targets in edit order; `op` decides which are required (`add` needs more)."""
+    """The targets in edit order; `op` decides which are required (`add` needs more).
+
+    Where providers are declared as descriptors, the descriptor is registration, discovery
+    and provider map in one: the drivers package only exports the classes.
+    """
     sym = layout.symbols
     sync_reg, async_reg = sym.get("register_driver_calls"), sym.get("register_async_driver_calls")
     adding = op == "add"
-    targets = [Target("drivers_init", sync_reg, "register_driver_calls", True)]
-    if async_reg is not None and async_reg != sync_reg:
-        targets.append(Target("drivers_init", async_reg, "register_async_driver_calls", True))
+    if layout.by_descriptor:
+        from .checkout.descriptors import target_module
+
+        module = _declaring(spec, layout) or target_module(
+            list(layout.descriptor_modules), spec.compat
+        )
+        targets = [
+            Target("descriptor", module, "ProviderDescriptor", True),
+            Target("drivers_init", Path(layout.drivers_init), "drivers package exports", True),
+        ]
+    else:
+        targets = [Target("drivers_init", sync_reg, "register_driver_calls", True)]
+        if async_reg is not None and async_reg != sync_reg:
+            targets.append(Target("drivers_init", async_reg, "register_async_driver_calls", True))
+    wired_apart = (
+        []
+        if layout.by_descriptor
+        else [
+            Target("discovery", sym.get("get_available_models"), "get_available_models", True),
+            Target(
+                "provider_map",
+                sym.get("PROVIDER_MAP"),
+                "PROVIDER_MAP",
+                adding and bool(spec.models_dev_name),
+            ),
+        ]
+    )
     return [
         *targets,
         Target("package_init", Path(layout.package_dir) / "__init__.py", "__all__", True),
         Target("settings", sym.get("Settings"), "Settings", True),
-        Target("discovery", sym.get("get_available_models"), "get_available_models", True),
-        Target(
-            "provider_map",
-            sym.get("PROVIDER_MAP"),
-            "PROVIDER_MAP",
-            adding and bool(spec.models_dev_name),
-        ),
+        *wired_apart,
         Target(
             "pyproject", layout.pyproject, "pyproject.toml", adding and bool(spec.sdk_requirement)
         ),
         Target("env_template", layout.env_template, "env template", False),
         Target("docs_bullet", layout.docs_file, "docs driver list", False),
     ]
+
+
+def _declaring(spec: DriverSpec, layout) -> Path | None:
+    """The module already declaring the provider (so removal finds it wherever it is)."""
+    from .checkout.descriptors import declared
+
+    found = declared(list(layout.descriptor_modules))
+    return next((d.path for d in found if d.name == spec.provider), None)
 
 
 def run_edits(

@@ -255,6 +255,7 @@ def test_deep_nesting_is_an_extraction_error(answer):
         "```" * 100_000,
         '{"a": "' + '\\"' * 200_000,
         "{ " * 200_000,
+        "[{" * 45_000,  # deep and unclosed, under the size limit: the repairer took 30 s
     ],
 )
 def test_pathological_answers_fail_cleanly(answer):
@@ -275,6 +276,21 @@ def test_repair_is_bounded_by_size():
     huge = '{"a": [' + "1," * REPAIR_LIMIT + "]}"  # almost JSON, but too long to repair
     with pytest.raises(ExtractionError, match="not valid JSON"):
         parse_json_answer(huge)
+
+
+def test_repair_is_bounded_by_depth():
+    from prompture._json_cleaning import REPAIR_DEPTH_LIMIT
+
+    assert parse_json_answer("[" * REPAIR_DEPTH_LIMIT + "1,") == _nested(REPAIR_DEPTH_LIMIT)
+    with pytest.raises(ExtractionError):
+        parse_json_answer("[" * (REPAIR_DEPTH_LIMIT + 1) + "1,")
+
+
+def _nested(depth: int) -> list:
+    value: list = [1]
+    for _ in range(depth - 1):
+        value = [value]
+    return value
 
 
 def test_parse_answer_keeps_the_text_of_a_valid_answer():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Literal
 
 import pytest
 from pydantic import BaseModel
@@ -319,3 +320,68 @@ def test_toon_output_adds_the_toon_text_of_the_validated_value(server):
     assert result["toon_string"].splitlines() == ["name: Juan", "age: 28"]
     with pytest.raises(ValueError, match="'json' or 'toon'"):
         extract_and_jsonify("Juan.", PERSON, model_name="openai/gpt-4o", output_format="xml")
+
+
+def test_async_twins_run_the_same_flows(server):
+    from prompture import aio
+
+    async def main():
+        server.script('{"value": "Juan"}').script('{"value": 28}')
+        stepwise = await aio.stepwise_extract_with_model(
+            Person, "Juan is 28.", model_name="openai/gpt-4o"
+        )
+        server.script('{"name": "Ann", "age": 5}')
+        fallback = await aio.extract_with_models(
+            Person, "Ann, 5.", models=["nosuch/x", "openai/gpt-4o"]
+        )
+        server.script("<p>Hi</p>")
+        driver = prompture.get_async_driver_for_model("openai/gpt-4o")
+        rendered = await aio.render_output(driver, "Say hi", output_format="html")
+        return stepwise, fallback, rendered
+
+    stepwise, fallback, rendered = asyncio.run(main())
+    assert stepwise.model == Person(name="Juan", age=28)
+    assert [a["status"] for a in fallback.attempts] == ["skipped", "success"]
+    assert rendered["text"] == "<p>Hi</p>"
+
+
+def test_stepwise_with_shared_context_shows_earlier_answers(server):
+    server.script('{"value": "Juan"}').script('{"value": 28}')
+    result = stepwise_extract_with_model(
+        Person, "Juan is 28.", model_name="openai/gpt-4o", share_context=True
+    )
+    assert result.model == Person(name="Juan", age=28)
+    first, second = (request.body["messages"] for request in server.requests)
+    assert len(first) == 1
+    assert [m["role"] for m in second] == ["user", "assistant", "user"]
+    assert second[1]["content"] == '{"value": "Juan"}'
+
+
+def test_tool_schemas_come_from_type_hints_and_docstrings():
+    tools = ToolRegistry()
+
+    @tools.register(description="Search the catalogue.")
+    def search(
+        query: str, tags: list[str], limit: int | None = None, *, sort: Literal["a", "b"] = "a"
+    ):
+        return []
+
+    spec = tools.to_openai_format()[0]["function"]
+    assert spec["name"] == "search" and spec["description"] == "Search the catalogue."
+    assert spec["parameters"] == {
+        "type": "object",
+        "properties": {
+            "query": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "limit": {"type": "integer"},
+            "sort": {"enum": ["a", "b"]},
+        },
+        "required": ["query", "tags"],
+    }
+    assert "search" in tools and tools.get("search") is search and len(tools) == 1
+
+    def local_hint(city: str, unit: Celsius) -> str:  # noqa: F821 (a name nothing defines)
+        return city
+
+    properties = ToolRegistry([local_hint]).to_openai_format()[0]["function"]["parameters"]
+    assert properties["properties"] == {"city": {"type": "string"}, "unit": {}}

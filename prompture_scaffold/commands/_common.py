@@ -55,8 +55,8 @@ def repo_option(help: str) -> typer.models.OptionInfo:
 def open_layout(repo: Path | None):
     """The checkout at `--repo`, else the nearest one above the working directory; a change
     a crash interrupted there is completed first (`journal.recover`), with a note."""
+    from ..checkout import discover, find_repo
     from ..journal import recover
-    from ..layout import discover, find_repo
 
     root = repo if repo is not None else find_repo(Path.cwd())
     recovered = recover(root)

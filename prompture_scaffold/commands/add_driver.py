@@ -147,7 +147,7 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
 
 def _replacing(layout, provider: str, force: bool):
     """With `--force`, the spec of the driver registered as `provider` today (None if none)."""
-    from ..layout import existing_providers, spec_from_checkout
+    from ..checkout import existing_providers, spec_from_checkout
 
     if not force or provider not in existing_providers(layout):
         return None
@@ -155,7 +155,7 @@ def _replacing(layout, provider: str, force: bool):
 
 
 def _existing(layout) -> set[str]:
-    from ..layout import existing_providers
+    from ..checkout import existing_providers
 
     found = set(existing_providers(layout))
     files = (p.name for p in layout.drivers_dir.glob("*_driver.py"))

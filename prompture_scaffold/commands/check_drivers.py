@@ -69,8 +69,8 @@ def _drivers(layout) -> list[str]:
 
 
 def _status(layout, provider: str) -> Status:
+    from ..checkout import spec_from_checkout
     from ..errors import ScaffoldError
-    from ..layout import spec_from_checkout
 
     status = Status(provider)
     if provider not in layout.providers:
@@ -116,7 +116,7 @@ def _check_edits(status: Status, spec, layout) -> None:
 def _check_declared_extra(status: Status, spec, layout) -> None:
     """A driver naming a pip extra (``pip_extra = "x"``) needs it in pyproject.toml, even when
     the spec read back from the checkout could not tell (the extra is what was deleted)."""
-    from .._checkout_spec import declared_extra
+    from ..checkout.readback import declared_extra
 
     extra = declared_extra(layout, spec.provider)
     if extra is None or spec.sdk_requirement is not None:
@@ -158,7 +158,7 @@ def _settings_fields(path: Path, spec) -> bool:
     """`Settings` holds all of `{provider}_api_key`, `_model` and (with a URL) `_endpoint`."""
     import ast
 
-    from .._parsed import parse
+    from ..checkout.parsed import parse
 
     wanted = {f"{spec.provider}_api_key", f"{spec.provider}_model"}
     wanted |= {f"{spec.provider}_endpoint"} if spec.endpoint else set()

@@ -74,7 +74,7 @@ def _checkout(repo: Path | None):
 def _drivers(layout) -> dict[str, tuple[str, ...]] | None:
     if layout is None:
         return None
-    from ..layout import existing_providers, provider_map
+    from ..checkout import existing_providers, provider_map
     from ..provider_search import drivers_by_catalogue_id
 
     return drivers_by_catalogue_id(existing_providers(layout), provider_map(layout))

@@ -38,8 +38,8 @@ def remove_driver(
 
 
 def _spec_of(layout, provider: str):
+    from ..checkout import existing_providers, spec_from_checkout
     from ..errors import InvalidInput
-    from ..layout import existing_providers, spec_from_checkout
     from ..validation import check_provider
 
     known = existing_providers(layout)

@@ -28,14 +28,30 @@ def member_key(name: str) -> tuple:
     return kind, natural(name.lower()), natural(name)
 
 
+def dunder_all_key(name: str) -> tuple:
+    """ruff's RUF022 order for ``__all__``: the same three kinds, then a case-sensitive
+    natural sort (``AsyncSTTDriver`` before ``AsyncStabilityDriver``)."""
+    return member_key(name)[0], natural(name)
+
+
+def _sorted_by(sort_key: Callable[[str], tuple], keys: list, indexes: list[int]) -> bool:
+    order = [sort_key(keys[i]) for i in indexes]
+    return order == sorted(order)
+
+
 def position(keys: list[str | None], new: str, in_group: Callable[[str], bool] = bool) -> int:
-    """Where `new` goes: its sorted place in the group when the group is sorted, else after it."""
+    """Where `new` goes: its sorted place in the group when the group is sorted (by ruff's
+    isort order, or by RUF022's), else after it."""
     group = [i for i, key in enumerate(keys) if key is not None and in_group(key)]
     if not group:
         return len(keys)
-    order = [member_key(keys[i]) for i in group]
-    if order == sorted(order):
-        return next((i for i in group if member_key(keys[i]) > member_key(new)), group[-1] + 1)
+    every = [i for i, key in enumerate(keys) if key is not None]
+    if any(_sorted_by(sort_key, keys, every) for sort_key in (member_key, dunder_all_key)):
+        group = every  # the whole display is sorted: keep it so, not just the group
+    for sort_key in (member_key, dunder_all_key):
+        order = [sort_key(keys[i]) for i in group]
+        if order == sorted(order):
+            return next((i for i in group if sort_key(keys[i]) > sort_key(new)), group[-1] + 1)
     return group[-1] + 1
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import re
 
-from .._parsed import parse
+from ..checkout.parsed import parse
 from ..context import EditContext
 from ..errors import WHOLE_FILE
 
@@ -98,8 +98,36 @@ def dunder_all(tree: ast.Module) -> ast.List | ast.Tuple | None:
 
 
 def find_def(tree: ast.AST, name: str, kind: type | tuple[type, ...]) -> ast.AST | None:
-    """The first class or function called `name`, at any depth."""
-    return next((n for n in ast.walk(tree) if isinstance(n, kind) and n.name == name), None)
+    """The class or function called `name` that runs: at any depth, but never an
+    ``@overload`` stub nor a definition under ``if TYPE_CHECKING:`` (both only describe it)."""
+    skipped = {id(n) for block in _type_checking_blocks(tree) for n in ast.walk(block)}
+    found = (
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, kind) and n.name == name and id(n) not in skipped and not is_stub(n)
+    )
+    return next(found, None)
+
+
+def is_stub(node: ast.AST) -> bool:
+    """A ``typing.overload`` declaration: describes a signature, holds no code."""
+    for decorator in getattr(node, "decorator_list", ()):
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Name | ast.Attribute):
+            if (target.id if isinstance(target, ast.Name) else target.attr) == "overload":
+                return True
+    return False
+
+
+def _type_checking_blocks(tree: ast.AST) -> list[ast.If]:
+    """``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) statements of the tree."""
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name | ast.Attribute)
+        and getattr(node.test, "id", getattr(node.test, "attr", None)) == "TYPE_CHECKING"
+    ]
 
 
 def py_str(value: str) -> str:

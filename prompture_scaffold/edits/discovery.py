@@ -11,9 +11,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from ..checkout import Layout
 from ..context import EditContext
 from ..errors import UnsafeTarget
-from ..layout import Layout
 from . import _display, _imports
 from ._source import PySource, find_assign, find_def, py_str
 
@@ -82,10 +82,11 @@ def _add_branch(src: PySource, ctx: EditContext) -> str:
     assigned = [t for n in ast.walk(last) if isinstance(n, ast.Assign) for t in n.targets]
     flag = next((t.id for t in assigned if isinstance(t, ast.Name)), "is_configured")
     variable, p = ast.unparse(head.test.left), spec.provider
-    # The settings object as the last branch names it (``settings.beta_endpoint``).
-    prefix = f"{_branch_provider(last)}_"
+    # The settings object as the last single-provider branch names it (``settings.x_key``).
+    model = next((b for b in reversed(chain) if _branch_provider(b)), last)
+    prefix = f"{_branch_provider(model)}_"
     reads = [
-        a for a in ast.walk(last) if isinstance(a, ast.Attribute) and a.attr.startswith(prefix)
+        a for a in ast.walk(model) if isinstance(a, ast.Attribute) and a.attr.startswith(prefix)
     ]
     owner = ast.unparse(reads[0].value) if reads else "settings"
     field, env = f"{p}_api_key", spec.api_key_env
@@ -96,8 +97,12 @@ def _add_branch(src: PySource, ctx: EditContext) -> str:
         f"{indent}{step}if {owner}.{field} or os.getenv({py_str(env)}):",
         f"{indent}{step * 2}{flag} = True",
     ]
-    # After the last elif's body, before an ``else:`` when the chain has one.
-    stop = last.body[-1].end_lineno
+    # After the last branch (before an ``else:``), unless that would make ours the last branch
+    # while the present last one is not a bare nested ``if``: ruff's SIM102 flags a nested
+    # ``if`` only in a chain's last branch, so a clean file goes in one place higher.
+    clean_tail = not (len(last.body) == 1 and isinstance(last.body[0], ast.If))
+    higher = clean_tail and not last.orelse and len(chain) > 1
+    stop = last.lineno - 1 if higher else last.body[-1].end_lineno
     return src.insert_lines(stop, "".join(line + "\n" for line in lines))
 
 

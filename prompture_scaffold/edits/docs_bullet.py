@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..checkout import Layout
 from ..context import EditContext
-from ..layout import Layout
 
 _ITEM = r"`?[a-z][a-z0-9_]*`?"
 _LIST = re.compile(rf"{_ITEM}(?:, {_ITEM})*")

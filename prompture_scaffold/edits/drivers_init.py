@@ -12,9 +12,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from .._symbols import registrations
+from ..checkout import Layout
+from ..checkout.symbols import registrations
 from ..context import EditContext
-from ..layout import Layout
 from . import _display, _imports
 from ._source import PySource, dunder_all, py_str
 
@@ -62,7 +62,7 @@ def _factory(ctx: EditContext, calls: dict, name: str) -> list[str]:
 def _call(src: PySource, ctx: EditContext, function: str, name: str) -> list[tuple[int, str]]:
     """The registration to insert after the last one (none when the provider has one)."""
     calls = registrations(src.tree, function)
-    if ctx.spec.provider in calls:
+    if ctx.spec.provider in calls or ctx.layout.by_descriptor:  # a descriptor registers it
         return []
     if not calls:
         raise ctx.unsafe(f"{function}(...)", "no existing registration to follow")

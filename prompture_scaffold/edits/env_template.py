@@ -1,9 +1,11 @@
 """Target 9: the environment template (``.env.copy``), plain text.
 
-A ``# {Display} Configuration`` section appended at the end (key, model and endpoint lines;
-no key line for providers that need none), and the provider appended to the
-``# Valid AI_PROVIDER values: a, b`` line. Values that are not plain words are written
-double-quoted with escapes, as python-dotenv reads them, so they stay one line.
+A section appended at the end (key, model and endpoint lines; no key line for providers that
+need none) under a heading in the style the file's own sections use (``# {Display}
+Configuration``, or a ruled ``# ─── {Display} ────`` line as wide as its siblings), and the
+provider appended to the ``# Valid AI_PROVIDER values: a, b`` line. A file without a final
+newline keeps that habit. Values that are not plain words are written double-quoted with
+escapes, as python-dotenv reads them, so they stay one line.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from ..checkout import Layout
 from ..context import EditContext
-from ..layout import Layout
 from ._source import comment_text
 
 _VALID = re.compile(r"^(# Valid AI_PROVIDER values:)([^\r\n]*)", re.M)
 _PLAIN = re.compile(r"[\w.:/@%+=,~-]*")
+#: A ruled heading: ``# ─── Name ─────`` (any repeated non-word character as the rule).
+_RULED = re.compile(r"^# (\W)\1\1 \S.* (\1+)$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -32,9 +36,31 @@ def _value(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _section(ctx: EditContext) -> str:
+def _heading(source: str, display: str) -> str:
+    """The heading line for `display` in the style most sections of `source` use."""
+    lines = source.splitlines()
+    headings = [
+        _block_head(lines, i) for i, line in enumerate(lines) if re.match(r"[A-Z]\w*_KEY=", line)
+    ]
+    ruled = [_RULED.match(h) for h in headings if h and _RULED.match(h)]
+    if ruled and len(ruled) * 2 > len(headings):
+        rule, width = ruled[0].group(1), max(len(m.group(0)) for m in ruled)
+        head = f"# {rule * 3} {display} "
+        return head + rule * max(3, width - len(head))
+    return f"# {display} Configuration"
+
+
+def _block_head(lines: list[str], index: int) -> str | None:
+    """The first line of the comment block right above line `index`, if any."""
+    start = index
+    while start and lines[start - 1].startswith("#"):
+        start -= 1
+    return lines[start] if start < index else None
+
+
+def _section(ctx: EditContext, source: str) -> str:
     spec, prefix = ctx.spec, ctx.spec.provider.upper()
-    lines = [f"# {comment_text(spec.display_name)} Configuration"]
+    lines = [_heading(source, comment_text(spec.display_name))]
     if spec.requires_api_key:
         lines.append(f"{prefix}_API_KEY=your-api-key-here")
     lines += [f"{prefix}_MODEL={_value(spec.default_model)}"]
@@ -52,7 +78,9 @@ def add(source: str, ctx: EditContext) -> str:
     provider, text = ctx.spec.provider, source
     if not _own_lines(source.splitlines(), provider):
         newline = "\r\n" if "\r\n" in text else "\n"
-        section = ("\n" if text and not text.endswith("\n") else "") + _section(ctx)
+        section = _section(ctx, source)
+        if text and not text.endswith("\n"):  # keep the habit: no newline at the end
+            section = "\n" + section.removesuffix("\n")
         text += section.replace("\n", newline)
     match = _VALID.search(text)
     values = match.group(2) if match else ""
@@ -68,12 +96,15 @@ def remove(source: str, ctx: EditContext) -> str:
     lines = source.splitlines(keepends=True)
     own = _own_lines(lines, provider)
     if own:
-        first = own[0]
-        if first and lines[first - 1].startswith("#") and "Configuration" in lines[first - 1]:
+        first, last = own[0], own[-1]
+        if first and lines[first - 1].startswith("#"):
             first -= 1  # the section heading
         if first and not lines[first - 1].strip():
             first -= 1  # the blank line before it
-        del lines[first : own[-1] + 1]
+        at_end_unterminated = last == len(lines) - 1 and not lines[last].endswith("\n")
+        del lines[first : last + 1]
+        if at_end_unterminated and lines:  # the file ended without a newline: it does again
+            lines[-1] = lines[-1].rstrip("\r\n")
     text = "".join(lines)
     match = _VALID.search(text)
     items = match.group(2).split(",") if match else []

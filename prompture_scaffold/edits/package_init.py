@@ -1,6 +1,8 @@
 """Target 4: the package ``__init__``: the sync driver class re-exported at the top level.
 
-The class joins the existing ``from .drivers import (...)`` in sorted place and ``__all__``
+Where the package star-imports the drivers package, the drivers' ``__all__`` exports it
+already and nothing changes here. Else the class joins the existing ``from .drivers
+import (...)`` in sorted place and ``__all__``
 beside the other driver classes (under a ``# Drivers`` comment, in order, when they are
 sorted; after the last of them otherwise). The async class stays in the drivers package.
 """
@@ -9,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..checkout import Layout
 from ..context import EditContext
-from ..layout import Layout
 from . import _display, _imports
 from ._source import PySource, dunder_all, py_str
 
@@ -24,6 +26,14 @@ def _is_driver(name: str) -> bool:
     return name.endswith("Driver")
 
 
+def _star(src: PySource, ctx: EditContext) -> bool:
+    """``from .drivers import *``: the package re-exports the drivers' ``__all__`` whole."""
+    return any(
+        any(alias.name == "*" for alias in statement.names)
+        for statement in _imports.imports_of(src, ctx.drivers_package)
+    )
+
+
 def _check(src: PySource, ctx: EditContext) -> None:
     if not _imports.imports_of(src, ctx.drivers_package):
         anchor = f"from {ctx.relative(ctx.drivers_package)} import"
@@ -33,6 +43,8 @@ def _check(src: PySource, ctx: EditContext) -> None:
 def add(source: str, ctx: EditContext) -> str:
     """`source` exporting the sync driver class; unchanged when it already does."""
     src, name, package = PySource(source, ctx), ctx.spec.sync_class, ctx.drivers_package
+    if _star(src, ctx):  # exported through the drivers package's ``__all__`` already
+        return source
     _check(src, ctx)
     text = _imports.add_names(src, package, [name], ctx.relative(package), _is_driver)
     src = PySource(text, ctx)
@@ -51,5 +63,7 @@ def add(source: str, ctx: EditContext) -> str:
 def remove(source: str, ctx: EditContext) -> str:
     """`source` without the sync driver class: `add`'s inverse."""
     src, name = PySource(source, ctx), ctx.spec.sync_class
+    if _star(src, ctx):
+        return source
     src = PySource(_display.remove_entry(src, dunder_all(src.tree), name), ctx)
     return _imports.remove_names(src, ctx.drivers_package, [name])

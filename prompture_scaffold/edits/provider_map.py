@@ -10,9 +10,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from ..checkout import Layout
 from ..context import EditContext
 from ..errors import UnsafeTarget
-from ..layout import Layout
 from . import _display
 from ._source import PySource, find_assign, py_str
 

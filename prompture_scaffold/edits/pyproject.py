@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..checkout import Layout
 from ..context import EditContext
-from ..layout import Layout
 
 
 def targets(layout: Layout) -> tuple[Path, ...]:

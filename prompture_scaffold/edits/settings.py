@@ -11,9 +11,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from ..checkout import Layout
 from ..context import EditContext
 from ..errors import UnsafeTarget
-from ..layout import Layout
 from . import _imports
 from ._source import PySource, comment_text, find_def, py_str
 

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
+from prompture_scaffold.checkout import Layout, discover
 from prompture_scaffold.context import EditContext
-from prompture_scaffold.layout import Layout, discover
 from prompture_scaffold.spec import DriverSpec
 
 REPO = Path(__file__).resolve().parents[2]

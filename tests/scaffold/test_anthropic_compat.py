@@ -22,9 +22,9 @@ from typer.testing import CliRunner
 
 from prompture_scaffold import catalogue as cat
 from prompture_scaffold._compat import tomllib
+from prompture_scaffold.checkout import discover, spec_from_checkout
 from prompture_scaffold.cli import app
 from prompture_scaffold.errors import InvalidInput
-from prompture_scaffold.layout import discover, spec_from_checkout
 from prompture_scaffold.plan import plan_remove
 from prompture_scaffold.spec_build import Request, anthropic_base_url, build_spec
 

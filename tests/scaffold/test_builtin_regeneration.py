@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from prompture_scaffold._compat import tomllib
-from prompture_scaffold.layout import discover
+from prompture_scaffold.checkout import discover
 from prompture_scaffold.render import render_new_files
 from prompture_scaffold.spec import DriverSpec
 

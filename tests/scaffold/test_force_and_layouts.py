@@ -7,6 +7,7 @@ module of their own, a guide without a driver list.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
@@ -17,9 +18,9 @@ from checkouts import ACME, acmelib, build_file_tree
 from typer.testing import CliRunner
 
 from prompture_scaffold import render
+from prompture_scaffold.checkout import discover
 from prompture_scaffold.cli import app
 from prompture_scaffold.errors import WriteFailed
-from prompture_scaffold.layout import discover
 from prompture_scaffold.plan import plan_add
 from prompture_scaffold.writer import apply
 
@@ -138,11 +139,32 @@ def test_generated_tests_use_the_checkouts_own_contract_suite(tmp_path):
     assert "from acmelib.testing import OpenAICompatibleContract\n" in test_module
 
 
-def test_without_a_testing_package_the_shipped_suite_is_used(tmp_path):
+def test_without_a_testing_package_the_tests_stand_alone(tmp_path):
+    # Never a module the checkout lacks: a local server of their own, stdlib and pytest only.
     layout = acmelib(tmp_path, **{"tests/__init__.py": ""})
     assert layout.testing_contracts == frozenset()
     test_module = render.render_new_files(ACME, layout)["tests/test_acme_driver.py"]
-    assert "from prompture.testing import OpenAICompatibleContract\n" in test_module
+    assert "prompture" not in test_module
+    imported = {
+        (node.module or "").split(".")[0]
+        for node in ast.walk(ast.parse(test_module))
+        if isinstance(node, ast.ImportFrom)
+    } | {
+        alias.name.split(".")[0]
+        for node in ast.walk(ast.parse(test_module))
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert imported <= {
+        "__future__",
+        "asyncio",
+        "collections",
+        "http",
+        "json",
+        "threading",
+        "pytest",
+        layout.package,
+    }
 
 
 def test_new_files_without_their_folder_are_skipped_with_a_note(tmp_path):

@@ -16,9 +16,9 @@ from _scratch import ACME_ARGS, fingerprint, make_scratch, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from prompture_scaffold.checkout import discover
 from prompture_scaffold.errors import RollbackFailed, WriteFailed
 from prompture_scaffold.journal import DIRNAME, recover
-from prompture_scaffold.layout import discover
 from prompture_scaffold.plan import plan_add
 from prompture_scaffold.spec_build import Request, build_spec
 from prompture_scaffold.writer import KILL_AT, apply, write_atomic

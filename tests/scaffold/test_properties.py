@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from prompture_scaffold._compat import tomllib
+from prompture_scaffold.checkout import discover, spec_from_checkout
 from prompture_scaffold.cli import app
 from prompture_scaffold.errors import InvalidInput
-from prompture_scaffold.layout import discover, spec_from_checkout
 from prompture_scaffold.plan import plan_add, plan_remove
 from prompture_scaffold.spec_build import Request, build_spec
 from prompture_scaffold.writer import apply

@@ -20,8 +20,8 @@ import pytest
 
 from prompture.testing import OpenAICompatibleContract, OpenAICompatServer
 from prompture_scaffold import jinja_env, render
+from prompture_scaffold.checkout import Layout
 from prompture_scaffold.errors import InvalidInput, UnsafeTarget
-from prompture_scaffold.layout import Layout
 from prompture_scaffold.render import Import, fit_value_lines, import_block
 from prompture_scaffold.spec import DriverSpec
 
@@ -64,6 +64,9 @@ HOSTILE_STRINGS = [
 ]
 
 
+CONTRACTS = ("OpenAICompatibleContract", "AnthropicContract")
+
+
 def make_layout(
     root: Path,
     *,
@@ -85,6 +88,8 @@ def make_layout(
         examples_dir=root / "examples" if folders else None,
         tests_dir=root / "tests" if folders else None,
         line_length=line_length,
+        # Our runtime ships the contract suites; a foreign package does not.
+        testing_contracts=frozenset(CONTRACTS if package == "prompture" else ()),
     )
 
 

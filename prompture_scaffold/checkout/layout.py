@@ -13,12 +13,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._symbols import registered_providers, scan
-from .checkout_read import read_toml, toml_value
-from .errors import UnsafeTarget
+from ..checkout_read import read_toml, toml_value
+from ..errors import UnsafeTarget
+from . import descriptors
+from .rates import RateStyle, learn
+from .symbols import registered_providers, scan
 
 if TYPE_CHECKING:
-    from .spec import DriverSpec
+    from ..spec import DriverSpec
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,16 @@ class Layout:
     providers: Mapping[str, str] = field(default_factory=dict)
     #: The checkout's ruff (or black) line length: where generated calls must wrap.
     line_length: int = 88
+    #: Modules declaring providers as ``ProviderDescriptor(...)`` (most first); when the
+    #: checkout makes no ``register_driver(...)`` calls, a new provider is one more of those.
+    descriptor_modules: tuple[Path, ...] = ()
+    #: How the rate files beside `rates_dir` are shaped and named.
+    rate_style: RateStyle = RateStyle()
+
+    @property
+    def by_descriptor(self) -> bool:
+        """Providers are declared by descriptors, not registered by module-level calls."""
+        return "register_driver_calls" not in self.symbols and bool(self.descriptor_modules)
 
     @property
     def drivers_init(self) -> Path:
@@ -152,7 +164,7 @@ def discover(root: Path) -> Layout:
     root = Path(root).resolve()
     project = _pyproject(root)
     package_dir = _pick_package(root, project)
-    symbols, rates_dir, trees = scan(package_dir)
+    symbols, rates_dir, trees, declaring = scan(package_dir)
     line_length = toml_value(project, ("tool", "ruff", "line-length"), int, 0, "pyproject.toml")
     line_length = line_length or toml_value(
         project, ("tool", "black", "line-length"), int, 88, "pyproject.toml"
@@ -164,6 +176,7 @@ def discover(root: Path) -> Layout:
         drivers_dir=package_dir / "drivers",
         symbols=symbols,
         rates_dir=rates_dir,
+        rate_style=learn(rates_dir),
         pyproject=_first(root / "pyproject.toml"),
         env_template=_first(root / ".env.copy", root / ".env.example"),
         docs_file=_guide(root / "CLAUDE.md", root / "AGENTS.md"),
@@ -171,8 +184,12 @@ def discover(root: Path) -> Layout:
         tests_dir=_first(root / "tests"),
         testing_contracts=_testing_contracts(package_dir),
         line_length=int(line_length),
+        descriptor_modules=tuple(declaring),
     )
     registry = symbols.get("register_driver_calls")
+    if registry is None and declaring:
+        found = {d.name: d.sync_class for d in descriptors.declared(declaring)}
+        return replace(layout, providers=found)
     return replace(layout, providers=registered_providers(layout, trees.get(registry)))
 
 
@@ -183,13 +200,13 @@ def existing_providers(layout: Layout) -> dict[str, str]:
 
 def provider_map(layout: Layout) -> dict[str, str]:
     """Provider key -> models.dev id, as the checkout's `PROVIDER_MAP` literal says."""
-    from ._checkout_spec import provider_map as read
+    from .readback import provider_map as read
 
     return read(layout)
 
 
 def spec_from_checkout(layout: Layout, provider: str) -> DriverSpec:
     """The `DriverSpec` of an existing driver, rebuilt from its code (for remove-driver)."""
-    from ._checkout_spec import spec_from_checkout as build
+    from .readback import spec_from_checkout as build
 
     return build(layout, provider)

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._parsed import parse
+from .parsed import parse
 
 if TYPE_CHECKING:
     from .layout import Layout
@@ -63,13 +63,19 @@ def _walk(package_dir: Path) -> tuple[list[Path], list[Path]]:
     return sorted(files, key=lambda p: (str(p).count(os.sep), str(p))), rates
 
 
-def scan(package_dir: Path) -> tuple[dict[str, Path], Path | None, dict[Path, ast.Module]]:
-    """(symbol -> defining file, the rates directory, the trees parsed on the way)."""
+def scan(package_dir: Path) -> tuple[dict[str, Path], Path | None, dict[Path, ast.Module], list]:
+    """(symbol -> defining file, the rates directory, the trees parsed on the way, the modules
+    declaring providers as descriptors, most first)."""
+    from . import descriptors
+
     symbols: dict[str, Path] = {}
     trees: dict[Path, ast.Module] = {}
+    declaring: dict[Path, str] = {}
     files, rates = _walk(package_dir)
     for path in files:
         text = path.read_text(encoding="utf-8", errors="replace")
+        if descriptors.CALL + "(" in text:
+            declaring[path] = text
         found = {next(g for g in m.groups() if g) for m in _CANDIDATE.finditer(text)}
         found = {name for name in found if CALLS.get(name, name) not in symbols}
         if not found:
@@ -81,7 +87,7 @@ def scan(package_dir: Path) -> tuple[dict[str, Path], Path | None, dict[Path, as
             defined = found
         for name in found & defined:
             symbols[CALLS.get(name, name)] = path
-    return symbols, (rates[0] if rates else None), trees
+    return symbols, (rates[0] if rates else None), trees, descriptors.modules(declaring)
 
 
 def _factory_class(node: ast.expr) -> str | None:

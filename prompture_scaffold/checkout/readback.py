@@ -11,9 +11,9 @@ import ast
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._parsed import parse
-from .errors import UnsafeTarget
-from .spec import CAPABILITIES, HTTP_SDKS, DriverSpec
+from ..errors import UnsafeTarget
+from ..spec import CAPABILITIES, HTTP_SDKS, DriverSpec
+from .parsed import parse
 
 if TYPE_CHECKING:
     from .layout import Layout
@@ -69,7 +69,7 @@ def _alias_envs(value: Any) -> list[str]:
 
 
 def _sdk(layout: Layout, provider: str) -> str:
-    from .checkout_read import read_toml, toml_value
+    from ..checkout_read import read_toml, toml_value
 
     if layout.pyproject is None:
         return "requests"
