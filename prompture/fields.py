@@ -12,7 +12,6 @@ Prompture's, so models written against its registry extract the same shapes.
 from __future__ import annotations
 
 import threading
-from datetime import date, datetime
 from typing import Any
 
 __all__ = [
@@ -145,6 +144,8 @@ _registry: dict[str, FieldDefinition] = dict(BASE_FIELD_DEFINITIONS)
 
 
 def _template_values() -> dict[str, Any]:
+    from datetime import date, datetime  # lazy: keeps `import prompture` light
+
     now = datetime.now()
     return {
         "current_year": now.year,

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import mimetypes
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +59,7 @@ def make_image(source: ImageInput, media_type: str | None = None) -> ImageConten
     if not isinstance(source, str):
         raise TypeError(f"an image is bytes, a path, a URL or base64 text, not {type(source)}")
     if source.startswith(("http://", "https://")):
-        guessed = mimetypes.guess_type(source.split("?", 1)[0])[0]
+        guessed = _guess_type(source.split("?", 1)[0])
         return ImageContent("", media_type or guessed or "image/jpeg", "url", source)
     if source.startswith("data:"):
         header, _, data = source.partition(",")
@@ -92,7 +91,7 @@ def _is_file(text: str) -> bool:
 
 def _from_file(path: Path, media_type: str | None) -> ImageContent:
     raw = path.read_bytes()
-    guessed = mimetypes.guess_type(path.name)[0]
+    guessed = _guess_type(path.name)
     return ImageContent(_b64(raw), media_type or guessed or _sniff(raw))
 
 
@@ -106,6 +105,12 @@ def _from_base64(text: str, media_type: str | None) -> ImageContent:
             f"not an image: {shown!r} is no file, URL, data URL or base64 text"
         ) from None
     return ImageContent(compact, media_type or _sniff(raw))
+
+
+def _guess_type(name: str) -> str | None:
+    import mimetypes  # lazy: keeps `import prompture` light
+
+    return mimetypes.guess_type(name)[0]
 
 
 def _sniff(raw: bytes) -> str:

@@ -10,7 +10,6 @@ themselves (``anthropic/``, ``gemini/``, ``xai/``...) reach our drivers.
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -148,6 +147,8 @@ def _unknown_provider(
     table: dict[str, DriverFactory], model_name: str, provider: str, has_provider: bool
 ) -> str:
     """Why `model_name` finds no driver, with the closest registered providers."""
+    import difflib  # lazy: only an error needs it
+
     names = sorted({*table, *(alias for alias, key in PROVIDER_ALIASES.items() if key in table)})
     close = difflib.get_close_matches(provider, names, n=3, cutoff=0.5)
     family = next((p for pre, p in _MODEL_FAMILIES.items() if provider.startswith(pre)), None)
