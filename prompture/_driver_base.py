@@ -52,6 +52,7 @@ def without_tool_fields(result: dict[str, Any]) -> dict[str, Any]:
     """A tool-call result reduced to the plain ``{"text", "meta"}`` shape."""
     result.pop("tool_calls", None)
     result.pop("stop_reason", None)
+    result.pop("thinking_blocks", None)
     return result
 
 
@@ -175,8 +176,16 @@ class DriverBase:
         """What error messages must never show (`redact` scrubs these)."""
         return (self._api_key,)
 
+    def _checked_endpoint(self) -> str:
+        """The endpoint, or a `ConfigurationError` when it is no http(s) URL (``ftp://x``,
+        ``http://``, spaces...): said at first use, never retried as a connection error."""
+        from ._transport import check_endpoint
+
+        return check_endpoint(self.display_name or self.provider, self.endpoint, self._secrets())
+
     def _send_kwargs(self, options: dict[str, Any]) -> dict[str, Any]:
         """Headers, timeout, secrets and retry policy for `_transport.post`/`apost`."""
+        self._checked_endpoint()
         return {
             "headers": self._headers(),
             "timeout": self._timeout(options),

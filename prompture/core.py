@@ -530,7 +530,9 @@ def _build_options(
 ) -> tuple[dict[str, Any], bool]:
     """The options for the call (a copy) and whether the schema is sent natively."""
     use_json = _use_json_mode(driver, json_mode)
-    native = use_json and bool(getattr(driver, "supports_json_schema", False))
+    # A schema goes out natively wherever the driver can send one, JSON mode or not (Claude
+    # has structured output but no JSON mode); only json_mode="off" keeps it in the prompt.
+    native = json_mode != "off" and bool(getattr(driver, "supports_json_schema", False))
     built = dict(options or {})
     built["json_mode"] = use_json
     built.pop("json_schema", None)

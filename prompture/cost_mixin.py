@@ -57,19 +57,41 @@ class CostMixin:
         }
 
     def _calculate_cost(
-        self, provider: str, model: str, prompt_tokens: int, completion_tokens: int
+        self,
+        provider: str,
+        model: str,
+        prompt_tokens: int,
+        completion_tokens: int,
+        *,
+        cache_read_tokens: int = 0,
+        cache_write_tokens: int = 0,
     ) -> float:
-        """Cost of one call in USD, rounded to 6 decimals; 0.0 when no price is known."""
+        """Cost of one call in USD, rounded to 6 decimals; 0.0 when no price is known.
+
+        `prompt_tokens` counts every prompt token; `cache_read_tokens` and
+        `cache_write_tokens` say how many of them were read from or written to the provider's
+        prompt cache, priced at the catalogue's ``cache_read``/``cache_write`` rates (the input
+        rate where it has none). Negative counts count as 0.
+        """
         rates = model_rates.get_model_rates(provider, model)
-        if rates is not None:
-            input_rate, output_rate = rates["input"], rates["output"]
-        else:
+        if rates is None:
             pricing = self._pricing_entry(model)
             if "prompt" not in pricing and "completion" not in pricing:
                 return 0.0
-            input_rate = float(pricing.get("prompt", 0.0))
-            output_rate = float(pricing.get("completion", 0.0))
-        cost = (prompt_tokens * input_rate + completion_tokens * output_rate) / _PER_MILLION
+            rates = {
+                "input": float(pricing.get("prompt", 0.0)),
+                "output": float(pricing.get("completion", 0.0)),
+            }
+        prompt, completion = max(prompt_tokens, 0), max(completion_tokens, 0)
+        read = min(max(cache_read_tokens, 0), prompt)
+        write = min(max(cache_write_tokens, 0), prompt - read)
+        input_rate = rates["input"]
+        cost = (
+            (prompt - read - write) * input_rate
+            + read * rates.get("cache_read", input_rate)
+            + write * rates.get("cache_write", input_rate)
+            + completion * rates["output"]
+        ) / _PER_MILLION
         return round(cost, 6)
 
     def _validate_model_capabilities(

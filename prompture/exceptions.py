@@ -55,6 +55,19 @@ class DriverHTTPError(DriverError):
         self.status_code = status_code
         self.retryable = retryable
 
+    @property
+    def __context__(self) -> BaseException | None:  # type: ignore[override]
+        """The exception this one replaced, unless it was raised ``from None``: a hidden
+        original (an HTTP-client or SDK error may echo the request, key included) stays
+        hidden from every reader, not only from tracebacks."""
+        if self.__suppress_context__:
+            return None
+        return BaseException.__context__.__get__(self)  # type: ignore[attr-defined]
+
+    @__context__.setter
+    def __context__(self, value: BaseException | None) -> None:
+        BaseException.__context__.__set__(self, value)  # type: ignore[attr-defined]
+
     def __repr__(self) -> str:
         return (
             f"DriverHTTPError({str(self)!r}, provider={self.provider!r}, "

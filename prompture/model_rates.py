@@ -193,13 +193,18 @@ def _usd_per_million(cost: Any) -> dict[str, float] | None:
     if not isinstance(cost, dict):
         return None
     try:
-        return {"input": float(cost["input"]), "output": float(cost["output"])}
+        rates = {"input": float(cost["input"]), "output": float(cost["output"])}
+        for key in ("cache_read", "cache_write"):  # prices of cached prompt tokens, if any
+            if cost.get(key) is not None:
+                rates[key] = float(cost[key])
     except (KeyError, TypeError, ValueError):
         return None
+    return rates
 
 
 def get_model_rates(provider: str, model: str) -> dict[str, float] | None:
-    """``{"input": usd, "output": usd}`` per million tokens; a rate-file ``cost`` wins."""
+    """``{"input": usd, "output": usd}`` per million tokens, plus ``cache_read`` and
+    ``cache_write`` where the source prices cached prompt tokens; a rate-file ``cost`` wins."""
     override = _usd_per_million((_rate_entry(provider, model) or {}).get("cost"))
     if override is not None:
         return override

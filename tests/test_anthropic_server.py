@@ -301,3 +301,40 @@ def _raw(server, method, path, body, headers):
     result = response.status, json.loads(response.read())
     connection.close()
     return result
+
+
+CLOSED = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "tags": {"type": "array", "items": {"type": "string"}},
+    },
+    "required": ["name", "tags"],
+    "additionalProperties": False,
+}
+
+
+def test_structured_output_answers_an_instance_of_the_schema(client):
+    message = create(client, output_config={"format": {"type": "json_schema", "schema": CLOSED}})
+    jsonschema.validate(json.loads(message.content[0].text), CLOSED)
+
+
+def test_structured_output_refuses_an_open_object(client):
+    schema = {**CLOSED}
+    del schema["additionalProperties"]
+    with pytest.raises(anthropic.BadRequestError, match="additionalProperties"):
+        create(client, output_config={"format": {"type": "json_schema", "schema": schema}})
+
+
+def test_output_config_effort_is_checked(client):
+    assert create(client, output_config={"effort": "low"}).content
+    with pytest.raises(anthropic.BadRequestError, match="effort"):
+        create(client, output_config={"effort": "extreme"})
+
+
+def test_json_from_the_prompt_can_be_ignored():
+    with AnthropicServer(json_from_prompt=False) as server:
+        sdk = anthropic.Anthropic(base_url=server.url, api_key="test-key", max_retries=0)
+        message = create(sdk, system="Respond only with a JSON object.")
+        assert not message.content[0].text.startswith("{")
+        sdk.close()

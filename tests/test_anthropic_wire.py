@@ -214,6 +214,7 @@ def test_parse_message():
     assert wire.parse_message(raw) == {
         "text": "Hello world",
         "reasoning": "Hmm.",
+        "thinking_blocks": [{"type": "thinking", "thinking": "Hmm.", "signature": "s"}],
         "tool_calls": [{"id": "t1", "name": "f", "arguments": {"a": 1}}],
         "stop_reason": "tool_use",
         "usage": {"input_tokens": 3, "output_tokens": 4},

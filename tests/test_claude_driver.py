@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 
+import jsonschema
 import pytest
 
 from prompture import manual_extract_and_jsonify
@@ -141,14 +142,13 @@ def test_system_prompt_goes_apart_with_the_json_instruction(server):
     assert body["messages"] == [
         {"role": "user", "content": [{"type": "text", "text": "Describe a person."}]}
     ]
-    assert body["system"].startswith(
-        "Be terse.\n\nUse metric units.\n\nRespond only with a JSON object"
-    )
-    assert "output_config" not in body and "response_format" not in body
+    assert body["system"] == "Be terse.\n\nUse metric units."
+    schema = body["output_config"]["format"]["schema"]
+    assert schema["additionalProperties"] is False and "response_format" not in body
     assert set(json.loads(result["text"])) == set(PERSON_SCHEMA["properties"])
 
 
-def test_extraction_with_the_schema_in_the_prompt(server):
+def test_extraction_with_the_schema_sent_natively(server):
     server.script(json.dumps({"name": "Maria", "age": 32}))
     driver = make(server)
     result = manual_extract_and_jsonify(driver, "Maria is 32.", PERSON_SCHEMA, "claude-sonnet-4-6")
@@ -156,7 +156,8 @@ def test_extraction_with_the_schema_in_the_prompt(server):
     assert result["usage"]["cost"] > 0
     body = server.last_request.body
     assert "Maria is 32." in body["messages"][0]["content"][0]["text"]
-    assert '"age"' in body["messages"][0]["content"][0]["text"]  # no JSON mode: schema in prompt
+    assert '"age"' not in body["messages"][0]["content"][0]["text"]
+    assert body["output_config"]["format"]["type"] == "json_schema"
 
 
 def test_thinking_budget(server):
@@ -284,3 +285,102 @@ async def test_the_async_key_goes_in_x_api_key_and_nowhere_else(keyed_server, ca
     with pytest.raises(DriverHTTPError) as info:
         await driver.generate("Hi", {})
     check_key_use(keyed_server, info.value, driver, caplog.text)
+
+
+# --- structured output, options, thinking through tool turns, cache prices ------------------
+
+
+def test_structured_output_for_claude_4_5_and_later(server):
+    result = make(server).generate(
+        "Describe a person.", {"model": "claude-sonnet-4-5", "json_schema": PERSON_SCHEMA}
+    )
+    body = server.last_request.body
+    schema = body["output_config"]["format"]["schema"]
+    assert body["output_config"]["format"]["type"] == "json_schema"
+    assert schema["additionalProperties"] is False
+    assert sorted(schema["required"]) == sorted(PERSON_SCHEMA["properties"])
+    assert "system" not in body and "tools" not in body
+    assert set(json.loads(result["text"])) == set(PERSON_SCHEMA["properties"])
+
+
+async def test_structured_output_async(server):
+    driver = make(server, cls=AsyncClaudeDriver, model="claude-opus-4-7")
+    result = await driver.generate("Describe a person.", {"json_schema": PERSON_SCHEMA})
+    assert "format" in server.last_request.body["output_config"]
+    assert set(json.loads(result["text"])) == set(PERSON_SCHEMA["properties"])
+
+
+def test_an_older_claude_answers_through_a_forced_tool(server):
+    result = make(server, model="claude-3-5-haiku-latest").generate_messages_with_tools(
+        [{"role": "user", "content": "Describe a person."}], [], {"json_schema": PERSON_SCHEMA}
+    )
+    body = server.last_request.body
+    assert "output_config" not in body
+    assert body["tool_choice"] == {"type": "tool", "name": "json_answer"}
+    assert body["tools"][0]["input_schema"] == PERSON_SCHEMA
+    jsonschema.validate(json.loads(result["text"]), PERSON_SCHEMA)
+    assert result["tool_calls"] == [] and result["stop_reason"] == "end_turn"
+
+
+def test_an_older_claude_thinking_gets_the_schema_in_the_prompt(server):
+    options = {"model": "claude-3-7-sonnet-latest", "json_schema": PERSON_SCHEMA, "thinking": 1024}
+    make(server).generate("Describe a person.", options)
+    body = server.last_request.body
+    assert "tools" not in body and "output_config" not in body
+    assert '"age"' in body["system"]
+
+
+def test_options_claude_takes_pass_through(server):
+    options = {
+        "stop": ["END"],
+        "reasoning_effort": "low",
+        "extra_body": {"metadata": {"user_id": "u1"}},
+        "top_p": 0.5,  # this API version refuses sampling parameters: not sent
+    }
+    make(server).generate("Hi", options)
+    body = server.last_request.body
+    assert body["stop_sequences"] == ["END"]
+    assert body["output_config"] == {"effort": "low"}
+    assert body["metadata"] == {"user_id": "u1"}
+    assert "top_p" not in body
+
+
+def test_thinking_blocks_go_back_with_the_tool_calls(server):
+    server.script(
+        tool_calls=[{"name": "get_weather", "arguments": {"city": "Paris"}}],
+        reasoning="Need weather.",
+    )
+    driver = make(server)
+    question = [{"role": "user", "content": "Weather in Paris?"}]
+    first = driver.generate_messages_with_tools(question, [WEATHER_TOOL], {"thinking": 1024})
+    [block] = first["thinking_blocks"]
+    assert block["type"] == "thinking" and block["signature"]
+    follow_up = [
+        *question,
+        {
+            "role": "assistant",
+            "content": "",
+            "tool_calls": first["tool_calls"],
+            "thinking_blocks": first["thinking_blocks"],
+        },
+        {"role": "tool", "tool_call_id": first["tool_calls"][0]["id"], "content": "sunny"},
+    ]
+    driver.generate_messages_with_tools(follow_up, [WEATHER_TOOL], {"thinking": 1024})
+    assistant = server.last_request.body["messages"][1]
+    assert [b["type"] for b in assistant["content"]] == ["thinking", "tool_use"]
+    assert assistant["content"][0] == block
+
+
+def test_cached_prompt_tokens_are_priced_at_the_cache_rates(server):
+    usage = {
+        "input_tokens": 100,
+        "cache_read_input_tokens": 10_000,
+        "cache_creation_input_tokens": 1_000,
+        "output_tokens": 50,
+    }
+    server.script("Hi", usage=usage)
+    meta = make(server, model="claude-sonnet-4-5").generate("Hi")["meta"]
+    # $3 input, $0.30 cache read, $3.75 cache write, $15 output per million tokens.
+    expected = (100 * 3 + 10_000 * 0.3 + 1_000 * 3.75 + 50 * 15) / 1e6
+    assert meta["prompt_tokens"] == 11_100
+    assert meta["cost"] == round(expected, 6)

@@ -64,13 +64,13 @@ def test_extraction_repairs_a_fenced_answer_without_a_second_call(moonshot_serve
     assert len(moonshot_server.requests) == 1
 
 
-def test_reasoning_model_gets_the_schema_in_the_prompt(moonshot_server):
+def test_reasoning_model_gets_the_schema_natively(moonshot_server):
     moonshot_server.script('{"name": "Maria", "age": 32}')
     extract_and_jsonify("Maria is 32.", SCHEMA, model_name="moonshot/kimi-k2-thinking")
     body = moonshot_server.last_request.body
-    assert "response_format" not in body
+    assert body["response_format"]["type"] == "json_schema"
     prompt = "\n".join(message["content"] for message in body["messages"])
-    assert '"age"' in prompt and "JSON" in prompt
+    assert '"age"' not in prompt and "JSON" in prompt
 
 
 def test_extract_with_model_returns_the_instance(moonshot_server):

@@ -121,8 +121,11 @@ def test_stream_usage_from_x_groq():
 def test_schema_native_only_where_groq_supports_structured_output(server):
     driver = make(server)
     driver.generate("Who?", {"model": "llama-3.3-70b-versatile", "json_schema": PERSON})
-    assert "response_format" not in server.last_request.body
+    # No structured output for this model: JSON mode, with the schema in the prompt.
+    assert server.last_request.body["response_format"] == {"type": "json_object"}
     assert '"name"' in server.last_request.body["messages"][-1]["content"]
+    driver.generate("Who?", {"model": "openai/gpt-oss-120b", "json_schema": PERSON})
+    assert server.last_request.body["response_format"]["type"] == "json_schema"
     driver.generate("Who?", {"model": "moonshotai/kimi-k2-instruct-0905", "json_schema": PERSON})
     assert server.last_request.body["response_format"]["type"] == "json_schema"
 

@@ -219,7 +219,11 @@ def test_first_lookup_loads_the_catalogue_once():
 
 
 def test_offline_cost_comes_from_the_bundled_snapshot():
-    assert get_model_rates("moonshot", "kimi-k2-0905-preview") == {"input": 0.6, "output": 2.5}
+    assert get_model_rates("moonshot", "kimi-k2-0905-preview") == {
+        "input": 0.6,
+        "output": 2.5,
+        "cache_read": 0.15,
+    }
     assert Meter()._calculate_cost("moonshot", "kimi-k2-0905-preview", 1000, 1000) == 0.0031
     assert _catalogue.loaded_source() == "bundle"
 
@@ -306,7 +310,11 @@ def test_stale_cache_older_than_the_installed_snapshot_is_ignored():
 @pytest.mark.parametrize("content", ["{not json", "[]", '{"openai": {"name": "no models"}}'])
 def test_corrupt_cache_falls_back_to_the_bundle(content):
     write_cache(content)
-    assert get_model_rates("moonshot", "kimi-k2-0905-preview") == {"input": 0.6, "output": 2.5}
+    assert get_model_rates("moonshot", "kimi-k2-0905-preview") == {
+        "input": 0.6,
+        "output": 2.5,
+        "cache_read": 0.15,
+    }
     assert _catalogue.loaded_source() == "bundle"
 
 

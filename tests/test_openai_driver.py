@@ -163,8 +163,10 @@ def test_reasoning_models_take_max_completion_tokens_and_no_temperature(server, 
     sent = server.last_request.body
     assert sent["max_completion_tokens"] == 50
     assert "max_tokens" not in sent and "temperature" not in sent
-    assert "response_format" not in sent  # reasoning models get the schema in the prompt
-    assert '"name"' in sent["messages"][-1]["content"]
+    # Reasoning models take strict structured output like the others.
+    assert sent["response_format"]["type"] == "json_schema"
+    assert sent["response_format"]["json_schema"]["schema"]["required"] == ["name"]
+    assert sent["messages"] == HI
 
 
 def test_chat_models_keep_max_tokens_and_temperature(server):

@@ -66,11 +66,69 @@ def test_stop_reasons_agree_with_the_anthropic_wire():
     assert set(_anthropic_wire.STOP_REASONS.values()) <= normalized
 
 
-def test_structured_output_refused_for_reasoning_and_explicit_no():
-    assert wire.structured_output_allowed(None)
-    assert wire.structured_output_allowed(caps())
-    assert not wire.structured_output_allowed(caps(is_reasoning=True))
-    assert not wire.structured_output_allowed(caps(supports_structured_output=False))
+SCHEMA = {"type": "object", "properties": {"a": {"type": "string"}}}
+
+
+def test_a_schema_goes_out_natively_to_reasoning_models_too():
+    for model_caps in (None, caps(), caps(is_reasoning=True)):
+        kind = wire.json_request(model_caps, SCHEMA, json_mode=True, json_schema=True)
+        assert kind == "json_schema"
+
+
+def test_json_mode_where_the_catalogue_says_no_structured_output():
+    no = caps(supports_structured_output=False, is_reasoning=True)
+    assert wire.json_request(no, SCHEMA, json_mode=True, json_schema=True) == "json_object"
+    assert wire.json_request(None, SCHEMA, json_mode=True, json_schema=False) == "json_object"
+    assert wire.json_request(None, None, json_mode=True, json_schema=True) == "json_object"
+    assert wire.json_request(no, SCHEMA, json_mode=False, json_schema=True) is None
+
+
+def test_options_pass_through_and_extra_body_is_copied():
+    options = {"top_p": 0.5, "stop": ["x"], "seed": 7, "reasoning_effort": "low", "foo": 1}
+    fields = wire.sampling_and_passthrough(options, supports_temperature=True)
+    assert fields == {"top_p": 0.5, "stop": ["x"], "seed": 7, "reasoning_effort": "low"}
+    no_sampling = wire.sampling_and_passthrough(options, supports_temperature=False)
+    assert "top_p" not in no_sampling and no_sampling["seed"] == 7
+    aliased = wire.sampling_and_passthrough({"stop_sequences": ["END"]}, supports_temperature=True)
+    assert aliased == {"stop": ["END"]}
+    extra = {"provider": {"order": ["a"]}}
+    copied = wire.extra_body({"extra_body": extra})
+    assert copied == extra and copied["provider"] is not extra["provider"]
+
+
+def test_tool_calls_with_finish_reason_stop_are_tool_use():
+    calls = [{"id": "c1", "name": "f", "arguments": {}}]
+    assert wire.stop_reason("stop", calls) == "tool_use"
+    assert wire.stop_reason(None, calls) == "tool_use"
+    assert wire.stop_reason("length", calls) == "max_tokens"
+    assert wire.stop_reason("stop", []) == "end_turn"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        {"choices": "x"},
+        {"choices": []},
+        {"choices": [{"message": "hello"}]},
+        {"choices": [{"message": {"content": 42}}]},
+        {"choices": [{"message": {"content": "a", "tool_calls": {"id": "x"}}}]},
+        {"choices": [{"message": {"content": "a"}, "finish_reason": 3}]},
+        {"choices": [{"message": {"content": "a"}}], "usage": [1, 2]},
+        {"choices": [{"message": {"content": "a"}}], "usage": {"prompt_tokens": "many"}},
+        {"choices": [{"message": {"content": "a"}}], "usage": {"prompt_tokens": -5}},
+    ],
+)
+def test_malformed_completions_are_malformed(body):
+    with pytest.raises(wire.Malformed):
+        wire.parse_completion(body)
+
+
+def test_cached_tokens_are_read_where_reported():
+    assert wire.cached_tokens({"prompt_tokens_details": {"cached_tokens": 30}}) == 30
+    assert wire.cached_tokens({"prompt_cache_hit_tokens": 12}) == 12
+    assert wire.cached_tokens({"prompt_tokens_details": None}) == 0
+    assert wire.cached_tokens([1]) == 0
 
 
 def test_native_schema_is_strict_and_input_untouched():
@@ -114,21 +172,21 @@ def test_usage_total_computed_when_missing():
     assert wire.usage_counts(None) == (0, 0, 0)
 
 
-def test_sse_lines_and_stream_accumulation():
+def test_sse_events_and_stream_accumulation():
+    from prompture._sse import SSEDecoder
+
     state = wire.StreamAccumulator()
-    lines = [
-        b": keep-alive",
-        b"",
-        b'data: {"choices":[{"delta":{"reasoning_content":"hmm"}}]}',
-        b'data: {"choices":[{"delta":{"content":"Hel"}}]}',
-        b'data: {"choices":[{"delta":{"content":"lo"},"finish_reason":"stop"}]}',
-        b'data: {"choices":[],"usage":{"prompt_tokens":2,"completion_tokens":2}}',
-        b"data: [DONE]",
-    ]
+    body = (
+        b": keep-alive\n\n"
+        b'data: {"choices":[{"delta":{"reasoning_content":"hmm"}}]}\n\n'
+        b'data: {"choices":[{"delta":\ndata: {"content":"Hel"}}]}\n\n'
+        b'data: {"choices":[{"delta":{"content":"lo"},"finish_reason":"stop"}]}\r\n\r\n'
+        b'data: {"choices":[],"usage":{"prompt_tokens":2,"completion_tokens":2}}\n\n'
+        b"data: [DONE]\n\n"
+    )
     deltas = []
-    for line in lines:
-        data = wire.sse_payload(line)
-        if data is not None and (delta := state.feed(data)):
+    for event in SSEDecoder().feed(body):
+        if delta := state.feed(event.data):
             deltas.append(delta)
     assert deltas == ["Hel", "lo"]
     assert state.finished and state.finish_reason == "stop"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import gc
+import logging
+import os
 import socket
 
 import pytest
@@ -183,3 +187,88 @@ def test_an_sdk_error_echoing_the_key_is_not_kept():
             driver.generate("Hi", {"model": "test-model"})
     assert caught.value.status_code == 401
     _assert_no_secret_kept(caught.value)
+
+
+# --- Retry-After, retry logs, deadlines, loops ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [
+        ("2", 2.0),
+        ("0.5", 0.5),
+        (" 3 ", 3.0),
+        ("nan", None),
+        ("inf", None),
+        ("-1", None),
+        ("soon", None),
+        ("", None),
+        (None, None),
+        ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0),  # in the past: no wait
+    ],
+)
+def test_retry_after_is_parsed_robustly(value, seconds):
+    assert _transport.parse_retry_after(value) == seconds
+
+
+def test_retry_after_as_an_http_date_in_the_future():
+    from email.utils import formatdate
+
+    now = 1_800_000_000.0
+    assert _transport.parse_retry_after(formatdate(now + 7, usegmt=True), now=now) == 7.0
+
+
+def test_each_retry_is_logged_at_info_with_its_wait(caplog):
+    attempts = []
+
+    def flaky():
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise DriverHTTPError("busy", provider="acme", status_code=503, retryable=True)
+        return "ok"
+
+    with caplog.at_level(logging.INFO, logger="prompture.transport"):
+        assert _transport.call_with_retries(flaky, max_retries=3, backoff=0.01) == "ok"
+    messages = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    assert messages == [
+        "acme: retry 1 of 3 in 0.01 s after: busy",
+        "acme: retry 2 of 3 in 0.02 s after: busy",
+    ]
+
+
+def test_no_retry_starts_past_the_deadline():
+    calls = []
+
+    def busy():
+        calls.append(1)
+        error = DriverHTTPError("busy", provider="acme", status_code=429, retryable=True)
+        error.retry_after = "5"
+        raise error
+
+    with pytest.raises(DriverHTTPError):
+        _transport.call_with_retries(busy, 3, 0.0, _transport.Deadline(1.0))
+    assert len(calls) == 1  # a 5 s wait does not fit in a 1 s deadline
+
+
+def _open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_no_descriptor_outlives_its_event_loop():
+    from prompture.drivers import AsyncGrokDriver, AsyncOpenAIDriver
+    from prompture.testing import OpenAICompatServer
+
+    with OpenAICompatServer(api_key="fd-test-key") as server:
+
+        async def one_call():
+            for cls in (AsyncGrokDriver, AsyncOpenAIDriver):
+                driver = cls(api_key="fd-test-key", endpoint=server.url, model="test-model")
+                assert (await driver.generate("Hi"))["text"]
+
+        asyncio.run(one_call())  # first use: imports, lazily built objects
+        gc.collect()
+        before = _open_descriptors()
+        for _ in range(200):
+            asyncio.run(one_call())
+        gc.collect()
+        assert _open_descriptors() <= before + 2

@@ -9,10 +9,18 @@ requests and the answers back, so the sync and async drivers share every rule:
   ``tool_result`` blocks in a user turn (consecutive turns of one role are merged, as the
   API wants tool results for one assistant turn in the next user turn).
 - Tools in OpenAI function format become ``{"name", "description", "input_schema"}``.
-- JSON: Claude has no JSON mode (no ``response_format``), so a JSON request, with its schema
-  when given, becomes an instruction at the end of the system prompt.
+- JSON schemas go out natively: ``output_config.format`` (the Messages API's structured
+  output) for the models that have it (Claude 4.5 and later, or what the catalogue says), else
+  a forced tool whose input is the answer; only with thinking on (which forbids forcing a
+  tool), or for JSON without a schema, the request becomes an instruction at the end of the
+  system prompt.
 - Sampling parameters are never sent: API version 2026-10-21 (sent by anthropic SDK 2.x)
-  rejects ``temperature``, ``top_p`` and ``top_k`` outright.
+  rejects ``temperature``, ``top_p`` and ``top_k`` outright. ``stop``/``stop_sequences``
+  become ``stop_sequences``, ``reasoning_effort`` becomes ``output_config.effort``, and
+  ``extra_body`` is merged in last.
+- Thinking blocks a tool-calling turn returned (kept by the driver in the result's
+  ``thinking_blocks``, echoed back on the assistant message) go back before its ``tool_use``
+  blocks, as the API requires when thinking is on.
 - Answers: text blocks joined, thinking blocks as reasoning, ``tool_use`` blocks as tool calls,
   ``stop_reason`` normalized, usage with cache tokens counted as prompt tokens.
 """
@@ -21,6 +29,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from typing import Any
 
 from ._openai_wire import STREAM_ERROR_FALLBACK, error_message, schema_instruction
@@ -37,6 +46,53 @@ STOP_REASONS = {
     "model_context_window_exceeded": "max_tokens",
     "refusal": "content_filter",
 }
+#: The forced tool that carries a JSON answer for models without ``output_config.format``.
+JSON_TOOL = "json_answer"
+#: Effort levels ``output_config.effort`` takes.
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
+_CLAUDE_VERSION = re.compile(r"claude-(?:opus|sonnet|haiku)-(\d+)(?:-(\d{1,2}))?(?=-|@|$)")
+
+
+def supports_output_format(model: str, caps: Any) -> bool:
+    """Whether ``output_config.format`` is available: the catalogue's word when it has one,
+    else by the model id: Claude 4.5 and later (``claude-sonnet-4-5``, ``claude-opus-4-7``)
+    yes, earlier Claudes (``claude-3-5-haiku``, ``claude-sonnet-4-0``) no, and an id that
+    names no Claude version (an alias, a newer naming) yes."""
+    known = getattr(caps, "supports_structured_output", None)
+    if known is not None:
+        return bool(known)
+    if re.search(r"claude-\d", model):  # claude-3-opus, claude-3-5-sonnet...: before 4.5
+        return False
+    match = _CLAUDE_VERSION.search(model)
+    if match is None:
+        return True
+    return (int(match.group(1)), int(match.group(2) or 0)) >= (4, 5)
+
+
+def json_strategy(
+    schema: dict[str, Any] | None,
+    *,
+    output_format: bool,
+    thinking: bool,
+    tools: bool,
+    stream: bool,
+) -> str | None:
+    """``"output_format"``, ``"tool"`` (a forced tool) or ``"prompt"`` for a JSON request."""
+    if schema is None:
+        return "prompt"
+    if output_format:
+        return "output_format"
+    if thinking or tools or stream:  # a forced tool needs thinking off and the tools free
+        return "prompt"
+    return "tool"
+
+
+def strict_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` as structured output takes it: every object closed (``additionalProperties:
+    false``) with all its properties required."""
+    from ..cost_mixin import prepare_strict_schema
+
+    return prepare_strict_schema(schema)
 
 
 def build_payload(
@@ -48,12 +104,20 @@ def build_payload(
     tool_choice: Any = None,
     json_mode: bool = False,
     schema: dict[str, Any] | None = None,
+    json_via: str | None = None,
     thinking: dict[str, Any] | None = None,
+    options: dict[str, Any] | None = None,
     stream: bool = False,
 ) -> dict[str, Any]:
-    """The keyword arguments of ``messages.create`` (the request body) for one call."""
+    """The keyword arguments of ``messages.create`` (the request body) for one call.
+
+    `json_via` is what `json_strategy` chose for a JSON request (``"prompt"`` by default).
+    """
+    options = options or {}
     system, turns = split_system(messages)
-    if json_mode or schema is not None:
+    wants_json = json_mode or schema is not None
+    via = (json_via or "prompt") if wants_json else None
+    if via == "prompt":
         system = "\n\n".join(filter(None, [system, schema_instruction(schema)]))
     payload: dict[str, Any] = {"model": model, "max_tokens": max_tokens}
     if system:
@@ -64,10 +128,32 @@ def build_payload(
         choice = to_tool_choice(tool_choice)
         if choice is not None:
             payload["tool_choice"] = choice
+    if via == "tool" and schema is not None:
+        payload["tools"] = [
+            {
+                "name": JSON_TOOL,
+                "description": "Give the answer as this tool's input.",
+                "input_schema": copy.deepcopy(schema),
+            }
+        ]
+        payload["tool_choice"] = {"type": "tool", "name": JSON_TOOL}
+    output_config: dict[str, Any] = {}
+    if via == "output_format" and schema is not None:
+        output_config["format"] = {"type": "json_schema", "schema": strict_schema(schema)}
+    if options.get("reasoning_effort") in EFFORTS:
+        output_config["effort"] = options["reasoning_effort"]
+    if output_config:
+        payload["output_config"] = output_config
+    stop = options.get("stop_sequences") or options.get("stop")
+    if stop:
+        payload["stop_sequences"] = [stop] if isinstance(stop, str) else list(stop)
     if thinking:
         payload["thinking"] = thinking
     if stream:
         payload["stream"] = True
+    extra = options.get("extra_body")
+    if isinstance(extra, dict):
+        payload.update(copy.deepcopy(extra))
     return payload
 
 
@@ -116,6 +202,8 @@ def _blocks_of(message: dict[str, Any]) -> list[dict[str, Any]]:
         return [tool_result_block(message)]
     blocks = content_blocks(message.get("content"))
     if message.get("role") == "assistant":
+        thinking = [copy.deepcopy(b) for b in message.get("thinking_blocks") or []]
+        blocks = [b for b in thinking if isinstance(b, dict)] + blocks
         blocks += [tool_use_block(call) for call in message.get("tool_calls") or []]
     return blocks
 
@@ -226,32 +314,76 @@ def usage_counts(usage: dict[str, Any] | None) -> tuple[int, int, int]:
     """Prompt, completion and total tokens; cache writes and reads count as prompt tokens."""
     usage = usage or {}
     prompt = sum(
-        int(usage.get(key) or 0)
+        _token_count(usage, key)
         for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
     )
-    completion = int(usage.get("output_tokens") or 0)
+    completion = _token_count(usage, "output_tokens")
     return prompt, completion, prompt + completion
 
 
-def parse_message(raw: dict[str, Any]) -> dict[str, Any]:
-    """Text, reasoning, tool calls, normalized stop reason and usage of a ``message`` body.
+def cache_counts(usage: dict[str, Any] | None) -> tuple[int, int]:
+    """Prompt tokens read from and written to the prompt cache."""
+    usage = usage or {}
+    read = _token_count(usage, "cache_read_input_tokens")
+    return read, _token_count(usage, "cache_creation_input_tokens")
+
+
+def _token_count(usage: dict[str, Any], key: str) -> int:
+    value = usage.get(key)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise TypeError(f"usage.{key} is not a number")
+    if value < 0:
+        raise TypeError(f"usage.{key} is negative")
+    return int(value)
+
+
+def parse_message(raw: dict[str, Any], *, json_tool: bool = False) -> dict[str, Any]:
+    """Text, reasoning, thinking blocks, tool calls, normalized stop reason and usage of a
+    ``message`` body. With `json_tool`, the input of the forced `JSON_TOOL` call is the text.
 
     Raises KeyError or TypeError when `raw` is not a message (the caller's "malformed body").
     """
     blocks = raw["content"]
-    if not isinstance(blocks, list):
-        raise TypeError("content is not a list")
+    if not isinstance(blocks, list) or not all(isinstance(b, dict) for b in blocks):
+        raise TypeError("content is not a list of blocks")
+    text = "".join(_str(b.get("text")) for b in blocks if b.get("type") == "text")
+    calls = [
+        {"id": _str(b.get("id")), "name": _str(b.get("name")), "arguments": b.get("input") or {}}
+        for b in blocks
+        if b.get("type") == "tool_use"
+    ]
+    stop = raw.get("stop_reason")
+    if stop is not None and not isinstance(stop, str):
+        raise TypeError("stop_reason is not a string")
+    stop_reason = normalize_stop_reason(stop)
+    if json_tool and calls and calls[0]["name"] == JSON_TOOL:
+        text, calls = json.dumps(calls[0]["arguments"]), []
+        stop_reason = "end_turn" if stop_reason == "tool_use" else stop_reason
+    usage = raw.get("usage") or {}
+    if not isinstance(usage, dict):
+        raise TypeError("usage is not an object")
     return {
-        "text": "".join(b.get("text", "") for b in blocks if b.get("type") == "text"),
-        "reasoning": "".join(b.get("thinking", "") for b in blocks if b.get("type") == "thinking"),
-        "tool_calls": [
-            {"id": b.get("id", ""), "name": b.get("name", ""), "arguments": b.get("input") or {}}
-            for b in blocks
-            if b.get("type") == "tool_use"
+        "text": text,
+        "reasoning": "".join(
+            _str(b.get("thinking")) for b in blocks if b.get("type") == "thinking"
+        ),
+        "thinking_blocks": [
+            copy.deepcopy(b) for b in blocks if b.get("type") in ("thinking", "redacted_thinking")
         ],
-        "stop_reason": normalize_stop_reason(raw.get("stop_reason")),
-        "usage": raw.get("usage") or {},
+        "tool_calls": calls,
+        "stop_reason": stop_reason,
+        "usage": usage,
     }
+
+
+def _str(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise TypeError("a text field is not a string")
+    return value
 
 
 def stream_error_message(data: Any) -> str:

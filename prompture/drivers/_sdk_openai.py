@@ -34,32 +34,31 @@ from .openai_compatible import OpenAICompatibleProtocol
 __all__ = ["AsyncOpenAISDKDriver", "OpenAISDKDriver", "OpenAISDKProtocol"]
 
 _local = threading.local()
-_async_pools: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDictionary()
-
-
-def _pooled(pools: dict[str, Any], sdk: ModuleType, factory_name: str) -> Any:
-    client = pools.get(sdk.__name__)
-    if client is None or client.is_closed:
-        factory = getattr(sdk, factory_name, None)
-        if factory is None:  # an SDK too old to export it: its clients keep their own pools
-            return None
-        client = pools[sdk.__name__] = factory()
-    return client
 
 
 def pooled_http_client(sdk: ModuleType) -> Any:
-    """This thread's HTTP client for `sdk` (its ``DefaultHttpxClient``), shared by drivers."""
+    """This thread's HTTP client for `sdk` (its ``DefaultHttpxClient``), shared by drivers;
+    its connections honour `_transport.deadline_scope`."""
     if not hasattr(_local, "pools"):
         _local.pools = {}
-    return _pooled(_local.pools, sdk, "DefaultHttpxClient")
+    client = _local.pools.get(sdk.__name__)
+    if client is None or client.is_closed:
+        factory = getattr(sdk, "DefaultHttpxClient", None)
+        if factory is None:  # an SDK too old to export it: its clients keep their own pools
+            return None
+        client = _local.pools[sdk.__name__] = _transport.bound_sdk_client(factory())
+    return client
 
 
 def pooled_async_http_client(sdk: ModuleType) -> Any:
-    """The running event loop's async HTTP client for `sdk`, shared by drivers."""
-    import asyncio
-
-    pools = _async_pools.setdefault(asyncio.get_running_loop(), {})
-    return _pooled(pools, sdk, "DefaultAsyncHttpxClient")
+    """The running event loop's async HTTP client for `sdk`, shared by drivers and closed
+    when the loop shuts down."""
+    factory = getattr(sdk, "DefaultAsyncHttpxClient", None)
+    if factory is None:
+        return None
+    return _transport.per_loop(
+        f"sdk:{sdk.__name__}", lambda: _transport.bound_sdk_client(factory())
+    )
 
 
 def _http_errors() -> tuple[type[BaseException], ...]:
@@ -68,10 +67,27 @@ def _http_errors() -> tuple[type[BaseException], ...]:
     return tuple(module.HTTPError for module in modules if module is not None)
 
 
+_PARAMETERS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def _create_parameters(sdk: ModuleType, client_name: str) -> frozenset[str]:
+    """Body fields ``chat.completions.create()`` of this SDK has a parameter for (read once)."""
+    key = (sdk.__name__, client_name)
+    if key not in _PARAMETERS:
+        import inspect
+
+        # The sync resource names the same parameters as the async one.
+        resource = sdk.resources.chat.completions.Completions
+        names = set(inspect.signature(resource.create).parameters)
+        _PARAMETERS[key] = frozenset(names - {"self", "extra_body", "extra_headers", "timeout"})
+    return _PARAMETERS[key]
+
+
 def _as_dict(obj: Any) -> Any:
     """An SDK model as the JSON-shaped dict it was parsed from (extra fields kept)."""
     if hasattr(obj, "model_dump"):
-        return obj.model_dump(by_alias=True, exclude_unset=True)
+        # warnings off: a malformed answer is reported by our parser, not as a pydantic warning
+        return obj.model_dump(by_alias=True, exclude_unset=True, warnings=False)
     return obj
 
 
@@ -109,10 +125,11 @@ class OpenAISDKProtocol(OpenAICompatibleProtocol):
     def _new_client(self, client_name: str, pool: Callable[[ModuleType], Any]) -> Any:
         """An SDK client on the HTTP client `pool` gives (the key is checked first)."""
         key = self._require_key()
+        endpoint = self._checked_endpoint()
         sdk = self._sdk()
         return getattr(sdk, client_name)(
             api_key=key,
-            base_url=self._sdk_base_url(self.endpoint),
+            base_url=self._sdk_base_url(endpoint),
             timeout=self.timeout,
             max_retries=0,  # `_transport` retries, with the same policy as every driver
             default_headers=dict(self.extra_headers) or None,
@@ -120,9 +137,15 @@ class OpenAISDKProtocol(OpenAICompatibleProtocol):
         )
 
     def _create_kwargs(self, payload: dict[str, Any], options: dict[str, Any]) -> dict[str, Any]:
-        """Keyword arguments of ``create()``: the payload, its extras and the timeout."""
-        kwargs = {k: v for k, v in payload.items() if k not in self.sdk_extra_body_keys}
-        extra = {k: payload[k] for k in self.sdk_extra_body_keys if k in payload}
+        """Keyword arguments of ``create()``: the payload, its extras and the timeout.
+
+        Payload fields ``create()`` has no parameter for (`sdk_extra_body_keys`, and whatever
+        ``options["extra_body"]`` added) go in ``extra_body``, which the SDK merges in as sent.
+        """
+        known = _create_parameters(self._sdk(), self.sdk_client)
+        kept = known - set(self.sdk_extra_body_keys)
+        kwargs = {k: v for k, v in payload.items() if k in kept}
+        extra = {k: v for k, v in payload.items() if k not in kept}
         if extra:
             kwargs["extra_body"] = extra
         kwargs["timeout"] = self._timeout(options)
@@ -130,10 +153,20 @@ class OpenAISDKProtocol(OpenAICompatibleProtocol):
 
     def _sdk_errors(self) -> tuple[type[BaseException], ...]:
         """What an SDK call may raise that `_map_error` turns into `DriverHTTPError`."""
-        return (self._sdk().APIError, wire.StreamError, ValueError, *_http_errors())
+        # OSError: what a deadline-bound connection raises past the size cap.
+        return (self._sdk().APIError, wire.StreamError, ValueError, OSError, *_http_errors())
 
-    def _map_error(self, exc: BaseException) -> DriverHTTPError:
+    def _map_error(
+        self, exc: BaseException, deadline: _transport.Deadline | None = None
+    ) -> DriverHTTPError:
         """The one `DriverHTTPError` for an SDK or transport exception (no key in it)."""
+        if isinstance(exc, DriverHTTPError):
+            return exc
+        limit = _transport.sdk_limit_error(self.provider, deadline)
+        if limit is not None:
+            return limit
+        if deadline is not None and isinstance(exc, TimeoutError):
+            return _transport.deadline_error(self.provider, deadline)
         sdk, secrets = self._sdk(), self._secrets()
         if isinstance(exc, sdk.APIStatusError):
             response = exc.response
@@ -182,37 +215,43 @@ class OpenAISDKDriver(OpenAISDKProtocol, Driver):
             self._client = self._new_client(self.sdk_client, pooled_http_client)
         return self._client
 
-    def _create(self, payload: dict[str, Any], options: dict[str, Any]) -> Any:
-        """``create(**payload)`` with the shared retries; a completion or a stream."""
+    def _create(self, payload: dict[str, Any], deadline: _transport.Deadline, options) -> Any:
+        """``create(**payload)`` with the shared retries, within `deadline`; a completion or a
+        stream."""
         client, errors = self._sdk_client(), self._sdk_errors()
         kwargs = self._create_kwargs(payload, options)
 
         def attempt() -> Any:
             try:
-                return client.chat.completions.create(**kwargs)
+                with _transport.deadline_scope(deadline):
+                    return client.chat.completions.create(**kwargs)
             except errors as exc:
-                raise self._map_error(exc) from None
+                raise self._map_error(exc, deadline) from None
 
-        return _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff)
+        return _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff, deadline)
 
     def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._build_payload(messages, options, tools=tools)
-        completion = self._create(payload, options)
+        self._sdk_client()  # built first: importing the SDK is no part of the call's time
+        deadline = _transport.Deadline(self._timeout(options))
+        completion = self._create(payload, deadline, options)
         return self._parse_completion_data(_as_dict(completion), payload["model"])
 
     def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
         options = options or {}
         payload = self._build_payload(messages, options, stream=True)
         state = wire.StreamAccumulator()
-        stream = self._create(payload, options)
+        self._sdk_client()  # built first: importing the SDK is no part of the call's time
+        deadline = _transport.Deadline(self._timeout(options))
+        stream = self._create(payload, deadline, options)
         try:
-            for chunk in stream:
-                delta = state.feed_chunk(self._chunk_dict(chunk))
+            for chunk in _transport.iter_within(stream, deadline):
+                delta = self._feed_chunk(state, self._chunk_dict(chunk))
                 if delta:
                     yield {"type": "delta", "text": delta}
         except self._sdk_errors() as exc:
-            raise self._map_error(exc) from None
+            raise self._map_error(exc, deadline) from None
         finally:
             stream.close()  # also when the caller stops early
         yield self._stream_done(state, payload["model"])
@@ -236,22 +275,26 @@ class AsyncOpenAISDKDriver(OpenAISDKProtocol, AsyncDriver):
             self._clients[loop] = client
         return client
 
-    async def _create(self, payload: dict[str, Any], options: dict[str, Any]) -> Any:
+    async def _create(self, payload: dict[str, Any], deadline: _transport.Deadline, options) -> Any:
         client, errors = self._sdk_client(), self._sdk_errors()
         kwargs = self._create_kwargs(payload, options)
 
         async def attempt() -> Any:
             try:
-                return await client.chat.completions.create(**kwargs)
-            except errors as exc:
-                raise self._map_error(exc) from None
+                return await _transport.within(client.chat.completions.create(**kwargs), deadline)
+            except (*errors, TimeoutError) as exc:
+                raise self._map_error(exc, deadline) from None
 
-        return await _transport.acall_with_retries(attempt, self.max_retries, self.retry_backoff)
+        return await _transport.acall_with_retries(
+            attempt, self.max_retries, self.retry_backoff, deadline
+        )
 
     async def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._build_payload(messages, options, tools=tools)
-        completion = await self._create(payload, options)
+        self._sdk_client()  # built first: importing the SDK is no part of the call's time
+        deadline = _transport.Deadline(self._timeout(options))
+        completion = await self._create(payload, deadline, options)
         return self._parse_completion_data(_as_dict(completion), payload["model"])
 
     async def generate_messages_stream(
@@ -260,14 +303,16 @@ class AsyncOpenAISDKDriver(OpenAISDKProtocol, AsyncDriver):
         options = options or {}
         payload = self._build_payload(messages, options, stream=True)
         state = wire.StreamAccumulator()
-        stream = await self._create(payload, options)
+        self._sdk_client()  # built first: importing the SDK is no part of the call's time
+        deadline = _transport.Deadline(self._timeout(options))
+        stream = await self._create(payload, deadline, options)
         try:
-            async for chunk in stream:
-                delta = state.feed_chunk(self._chunk_dict(chunk))
+            async for chunk in _transport.aiter_within(stream, deadline):
+                delta = self._feed_chunk(state, self._chunk_dict(chunk))
                 if delta:
                     yield {"type": "delta", "text": delta}
-        except self._sdk_errors() as exc:
-            raise self._map_error(exc) from None
+        except (*self._sdk_errors(), TimeoutError) as exc:
+            raise self._map_error(exc, deadline) from None
         finally:
             await stream.close()
         yield self._stream_done(state, payload["model"])

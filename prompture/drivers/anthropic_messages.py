@@ -33,26 +33,23 @@ __all__ = [
 
 
 _sync_http_client: Any = None
-_async_http_clients: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
 
 
 def shared_http_client(anthropic: Any) -> Any:
-    """The process's pooled HTTP client for sync SDK clients (thread-safe, built once)."""
+    """The process's pooled HTTP client for sync SDK clients (thread-safe, built once); its
+    connections honour `_transport.deadline_scope`."""
     global _sync_http_client
     if _sync_http_client is None or _sync_http_client.is_closed:
-        _sync_http_client = anthropic.DefaultHttpxClient()
+        _sync_http_client = _transport.bound_sdk_client(anthropic.DefaultHttpxClient())
     return _sync_http_client
 
 
 def shared_async_http_client(anthropic: Any) -> Any:
-    """The running event loop's pooled HTTP client for async SDK clients."""
-    import asyncio
-
-    loop = asyncio.get_running_loop()
-    client = _async_http_clients.get(loop)
-    if client is None or client.is_closed:
-        client = _async_http_clients[loop] = anthropic.DefaultAsyncHttpxClient()
-    return client
+    """The running event loop's pooled HTTP client for async SDK clients (closed with it)."""
+    return _transport.per_loop(
+        "sdk:anthropic",
+        lambda: _transport.bound_sdk_client(anthropic.DefaultAsyncHttpxClient()),
+    )
 
 
 def auth_kwargs(anthropic: Any, key: str | None) -> dict[str, Any]:
@@ -89,7 +86,7 @@ class AnthropicMessagesProtocol(CostMixin):
         key = self._require_key()
         return {
             **auth_kwargs(self._sdk(), key),
-            "base_url": self.endpoint,
+            "base_url": self._checked_endpoint(),
             "max_retries": 0,  # `_transport.call_with_retries` owns the retry policy
             "timeout": self.timeout,
         }
@@ -103,12 +100,25 @@ class AnthropicMessagesProtocol(CostMixin):
         stream: bool = False,
     ) -> dict[str, Any]:
         """The request for one call; `options` is read, never changed."""
+        from ..model_rates import get_model_capabilities
+
         model = self._model_for(options)
         thinking = wire.thinking_config(options.get("thinking"))
         max_tokens = options.get("max_tokens")
         if max_tokens is None:
             limit = self._get_model_config(self.provider, model)["max_output_tokens"]
             max_tokens = wire.default_max_tokens(limit, thinking)
+        schema = options.get("json_schema")
+        caps = get_model_capabilities(self.provider, model)
+        json_via = "prompt"  # a driver without supports_json_schema keeps schemas in the prompt
+        if self.supports_json_schema:
+            json_via = wire.json_strategy(
+                schema,
+                output_format=wire.supports_output_format(model, caps),
+                thinking=bool(thinking),
+                tools=bool(tools),
+                stream=stream,
+            )
         payload = wire.build_payload(
             messages,
             model=model,
@@ -116,8 +126,10 @@ class AnthropicMessagesProtocol(CostMixin):
             tools=tools,
             tool_choice=options.get("tool_choice"),
             json_mode=bool(options.get("json_mode")),
-            schema=options.get("json_schema"),
+            schema=schema,
+            json_via=json_via,
             thinking=thinking,
+            options=options,
             stream=stream,
         )
         self._validate_model_capabilities(
@@ -131,32 +143,57 @@ class AnthropicMessagesProtocol(CostMixin):
         return payload
 
     @contextlib.contextmanager
-    def _sdk_errors(self) -> Iterator[None]:
+    def _sdk_errors(self, deadline: _transport.Deadline | None = None) -> Iterator[None]:
         """Map the SDK's exceptions (raised inside the block) to `DriverHTTPError`."""
         anthropic = self._sdk()
-        secrets = (self.api_key,)
         try:
             yield
-        except anthropic.APIStatusError as exc:
+        except (TimeoutError, anthropic.APIError, ValueError, OSError) as exc:
+            raise self._mapped(anthropic, exc, deadline) from None
+
+    def _mapped(
+        self, anthropic: Any, exc: BaseException, deadline: _transport.Deadline | None
+    ) -> Exception:
+        """The `DriverHTTPError` for an SDK exception; past `deadline`, the deadline's."""
+        secrets = (self.api_key,)
+        limit = _transport.sdk_limit_error(self.provider, deadline)
+        if limit is not None:
+            return limit
+        if deadline is not None and isinstance(exc, TimeoutError):
+            return _transport.deadline_error(self.provider, deadline)
+        if isinstance(exc, anthropic.APIStatusError):
             if exc.response.status_code < 400:  # an `error` event in a stream accepted with 200
                 message = wire.stream_error_message(exc.body)
-                raise _transport.stream_error(self.provider, message, secrets) from None
+                return _transport.stream_error(self.provider, message, secrets)
             retry_after = exc.response.headers.get("retry-after")
-            raise _transport.status_error(
+            return _transport.status_error(
                 self.provider, exc.status_code, exc.response.text, secrets, retry_after
-            ) from None
-        except anthropic.APIConnectionError as exc:
-            raise _transport.transport_error(self.provider, exc, secrets) from None
-        except ValueError as exc:  # the SDK could not decode the body
-            raise _transport.malformed_error(self.provider, type(exc).__name__) from None
+            )
+        if isinstance(exc, anthropic.APIConnectionError | TimeoutError):
+            return _transport.transport_error(self.provider, exc, secrets)
+        if isinstance(exc, anthropic.APIError):  # any other SDK failure: a body it could not read
+            return _transport.malformed_error(self.provider, type(exc).__name__)
+        return _transport.malformed_error(self.provider, type(exc).__name__)  # undecodable body
 
     def _meta(self, model: str, usage: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
-        prompt, completion, total = wire.usage_counts(usage)
+        try:
+            prompt, completion, total = wire.usage_counts(usage)
+            read, write = wire.cache_counts(usage)
+        except TypeError as exc:
+            raise _transport.malformed_error(self.provider, str(exc)) from None
+        cost = self._calculate_cost(
+            self.provider,
+            model,
+            prompt,
+            completion,
+            cache_read_tokens=read,
+            cache_write_tokens=write,
+        )
         return {
             "prompt_tokens": prompt,
             "completion_tokens": completion,
             "total_tokens": total,
-            "cost": round(self._calculate_cost(self.provider, model, prompt, completion), 6),
+            "cost": round(cost, 6),
             "raw_response": raw,
             "model_name": model,
         }
@@ -166,23 +203,33 @@ class AnthropicMessagesProtocol(CostMixin):
             meta["reasoning_content"] = reasoning
         return {"text": text or reasoning, "meta": meta}
 
-    def _result(self, message: Any, model: str) -> dict[str, Any]:
-        """A Prompture result (with `tool_calls` and `stop_reason`) from an SDK `Message`."""
+    def _result(self, message: Any, payload: dict[str, Any]) -> dict[str, Any]:
+        """A Prompture result (with `tool_calls` and `stop_reason`) from an SDK `Message`.
+
+        A tool-calling answer that came with thinking also carries ``thinking_blocks``: put
+        them on the assistant message of the follow-up (beside its ``tool_calls``) and they go
+        back to the API, as it requires when thinking is on.
+        """
+        json_tool = (payload.get("tool_choice") or {}).get("name") == wire.JSON_TOOL
         try:
             raw = message.to_dict(mode="json")
-            parsed = wire.parse_message(raw)
+            parsed = wire.parse_message(raw, json_tool=json_tool)
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise _transport.malformed_error(self.provider, type(exc).__name__) from None
-        meta = self._meta(model, parsed["usage"], raw)
+        meta = self._meta(payload["model"], parsed["usage"], raw)
         result = self._with_reasoning(parsed["text"], parsed["reasoning"], meta)
         result["tool_calls"] = parsed["tool_calls"]
         result["stop_reason"] = parsed["stop_reason"]
+        if parsed["tool_calls"] and parsed["thinking_blocks"]:
+            result["thinking_blocks"] = parsed["thinking_blocks"]
         return result
 
     def _stream_done(self, state: wire.StreamState, model: str) -> dict[str, Any]:
         """The final chunk; a stream that carried no event at all was no answer."""
         if not state.events:
             raise _transport.malformed_error(self.provider, _transport.NO_EVENTS)
+        if not state.finished:  # no message_stop: the stream was cut
+            raise _transport.truncated_error(self.provider)
         meta = self._meta(model, state.usage, state.raw())
         text, reasoning = "".join(state.text_parts), "".join(state.reasoning_parts)
         return {"type": "done", **self._with_reasoning(text, reasoning, meta)}
@@ -218,27 +265,32 @@ class AnthropicMessagesDriver(AnthropicMessagesProtocol, Driver):
             self._sdk_client = anthropic.Anthropic(**kwargs, http_client=http_client)
         return self._sdk_client
 
-    def _create(self, payload: dict[str, Any], options: dict[str, Any]) -> Any:
-        """``messages.create`` with the shared retry policy; a `Message` or a `Stream`."""
-        client, timeout = self._client(), self._timeout(options)
+    def _create(self, payload: dict[str, Any], deadline: _transport.Deadline) -> Any:
+        """``messages.create`` with the shared retries, within `deadline`; a `Message` or a
+        `Stream`."""
+        client = self._client()
 
         def attempt() -> Any:
-            with self._sdk_errors():
-                return client.messages.create(**payload, timeout=timeout)
+            with self._sdk_errors(deadline), _transport.deadline_scope(deadline):
+                return client.messages.create(**payload, timeout=deadline.remaining())
 
-        return _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff)
+        return _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff, deadline)
 
     def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._payload(messages, options, tools=tools)
-        return self._result(self._create(payload, options), payload["model"])
+        self._client()  # built first: importing the SDK is no part of the call's time
+        deadline = _transport.Deadline(self._timeout(options))
+        return self._result(self._create(payload, deadline), payload)
 
     def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
         options = options or {}
         payload = self._payload(messages, options, stream=True)
         state = wire.StreamState()
-        with self._create(payload, options) as stream, self._sdk_errors():
-            for event in stream:
+        self._client()  # built first: importing the SDK is no part of the call's time
+        deadline = _transport.Deadline(self._timeout(options))
+        with self._create(payload, deadline) as stream, self._sdk_errors(deadline):
+            for event in _transport.iter_within(stream, deadline):
                 delta = state.feed(event.to_dict(mode="json"))
                 if delta:
                     yield {"type": "delta", "text": delta}
@@ -262,19 +314,24 @@ class AsyncAnthropicMessagesDriver(AnthropicMessagesProtocol, AsyncDriver):
             client = clients[loop] = anthropic.AsyncAnthropic(**kwargs, http_client=http_client)
         return client
 
-    async def _create(self, payload: dict[str, Any], options: dict[str, Any]) -> Any:
-        client, timeout = self._client(), self._timeout(options)
+    async def _create(self, payload: dict[str, Any], deadline: _transport.Deadline) -> Any:
+        client = self._client()
 
         async def attempt() -> Any:
-            with self._sdk_errors():
-                return await client.messages.create(**payload, timeout=timeout)
+            with self._sdk_errors(deadline):
+                call = client.messages.create(**payload, timeout=deadline.remaining())
+                return await _transport.within(call, deadline)
 
-        return await _transport.acall_with_retries(attempt, self.max_retries, self.retry_backoff)
+        return await _transport.acall_with_retries(
+            attempt, self.max_retries, self.retry_backoff, deadline
+        )
 
     async def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._payload(messages, options, tools=tools)
-        return self._result(await self._create(payload, options), payload["model"])
+        self._client()  # built first: importing the SDK is no part of the call's time
+        deadline = _transport.Deadline(self._timeout(options))
+        return self._result(await self._create(payload, deadline), payload)
 
     async def generate_messages_stream(
         self, messages, options=None
@@ -282,9 +339,11 @@ class AsyncAnthropicMessagesDriver(AnthropicMessagesProtocol, AsyncDriver):
         options = options or {}
         payload = self._payload(messages, options, stream=True)
         state = wire.StreamState()
-        async with await self._create(payload, options) as stream:
-            with self._sdk_errors():
-                async for event in stream:
+        self._client()  # built first: importing the SDK is no part of the call's time
+        deadline = _transport.Deadline(self._timeout(options))
+        async with await self._create(payload, deadline) as stream:
+            with self._sdk_errors(deadline):
+                async for event in _transport.aiter_within(stream, deadline):
                     delta = state.feed(event.to_dict(mode="json"))
                     if delta:
                         yield {"type": "delta", "text": delta}

@@ -28,7 +28,8 @@ class AsyncGoogleDriver(GoogleProtocol, AsyncDriver):
         import asyncio
 
         loop = asyncio.get_running_loop()
-        client = sdk.shared_client(self._require_key(), self.endpoint, self.timeout, loop=loop)
+        key, endpoint = self._require_key(), self._checked_endpoint()
+        client = sdk.shared_client(key, endpoint, self.timeout, loop=loop)
         self._sdk_client = client  # the client must outlive its `aio` view: it owns the pool
         return client.aio.models
 

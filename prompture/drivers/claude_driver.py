@@ -14,7 +14,9 @@ from .anthropic_messages import AnthropicMessagesDriver
 class ClaudeDriver(AnthropicMessagesDriver):
     """Claude over the Messages API.
 
-    Claude has no JSON mode: JSON requests and schemas go into the system prompt. Thinking is
+    A JSON schema goes out as structured output (``output_config.format``) to the models that
+    have it, else as a forced tool; JSON without a schema (Claude has no JSON mode) is asked
+    for in the system prompt. Thinking is
     asked for with ``options["thinking"]`` (a token budget, True for adaptive thinking, or
     Anthropic's own ``thinking`` object) and comes back as ``meta["reasoning_content"]``.
     ``temperature`` is not sent: the API version the SDK speaks rejects it.
@@ -28,7 +30,7 @@ class ClaudeDriver(AnthropicMessagesDriver):
     pip_extra = "claude"
 
     supports_json_mode = False
-    supports_json_schema = False
+    supports_json_schema = True
     supports_tool_use = True
     supports_streaming = True
     supports_vision = True

@@ -137,7 +137,9 @@ class GoogleDriver(GoogleProtocol, Driver):
 
     def _models(self) -> Any:
         """The SDK's ``models`` API of the shared client for this key and endpoint."""
-        self._sdk_client = sdk.shared_client(self._require_key(), self.endpoint, self.timeout)
+        self._sdk_client = sdk.shared_client(
+            self._require_key(), self._checked_endpoint(), self.timeout
+        )
         return self._sdk_client.models
 
     def _complete(self, messages, options, tools=None) -> dict[str, Any]:

@@ -50,8 +50,11 @@ class OpenAICompatibleProtocol(CostMixin):
         payload: dict[str, Any] = {"model": model}
         if options.get("max_tokens") is not None:
             payload[config["tokens_param"]] = options["max_tokens"]
-        if options.get("temperature") is not None and config["supports_temperature"]:
-            payload["temperature"] = options["temperature"]
+        payload.update(
+            wire.sampling_and_passthrough(
+                options, supports_temperature=config["supports_temperature"]
+            )
+        )
         if options.get("json_mode") or schema is not None:
             messages = self._apply_json_request(payload, messages, model, schema)
         if tools:
@@ -62,6 +65,7 @@ class OpenAICompatibleProtocol(CostMixin):
             payload["stream"] = True
             payload["stream_options"] = {"include_usage": True}
         payload["messages"] = messages
+        payload.update(wire.extra_body(options))
         return payload
 
     def _apply_json_request(
@@ -71,24 +75,35 @@ class OpenAICompatibleProtocol(CostMixin):
         model: str,
         schema: dict[str, Any] | None,
     ) -> list[dict[str, Any]]:
-        """Ask for JSON natively where the model allows it, else in the prompt."""
+        """Ask for JSON natively where the model allows it; the schema goes into the prompt
+        only when it cannot go out natively."""
         from ..model_rates import get_model_capabilities
 
-        allowed = wire.structured_output_allowed(get_model_capabilities(self.provider, model))
-        native_schema = allowed and self.supports_json_schema
-        if allowed and (self.supports_json_mode or native_schema):
+        kind = wire.json_request(
+            get_model_capabilities(self.provider, model),
+            schema,
+            json_mode=self.supports_json_mode,
+            json_schema=self.supports_json_schema,
+        )
+        if kind is not None:
+            native_schema = kind == "json_schema"
             payload["response_format"] = wire.response_format(schema, native_schema=native_schema)
             if schema is None or native_schema:
                 return messages
         return wire.with_prompt_instruction(messages, wire.schema_instruction(schema))
 
-    def _meta(self, model: str, usage: dict[str, Any] | None, raw: dict[str, Any]) -> dict:
-        prompt, completion, total = wire.usage_counts(usage)
+    def _meta(
+        self, model: str, counts: tuple[int, int, int], raw: dict[str, Any], cached: int = 0
+    ) -> dict:
+        prompt, completion, total = counts
+        cost = self._calculate_cost(
+            self.provider, model, prompt, completion, cache_read_tokens=cached
+        )
         return {
             "prompt_tokens": prompt,
             "completion_tokens": completion,
             "total_tokens": total,
-            "cost": round(self._calculate_cost(self.provider, model, prompt, completion), 6),
+            "cost": round(cost, 6),
             "raw_response": raw,
             "model_name": model,
         }
@@ -100,7 +115,7 @@ class OpenAICompatibleProtocol(CostMixin):
             meta["reasoning_content"] = reasoning
         return {"text": text or reasoning, "meta": meta}
 
-    def _parse_completion(self, body: str, model: str) -> dict[str, Any]:
+    def _parse_completion(self, body: bytes | str, model: str) -> dict[str, Any]:
         """A Prompture result (with `tool_calls` and `stop_reason`) from a completion body."""
         try:
             raw = json.loads(body)
@@ -111,39 +126,50 @@ class OpenAICompatibleProtocol(CostMixin):
     def _parse_completion_data(self, raw: Any, model: str) -> dict[str, Any]:
         """`_parse_completion` for an already decoded body (e.g. an SDK object's dict)."""
         try:
-            choice = raw["choices"][0]
-            message = choice.get("message") or {}
-        except (KeyError, IndexError, TypeError, AttributeError) as exc:
-            raise _transport.malformed_error(self.provider, type(exc).__name__) from None
-        result = self._result(
-            model,
-            message.get("content") or "",
-            wire.reasoning_of(message),
-            self._meta(model, raw.get("usage"), raw),
-        )
-        result["tool_calls"] = wire.parse_tool_calls(message.get("tool_calls"))
-        result["stop_reason"] = wire.normalize_stop_reason(choice.get("finish_reason"))
+            parsed = wire.parse_completion(raw)
+        except wire.Malformed as exc:
+            raise _transport.malformed_error(self.provider, str(exc)) from None
+        meta = self._meta(model, parsed["usage"], raw, parsed["cached_tokens"])
+        result = self._result(model, parsed["text"], parsed["reasoning"], meta)
+        result["tool_calls"] = parsed["tool_calls"]
+        result["stop_reason"] = parsed["stop_reason"]
         return result
 
-    def _feed_line(self, state: wire.StreamAccumulator, line: str | bytes) -> str | None:
-        """Fold one SSE line into `state`; its text delta. A broken stream is an error."""
+    def _feed_event(self, state: wire.StreamAccumulator, data: str) -> str | None:
+        """Fold one SSE data payload into `state`; its text delta. A broken stream is an error."""
         try:
-            data = wire.sse_payload(line)
-            return None if data is None else state.feed(data)
+            return state.feed(data)
         except wire.StreamError as exc:
             raise _transport.stream_error(self.provider, str(exc), self._secrets()) from None
-        except ValueError as exc:  # a payload that is not JSON (or not UTF-8)
+        except wire.Malformed as exc:
+            raise _transport.malformed_error(self.provider, str(exc)) from None
+        except ValueError as exc:  # a payload that is not JSON
             raise _transport.malformed_error(self.provider, type(exc).__name__) from None
 
+    def _feed_chunk(self, state: wire.StreamAccumulator, chunk: dict[str, Any]) -> str | None:
+        """`_feed_event` for an already decoded chunk (an SDK chunk's dict)."""
+        try:
+            return state.feed_chunk(chunk)
+        except wire.StreamError as exc:
+            raise _transport.stream_error(self.provider, str(exc), self._secrets()) from None
+        except wire.Malformed as exc:
+            raise _transport.malformed_error(self.provider, str(exc)) from None
+
     def _stream_done(self, state: wire.StreamAccumulator, model: str) -> dict[str, Any]:
-        """The final chunk; a stream that carried no chunk at all was no answer."""
+        """The final chunk. A stream that carried no chunk, or ended before its terminator
+        (``[DONE]`` or a finish reason), was no answer."""
         if not state.chunks:
             raise _transport.malformed_error(self.provider, _transport.NO_EVENTS)
+        if not state.complete:
+            raise _transport.truncated_error(self.provider)
         text = "".join(state.text_parts)
         raw = {"usage": state.usage, "finish_reason": state.finish_reason}
-        result = self._result(
-            model, text, "".join(state.reasoning_parts), self._meta(model, state.usage, raw)
-        )
+        try:
+            counts = wire.usage_counts(state.usage)
+        except wire.Malformed as exc:
+            raise _transport.malformed_error(self.provider, str(exc)) from None
+        meta = self._meta(model, counts, raw, wire.cached_tokens(state.usage))
+        result = self._result(model, text, "".join(state.reasoning_parts), meta)
         return {"type": "done", **result}
 
     @classmethod
@@ -181,29 +207,19 @@ class OpenAICompatibleDriver(OpenAICompatibleProtocol, Driver):
     def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         options = options or {}
         payload = self._build_payload(messages, options, tools=tools)
-        response = self._post(payload, options)
-        try:
-            body = response.text
-        except Exception as exc:  # body read failures are transport failures too
-            raise _transport.transport_error(self.provider, exc, self._secrets()) from None
-        return self._parse_completion(body, payload["model"])
+        return self._parse_completion(self._post(payload, options).content, payload["model"])
 
     def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
-        import requests
-
         options = options or {}
         payload = self._build_payload(messages, options, stream=True)
         state = wire.StreamAccumulator()
-        with self._post(payload, options, stream=True) as response:
-            try:
-                for line in response.iter_lines():
-                    delta = self._feed_line(state, line)
-                    if delta:
-                        yield {"type": "delta", "text": delta}
-                    if state.finished:
-                        break
-            except requests.RequestException as exc:
-                raise _transport.transport_error(self.provider, exc, self._secrets()) from None
+        with self._post(payload, options, stream=True) as stream:
+            for event in stream.iter_events():
+                delta = self._feed_event(state, event.data)
+                if delta:
+                    yield {"type": "delta", "text": delta}
+                if state.finished:
+                    break
         yield self._stream_done(state, payload["model"])
 
 
@@ -227,26 +243,19 @@ class AsyncOpenAICompatibleDriver(OpenAICompatibleProtocol, AsyncDriver):
         options = options or {}
         payload = self._build_payload(messages, options, tools=tools)
         response = await self._post(payload, options)
-        return self._parse_completion(response.text, payload["model"])
+        return self._parse_completion(response.content, payload["model"])
 
     async def generate_messages_stream(
         self, messages, options=None
     ) -> AsyncIterator[dict[str, Any]]:
-        import httpx
-
         options = options or {}
         payload = self._build_payload(messages, options, stream=True)
         state = wire.StreamAccumulator()
-        response = await self._post(payload, options, stream=True)
-        try:
-            async for line in response.aiter_lines():
-                delta = self._feed_line(state, line)
+        async with await self._post(payload, options, stream=True) as stream:
+            async for event in stream.aiter_events():
+                delta = self._feed_event(state, event.data)
                 if delta:
                     yield {"type": "delta", "text": delta}
                 if state.finished:
                     break
-        except httpx.HTTPError as exc:
-            raise _transport.transport_error(self.provider, exc, self._secrets()) from None
-        finally:
-            await response.aclose()
         yield self._stream_done(state, payload["model"])

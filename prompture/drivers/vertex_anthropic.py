@@ -42,9 +42,9 @@ class _VertexAnthropicClient(VertexConfig):
         return payload
 
     @contextlib.contextmanager
-    def _sdk_errors(self) -> Iterator[None]:
+    def _sdk_errors(self, deadline: Any = None) -> Iterator[None]:
         """The SDK's errors mapped, and google-auth's (the SDK refreshes credentials)."""
-        with refresh_errors(self.provider, self._secrets()), super()._sdk_errors():
+        with refresh_errors(self.provider, self._secrets()), super()._sdk_errors(deadline):
             yield
 
     def _vertex_kwargs(self) -> dict[str, Any]:

@@ -42,6 +42,7 @@ def request_error(body: Any, version: str = SAMPLING_REMOVED_IN) -> str | None:
         or _system_error(body.get("system"))
         or _thinking_error(body)
         or _tools_error(body.get("tools"))
+        or _output_config_error(body.get("output_config"))
         or _messages_error(body["messages"])
     )
 
@@ -76,6 +77,44 @@ def _thinking_error(body: dict[str, Any]) -> str | None:
     if body.get("temperature") not in (None, 1):
         return "`temperature` may only be set to 1 when thinking is enabled"
     return None
+
+
+EFFORTS = ("low", "medium", "high", "xhigh", "max")
+
+
+def _output_config_error(config: Any) -> str | None:
+    """``output_config``: an ``effort`` level and/or a ``json_schema`` format whose objects are
+    all closed (structured output refuses ``additionalProperties`` other than false)."""
+    if config is None:
+        return None
+    if not isinstance(config, dict):
+        return "output_config: Input should be an object"
+    extra = set(config) - {"effort", "format"}
+    if extra:
+        return f"output_config.{sorted(extra)[0]}: Extra inputs are not permitted"
+    if config.get("effort") is not None and config["effort"] not in EFFORTS:
+        return f"output_config.effort: Input should be one of {', '.join(EFFORTS)}"
+    fmt = config.get("format")
+    if fmt is None:
+        return None
+    if not isinstance(fmt, dict) or fmt.get("type") != "json_schema":
+        return "output_config.format.type: Input should be 'json_schema'"
+    if not isinstance(fmt.get("schema"), dict):
+        return "output_config.format.schema: Field required"
+    return _open_object(fmt["schema"], "output_config.format.schema")
+
+
+def _open_object(node: Any, where: str) -> str | None:
+    """The first object schema under `node` that is not closed, as an API error message."""
+    if isinstance(node, list):
+        return next((e for e in (_open_object(n, where) for n in node) if e), None)
+    if not isinstance(node, dict):
+        return None
+    if (node.get("type") == "object" or "properties" in node) and node.get(
+        "additionalProperties"
+    ) is not False:
+        return f"{where}: For 'object' type, 'additionalProperties' must be explicitly set to false"
+    return next((e for e in (_open_object(v, where) for v in node.values()) if e), None)
 
 
 def _tools_error(tools: Any) -> str | None:

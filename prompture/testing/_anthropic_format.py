@@ -66,11 +66,13 @@ def tool_results(message: dict[str, Any]) -> list[str]:
     return [block_text(b.get("content")) for b in blocks if b.get("type") == "tool_result"]
 
 
-def default_reply(body: dict[str, Any]) -> ChatReply:
+def default_reply(body: dict[str, Any], *, json_from_prompt: bool = True) -> ChatReply:
     """The answer to an unscripted request: the tool's echo, a tool call, JSON, or a greeting.
 
-    JSON is "requested" when the system prompt or the last turn asks for JSON: Claude has no
-    JSON mode, so drivers put the instruction (and the schema) into the prompt.
+    ``output_config.format`` (structured output) gets an instance of its schema. Otherwise
+    JSON is "requested" when the system prompt or the last turn asks for JSON (Claude has no
+    JSON mode), unless `json_from_prompt` is off: then, like a model that ignores such asks,
+    the answer is the greeting.
     """
     last = body["messages"][-1]
     results = tool_results(last) if last.get("role") == "user" else []
@@ -82,6 +84,11 @@ def default_reply(body: dict[str, Any]) -> ChatReply:
         arguments = tool_arguments(tool.get("input_schema"))
         call = {"name": tool.get("name", ""), "arguments": arguments}
         return ChatReply(tool_calls=(call,), reasoning=reasoning)
+    schema = ((body.get("output_config") or {}).get("format") or {}).get("schema")
+    if isinstance(schema, dict):  # structured output: an instance of the schema
+        return ChatReply(text=json.dumps(schema_instance(schema)), reasoning=reasoning)
+    if not json_from_prompt:
+        return ChatReply(text=DEFAULT_TEXT, reasoning=reasoning)
     asked = f"{system_text(body.get('system'))}\n{block_text(last.get('content'))}"
     return ChatReply(text=_json_answer(asked) or DEFAULT_TEXT, reasoning=reasoning)
 
@@ -137,7 +144,7 @@ def usage_for(body: dict[str, Any], reply: ChatReply, content: list[dict]) -> di
     """``input_tokens``/``output_tokens`` by word counts, overridden by scripted numbers.
 
     Scripted usage may use the contract's names (``prompt_tokens``, ``completion_tokens``) or
-    Anthropic's.
+    Anthropic's, and may add ``cache_read_input_tokens``/``cache_creation_input_tokens``.
     """
     prompt = [system_text(body.get("system"))]
     prompt += [block_text(m.get("content")) for m in body["messages"]]
@@ -151,6 +158,9 @@ def usage_for(body: dict[str, Any], reply: ChatReply, content: list[dict]) -> di
         value = scripted.get(theirs, scripted.get(ours))
         if value is not None:
             usage[theirs] = int(value)
+    for cache in ("cache_read_input_tokens", "cache_creation_input_tokens"):
+        if scripted.get(cache) is not None:
+            usage[cache] = int(scripted[cache])
     return usage
 
 
@@ -171,8 +181,8 @@ def message_body(turn: Turn) -> dict[str, Any]:
 def _full_usage(usage: dict[str, int]) -> dict[str, Any]:
     return {
         "input_tokens": usage["input_tokens"],
-        "cache_creation_input_tokens": 0,
-        "cache_read_input_tokens": 0,
+        "cache_creation_input_tokens": usage.get("cache_creation_input_tokens", 0),
+        "cache_read_input_tokens": usage.get("cache_read_input_tokens", 0),
         "output_tokens": usage["output_tokens"],
         "service_tier": "standard",
     }

@@ -72,10 +72,29 @@ class Reply:
     #: Send the body with chunked transfer encoding, one HTTP chunk per part (as streaming
     #: APIs do); `body` is then ignored.
     parts: tuple[bytes, ...] | None = None
+    #: Hostile pacing: write the whole answer (status line and headers included) `drip_size`
+    #: bytes at a time, waiting `drip` seconds before each write.
+    drip: float = 0.0
+    drip_size: int = 1
+    #: Hostile ending: close the connection before the answer is complete (the last chunk
+    #: of a chunked body, or the second half of a sized one, is never sent).
+    hang_up: bool = False
 
     @classmethod
     def of_json(cls, status: int, data: Any, headers: dict[str, str] | None = None) -> Reply:
         return cls(status, json.dumps(data).encode(), headers=tuple((headers or {}).items()))
+
+    def writes(self) -> list[bytes]:
+        """The buffers to write, in order: one for a normal answer, many when dripping."""
+        data = self.encode()
+        if self.hang_up and self.parts is not None:
+            data = data[: -len(b"0\r\n\r\n")]  # no last chunk
+        elif self.hang_up:
+            data = data[: len(data) - (len(self.body) + 1) // 2]  # half the body missing
+        if not self.drip:
+            return [data]
+        size = max(self.drip_size, 1)
+        return [data[i : i + size] for i in range(0, len(data), size)]
 
     def encode(self) -> bytes:
         """Status line, headers and body as one buffer, so the answer goes out in one write."""
@@ -236,6 +255,11 @@ class LocalServer:
         reply = Reply(200, b'{"choices": [ this is not JSON')
         return self._inject(_Injection(reply=reply), times)
 
+    def reply_next(self, reply: Reply, times: int = 1) -> Self:
+        """Answer the next `times` requests with `reply` as it is (hostile ones included: see
+        `Reply.drip` and `Reply.hang_up`), after the credentials check."""
+        return self._inject(_Injection(reply=reply), times)
+
     def delay_next(self, seconds: float, times: int = 1) -> Self:
         """Wait `seconds` before answering the next `times` requests (normal answers)."""
         return self._inject(_Injection(delay=seconds), times)
@@ -374,9 +398,21 @@ class _Handler(BaseHTTPRequestHandler):
         if reply.delay:
             app.wait(reply.delay)
         try:
-            self.wfile.write(reply.encode())
+            for data in reply.writes():
+                if reply.drip:
+                    app.wait(reply.drip)
+                    if app._stopping.is_set():
+                        break
+                self.wfile.write(data)
+                self.wfile.flush()
         except _HANGUP_ERRORS:
             self.close_connection = True
+        if reply.hang_up:
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def _read_body(self) -> bytes:
         length = self.headers.get("Content-Length")

@@ -52,6 +52,9 @@ class AnthropicServer(LocalServer):
     `api_key`: the key clients must send as ``x-api-key`` or ``Authorization: Bearer`` (None
     accepts any request).
     `models`: the ids ``GET /v1/models`` lists; the first is used when a request names none.
+    `json_from_prompt`: whether an unscripted answer honours JSON asked for in the prompt;
+    off, only structured output (``output_config.format``) gets JSON, as with a model that
+    ignores such asks.
     """
 
     def __init__(
@@ -59,8 +62,10 @@ class AnthropicServer(LocalServer):
         api_key: str | None = "test-key",
         *,
         models: Iterable[str] = ("test-model", "test-model-2"),
+        json_from_prompt: bool = True,
     ) -> None:
         super().__init__()
+        self.json_from_prompt = json_from_prompt
         self.api_key = api_key
         self.models = tuple(models)
         self._messages = 0
@@ -138,7 +143,9 @@ class AnthropicServer(LocalServer):
         error = request_error(body, request.headers.get("anthropic-version", ""))
         if error:
             return self._error(400, error)
-        reply = self._pop_script() or fmt.default_reply(body)
+        reply = self._pop_script() or fmt.default_reply(
+            body, json_from_prompt=self.json_from_prompt
+        )
         turn = self._turn(body, reply)
         if body.get("stream"):
             events = fmt.stream_events(turn)
