@@ -12,12 +12,14 @@ one by one to a list.
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from .parsed import parse
 
 CALL = "ProviderDescriptor"
+_CALLED = re.compile(rf"(?<!class )\b{CALL}\(")
 
 
 @dataclass(frozen=True)
@@ -31,12 +33,8 @@ class Declared:
 
 def modules(files: dict[Path, str]) -> list[Path]:
     """The modules declaring descriptors (not the one defining the class), most first."""
-    counts = {
-        path: text.count(CALL + "(")
-        for path, text in files.items()
-        if CALL + "(" in text and f"class {CALL}" not in text
-    }
-    return sorted(counts, key=lambda path: (-counts[path], str(path)))
+    counts = {path: len(_CALLED.findall(text)) for path, text in files.items()}
+    return sorted((p for p in counts if counts[p]), key=lambda path: (-counts[path], str(path)))
 
 
 def target_module(found: list[Path], compat: str) -> Path | None:

@@ -50,15 +50,38 @@ def check_drivers(
     """Check that every driver is wired in every place; exit 1 listing the gaps."""
     with _common.exit_codes(as_json=json_output):
         layout = _common.open_layout(repo)
-        statuses = [_status(layout, provider) for provider in _drivers(layout)]
+        if _handwritten(layout):
+            statuses, columns = _presence(layout)
+        else:
+            statuses = [_status(layout, provider) for provider in _drivers(layout)]
+            columns = COLUMNS if layout.rates_dir else COLUMNS[:-1]
         if json_output:
             _common.print_json({"drivers": [_as_dict(s) for s in statuses]})
         else:
-            _table(statuses)
+            _table(statuses, columns)
         if any(s.gaps for s in statuses):
             for s in (s for s in statuses if s.gaps):
                 typer.echo(f"{s.provider}: missing {', '.join(s.gaps)}", err=True)
             raise typer.Exit(1)
+
+
+def _handwritten(layout) -> bool:
+    """A checkout of upstream Prompture (descriptors, flat rate files, or neither rate files nor
+    our contract suites): its drivers are hand-written, so places are checked for presence."""
+    if layout.testing_contracts:
+        return False
+    return layout.by_descriptor or not layout.rate_style.wrapped or layout.rates_dir is None
+
+
+def _presence(layout) -> tuple[list[Status], tuple[str, ...]]:
+    from ..checkout import wiring
+
+    facts = wiring.read_facts(layout)
+    statuses = [
+        Status(provider, wiring.check(facts, provider, cls))
+        for provider, cls in wiring.chat_providers(layout).items()
+    ]
+    return statuses, facts.place_names()
 
 
 def _drivers(layout) -> list[str]:
@@ -98,7 +121,7 @@ def _check_edits(status: Status, spec, layout) -> None:
     from ..targets import edit_targets
 
     for target in edit_targets(spec, layout, "add"):
-        place = PLACES[target.edit]
+        place = PLACES.get(target.edit, "registry")
         if not _relevant(target.edit, spec):
             status.places.setdefault(place, None)
         elif target.path is None:
@@ -183,11 +206,11 @@ def _as_dict(status: Status) -> dict:
     return {"provider": status.provider, "places": status.places, "missing": status.gaps}
 
 
-def _table(statuses: list[Status]) -> None:
+def _table(statuses: list[Status], columns: tuple[str, ...]) -> None:
     from rich.table import Table
 
     marks = {True: "✓", False: "✗", None: "–"}
-    table = Table("driver", *COLUMNS, title="check-drivers")
+    table = Table("driver", *columns, title="check-drivers")
     for s in statuses:
-        table.add_row(s.provider, *(marks[s.places.get(c)] for c in COLUMNS))
+        table.add_row(s.provider, *(marks[s.places.get(c)] for c in columns))
     _common.console().print(table)

@@ -149,3 +149,18 @@ def py_str(value: str) -> str:
 def comment_text(value: str) -> str:
     """`value` made safe for a ``#`` comment: one line, control characters escaped."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in value)
+
+
+#: A ruled heading comment: ``# ─── Name ─────`` (any repeated non-word character as rule).
+_RULED = re.compile(r"^(\s*)# ((\W)\3*) \S.* \3+$")
+
+
+def heading_like(siblings: list[str], title: str, indent: str = "") -> str:
+    """A ``#`` heading for `title` in the style most `siblings` (heading lines) use: ruled as
+    theirs are and as wide, else the plain ``# {title}``."""
+    ruled = [m for m in map(_RULED.match, siblings) if m]
+    if not ruled or len(ruled) * 2 <= len(siblings):
+        return f"{indent}# {title}"
+    head = f"{indent}# {ruled[0].group(2)} {title} "
+    width = max(len(m.group(0)) - len(m.group(1)) for m in ruled) + len(indent)
+    return head + ruled[0].group(3) * max(3, width - len(head))

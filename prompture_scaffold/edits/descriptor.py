@@ -14,7 +14,7 @@ import ast
 
 from ..checkout.descriptors import CALL, calls, describe
 from ..context import EditContext
-from ._source import PySource, py_str
+from ._source import PySource, comment_text, heading_like, py_str
 
 
 def _appends(src: PySource) -> list[ast.Expr]:
@@ -100,6 +100,22 @@ def _descriptor(ctx: EditContext, helper: str | None) -> list[str]:
     return lines
 
 
+def _headings(src: PySource, appends: list[ast.Expr]) -> list[str]:
+    """The comment lines standing alone at the appends' indentation, from the first append's
+    block to the last: the section headings of the siblings."""
+    indent = src.indent_of(appends[-1])
+    first = min(n.lineno for n in appends)
+    start = first - 1
+    while start > 0 and src.lines[start - 1].startswith(indent):
+        start -= 1  # back to the top of the block holding the appends
+    lines = src.lines[start : appends[-1].end_lineno]
+    return [
+        line.strip()
+        for line in lines
+        if line.startswith(indent + "#") and not line[len(indent)].isspace()
+    ]
+
+
 def add(source: str, ctx: EditContext) -> str:
     """`source` declaring the provider; unchanged when it already does."""
     src = PySource(source, ctx)
@@ -113,7 +129,8 @@ def add(source: str, ctx: EditContext) -> str:
     target = ast.unparse(last.value.func.value)
     fields = (f"        {line}" for line in _descriptor(ctx, _helper(src)))
     body = [f"{target}.append(", f"    {CALL}(", *fields, "    )", ")"]
-    block = ["", f"# {ctx.spec.display_name}", *body]
+    heading = heading_like(_headings(src, appends), comment_text(ctx.spec.display_name))
+    block = ["", heading, *body]
     text = "".join(f"{indent}{line}\n" if line else "\n" for line in block)
     return src.insert_lines(last.end_lineno, text)
 

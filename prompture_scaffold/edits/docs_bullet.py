@@ -23,9 +23,9 @@ def targets(layout: Layout) -> tuple[Path, ...]:
     return (layout.docs_file,) if layout.docs_file else ()
 
 
-def _find(text: str, ctx: EditContext) -> tuple[int, int, list[str]]:
-    """Start, end and items of the provider list; `UnsafeTarget` when there is none."""
-    known = set(ctx.layout.providers) | {ctx.spec.provider}
+def provider_list(text: str, known: set[str]) -> tuple[int, int, list[str]] | None:
+    """Start, end and items of the bullet's provider list that names most of `known` (a list
+    of two or more keys, or one right after a ``Drivers:`` label); None when there is none."""
     best, score = None, (0, 0)
     for bullet in _BULLET.finditer(text):
         labelled = re.search(r"\bDrivers\b\**:\**\s*", bullet.group())
@@ -36,6 +36,12 @@ def _find(text: str, ctx: EditContext) -> tuple[int, int, list[str]]:
             if candidate > score and (len(items) > 1 or at_label):
                 start = bullet.start() + found.start()
                 best, score = (start, start + len(found.group()), items), candidate
+    return best
+
+
+def _find(text: str, ctx: EditContext) -> tuple[int, int, list[str]]:
+    """Start, end and items of the provider list; `UnsafeTarget` when there is none."""
+    best = provider_list(text, set(ctx.layout.providers) | {ctx.spec.provider})
     if best is None:
         raise ctx.unsafe("Drivers: bullet", "no bullet lists the provider keys")
     return best

@@ -15,12 +15,10 @@ from pathlib import Path
 
 from ..checkout import Layout
 from ..context import EditContext
-from ._source import comment_text
+from ._source import comment_text, heading_like
 
 _VALID = re.compile(r"^(# Valid AI_PROVIDER values:)([^\r\n]*)", re.M)
 _PLAIN = re.compile(r"[\w.:/@%+=,~-]*")
-#: A ruled heading: ``# ─── Name ─────`` (any repeated non-word character as the rule).
-_RULED = re.compile(r"^# (\W)\1\1 \S.* (\1+)$")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -39,15 +37,11 @@ def _value(text: str) -> str:
 def _heading(source: str, display: str) -> str:
     """The heading line for `display` in the style most sections of `source` use."""
     lines = source.splitlines()
-    headings = [
-        _block_head(lines, i) for i, line in enumerate(lines) if re.match(r"[A-Z]\w*_KEY=", line)
-    ]
-    ruled = [_RULED.match(h) for h in headings if h and _RULED.match(h)]
-    if ruled and len(ruled) * 2 > len(headings):
-        rule, width = ruled[0].group(1), max(len(m.group(0)) for m in ruled)
-        head = f"# {rule * 3} {display} "
-        return head + rule * max(3, width - len(head))
-    return f"# {display} Configuration"
+    keys = [i for i, line in enumerate(lines) if re.match(r"[A-Z]\w*_KEY=", line)]
+    headings = [h for h in (_block_head(lines, i) for i in keys) if h]
+    if any(h.endswith(" Configuration") for h in headings) or not headings:
+        return f"# {display} Configuration"
+    return heading_like(headings, display)
 
 
 def _block_head(lines: list[str], index: int) -> str | None:

@@ -1,0 +1,199 @@
+"""Which places wire each chat driver of a checkout we did not generate (upstream Prompture).
+
+Our runtime's drivers are checked by regeneration (`check-drivers` runs each edit's `add` and
+expects no change). A hand-written checkout is not what our templates would write, so there
+each place is checked for what the checkout itself says it needs: the settings fields its
+registration (or descriptor) reads exist, the key variables those fields stand for are in the
+env template, the class is exported, discovery knows the provider (where discovery keeps its
+own table), the guide mentions it. Only chat drivers are checked: alias keys, and speech,
+image, video, embedding or decision drivers (other registries) are left out.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .parsed import parse
+
+#: Class or key fragments of the drivers that are not chat drivers.
+NOT_CHAT = re.compile(
+    r"(stt|tts|img_?gen|image_?gen|video|embedding|rerank|moderation|lipsync|music|decision"
+    r"|audio|speech)",
+    re.I,
+)
+#: The places checked in this mode, in table order.
+PLACES = ("files", "registry", "exports", "settings", "discovery", "env template", "docs")
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the checkout's files say, read once for all drivers."""
+
+    layout: object
+    sources: dict[Path, str]
+    settings_fields: frozenset[str]
+    env_text: str
+    docs_text: str
+    discovery_keys: frozenset[str] | None
+
+    def place_names(self) -> tuple[str, ...]:
+        """The columns this checkout has (no discovery table: no discovery column)."""
+        return tuple(p for p in PLACES if p != "discovery" or self.discovery_keys is not None)
+
+
+def chat_providers(layout) -> dict[str, str]:
+    """Provider key -> sync class of the chat drivers, aliases left out (the first key a
+    class is registered under is its own)."""
+    seen: set[str] = set()
+    found = {}
+    for key, cls in layout.providers.items():
+        if cls in seen or NOT_CHAT.search(key) or NOT_CHAT.search(cls):
+            continue
+        seen.add(cls)
+        found[key] = cls
+    return found
+
+
+def read_facts(layout) -> Facts:
+    sources = {}
+    for path in sorted(Path(layout.package_dir).rglob("*.py")):
+        try:
+            sources[path] = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+    return Facts(
+        layout=layout,
+        sources=sources,
+        settings_fields=frozenset(_settings_fields(layout, sources)),
+        env_text=_text(layout.env_template),
+        docs_text=_text(layout.docs_file),
+        discovery_keys=_discovery_keys(layout, sources),
+    )
+
+
+def check(facts: Facts, provider: str, cls: str) -> dict[str, bool | None]:
+    """Each place of `facts.place_names()`: True wired, False missing, None not applicable."""
+    layout, sources = facts.layout, facts.sources
+    defining = [p for p, text in sources.items() if re.search(rf"^class {cls}\b", text, re.M)]
+    async_cls = f"Async{cls}"
+    async_defined = any(re.search(rf"^class {async_cls}\b", t, re.M) for t in sources.values())
+    reads = _settings_read(sources, provider, cls)
+    places: dict[str, bool | None] = {
+        "files": bool(defining) and async_defined,
+        "registry": _registered_async(sources, provider, async_cls),
+        "exports": _exported(layout, sources, cls),
+        "settings": (reads <= facts.settings_fields) if reads else None,
+        "env template": _in_env(facts, reads),
+        "docs": _in_docs(facts, provider),
+    }
+    if facts.discovery_keys is not None:
+        places["discovery"] = provider in facts.discovery_keys
+    return places
+
+
+def _text(path: Path | None) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8") if path else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _settings_fields(layout, sources: dict[Path, str]) -> set[str]:
+    path = layout.symbols.get("Settings")
+    tree = _tree(sources.get(path, ""))
+    for node in tree.body if tree else ():
+        if isinstance(node, ast.ClassDef) and node.name == "Settings":
+            return {
+                s.target.id
+                for s in node.body
+                if isinstance(s, ast.AnnAssign) and isinstance(s.target, ast.Name)
+            }
+    return set()
+
+
+def _discovery_keys(layout, sources: dict[Path, str]) -> frozenset[str] | None:
+    """The keys of discovery's own ``provider_classes`` table, None when it has none."""
+    tree = _tree(sources.get(layout.symbols.get("get_available_models"), ""))
+    for node in ast.walk(tree) if tree else ():
+        if isinstance(node, ast.Assign) and any(
+            getattr(t, "id", None) == "provider_classes" for t in node.targets
+        ):
+            if isinstance(node.value, ast.Dict):
+                return frozenset(k.value for k in node.value.keys if isinstance(k, ast.Constant))
+    return None
+
+
+def _settings_read(sources: dict[Path, str], provider: str, cls: str) -> set[str]:
+    """The settings fields the provider's registration or descriptor hands its driver."""
+    fields: set[str] = set()
+    for text in sources.values():
+        if provider not in text:
+            continue
+        tree = _tree(text)
+        for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)) if tree else ():
+            first = call.args[0] if call.args else None
+            named = next((k.value for k in call.keywords if k.arg == "name"), first)
+            if not (isinstance(named, ast.Constant) and named.value == provider):
+                continue
+            name = getattr(call.func, "id", getattr(call.func, "attr", ""))
+            if name == "register_driver":
+                fields |= {
+                    a.attr
+                    for a in ast.walk(call)
+                    if isinstance(a, ast.Attribute) and getattr(a.value, "id", "") == "settings"
+                }
+            elif name == "ProviderDescriptor":
+                fields |= _descriptor_fields(call)
+    return fields
+
+
+def _descriptor_fields(call: ast.Call) -> set[str]:
+    fields = set()
+    for node in ast.walk(call):
+        if isinstance(node, ast.Dict):  # the kwarg map: {"api_key": "moonshot_api_key"}
+            fields |= {v.value for v in node.values if isinstance(v, ast.Constant)}
+    check = next((k.value for k in call.keywords if k.arg == "is_configured_check"), None)
+    if isinstance(check, ast.Constant) and isinstance(check.value, str):
+        fields.add(check.value)
+    return {f for f in fields if isinstance(f, str) and re.fullmatch(r"[a-z]\w*", f)}
+
+
+def _registered_async(sources: dict[Path, str], provider: str, async_cls: str) -> bool:
+    pattern = re.compile(
+        rf"register_async_driver\(\s*[\"']{re.escape(provider)}[\"']|[\"']\w+\.{async_cls}[\"']"
+        rf"|[\"']{async_cls}[\"']"
+    )
+    return any(pattern.search(text) for text in sources.values())
+
+
+def _exported(layout, sources: dict[Path, str], cls: str) -> bool:
+    drivers = sources.get(Path(layout.drivers_dir) / "__init__.py", "")
+    package = sources.get(Path(layout.package_dir) / "__init__.py", "")
+    in_drivers = re.search(rf"\b{cls}\b", drivers) is not None
+    star = re.search(r"^from \.drivers import \*", package, re.M) is not None
+    return in_drivers and (star or re.search(rf"\b{cls}\b", package) is not None)
+
+
+def _in_env(facts: Facts, reads: set[str]) -> bool | None:
+    keys = {f.upper() for f in reads if f.endswith("_api_key")}
+    if not keys or not facts.env_text:
+        return None
+    return all(re.search(rf"^#?\s*{k}=", facts.env_text, re.M) for k in keys)
+
+
+def _in_docs(facts: Facts, provider: str) -> bool | None:
+    """In the guide's driver list, where the guide has one (as add-driver edits it)."""
+    from ..edits.docs_bullet import provider_list
+
+    found = provider_list(facts.docs_text, set(facts.layout.providers))
+    return None if found is None else provider in found[2]
+
+
+def _tree(text: str) -> ast.Module | None:
+    try:
+        return parse(text) if text else None
+    except (SyntaxError, ValueError):
+        return None
