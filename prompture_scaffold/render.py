@@ -164,7 +164,8 @@ def _assumed_rates(spec: DriverSpec, layout: Any) -> list[str]:
         return []
     found = assumptions(layout.rate_style, _flat_models(spec))
     return [
-        f"rate file: assumed {item} (the usual value in the sibling rate files; check it)"
+        f"rate file: assumed {item}: the model data lacks it (numbers: the sibling files' "
+        "usual value; capabilities: false); check it"
         for item in found
     ]
 

@@ -163,3 +163,33 @@ def _is_parse_error(exc: Exception) -> bool:
 def _context_notes(ctx) -> list[str]:
     found = [*getattr(ctx, "notes", ()), *getattr(ctx, "warnings", ())]
     return [str(note) for note in found]
+
+
+def preflight(layout) -> None:
+    """`UnsafeTarget` (exit 3) when the checkout could not take any new driver: every wiring
+    place is planned for a stand-in provider, in memory, before the wizard asks anything."""
+    from .spec import DriverSpec
+
+    taken = set(layout.providers)
+    provider = next(f"zz_probe{i}" for i in range(len(taken) + 1) if f"zz_probe{i}" not in taken)
+    stand_in = DriverSpec(
+        provider=provider,
+        class_name="ZzProbe",
+        display_name="Probe",
+        compat="openai",
+        sdk="requests",
+        lazy=False,
+        default_model="probe-1",
+        auth="api-key",
+        api_key_env=f"{provider.upper()}_API_KEY",
+        extra_api_key_envs=(),
+        endpoint="https://probe.invalid/v1",
+        models_dev_name=None,
+        json_mode=True,
+        json_schema=False,
+        tool_use=False,
+        streaming=False,
+        vision=False,
+        reasoning=False,
+    )
+    run_edits("add", stand_in, layout)

@@ -164,9 +164,16 @@ def suite_outcome(before: PytestRun, after: PytestRun) -> Outcome:
     return Outcome(PASS, "", note)
 
 
-def pytest_files_outcome(run: PytestRun, files: Sequence[str]) -> Outcome:
-    """The generated tests: all pass, none skipped, at least one ran."""
+def pytest_files_outcome(
+    run: PytestRun, files: Sequence[str], tests_folder: bool = True
+) -> Outcome:
+    """The generated tests: all pass, none skipped, at least one ran.
+
+    A checkout without a tests folder may get none (the scaffolder skips it with a note).
+    """
     if not files:
+        if not tests_folder:
+            return Outcome(NA, "the checkout has no tests folder")
         return Outcome(FAIL, "no generated test file")
     passed, skipped = run.counts.get("passed", 0), run.counts.get("skipped", 0)
     note = f"{', '.join(files)}: {run.summary or f'exit {run.exit_code}'}"
@@ -516,7 +523,9 @@ def lint_check(bench: Bench) -> Outcome:
         )
         if was_formatted and ruff(bench.repo, ["format", "--check", path]).code != 0:
             unformatted.append(path)
-    return lint_outcome(before, after, unformatted)
+    outcome = lint_outcome(before, after, unformatted)
+    outcome.detail += ("\n" if outcome.detail else "") + "checked: " + ", ".join(files)
+    return outcome
 
 
 def ruff(repo: Path, args: list[str], stdin_path: str | None = None, text: str = "") -> Ran:
@@ -621,7 +630,8 @@ def generated_tests_check(bench: Bench) -> Outcome:
         git(bench.repo, "status", "--porcelain", "--untracked-files=all").output
     )
     if not files:
-        return pytest_files_outcome(PytestRun(5, {}, (), ""), files)
+        nothing = PytestRun(5, {}, (), "")
+        return pytest_files_outcome(nothing, files, (bench.repo / "tests").is_dir())
     result, ran = pytest_run(bench, *files, timeout=600)
     outcome = pytest_files_outcome(result, files)
     outcome.detail += "\n" + ran.describe()

@@ -91,10 +91,11 @@ def learn(rates_dir: Path | None) -> RateStyle:
     if not shapes or shapes.most_common(1)[0][0]:
         return RateStyle()
     order = orders.most_common(1)[0][0] if orders else RateStyle().entry_keys
+    # Prices are never invented, and an unknown capability is not claimed: false.
     required = tuple(
-        (key, json.loads(values[key].most_common(1)[0][0]))
+        (key, _fill(json.loads(values[key].most_common(1)[0][0])))
         for key in order
-        if key in values and key not in nullable and key != "cost"  # prices are never invented
+        if key in values and key not in nullable and key != "cost"
     )
     return RateStyle(
         wrapped=False, entry_keys=order, api_types=frozenset(api_types), required=required
@@ -102,14 +103,18 @@ def learn(rates_dir: Path | None) -> RateStyle:
 
 
 def assumptions(style: RateStyle, models: Mapping[str, Any]) -> list[str]:
-    """``"model: field = value"`` for each field `render_flat` fills with the siblings' common
-    value because the model's data lacks it (worth a note: the maintainer should check)."""
+    """``"field = value for N model(s) (ids)"`` for each field `render_flat` fills because the
+    model data lacks it (worth a note: the maintainer should check)."""
     required = dict(style.required)
-    found = []
+    filled: dict[str, list[str]] = {}
     for model_id in _chat_models(models):
         for key, value in _known(style, models[model_id]).items():
             if value is None and key in required and key != "api_type":
-                found.append(f"{model_id}: {key} = {json.dumps(required[key])}")
+                filled.setdefault(key, []).append(model_id)
+    found = []
+    for key, ids in filled.items():
+        shown = ", ".join(ids[:3]) + (", ..." if len(ids) > 3 else "")
+        found.append(f"{key} = {json.dumps(required[key])} for {len(ids)} model(s) ({shown})")
     return found
 
 
@@ -141,6 +146,10 @@ def _known(style: RateStyle, model: Mapping[str, Any]) -> dict[str, Any]:
         key: _FROM_CATALOGUE[key](model) if key in _FROM_CATALOGUE else None
         for key in style.entry_keys
     }
+
+
+def _fill(common: Any) -> Any:
+    return False if isinstance(common, bool) else common
 
 
 def _dumps(data: Any) -> str:

@@ -26,16 +26,46 @@ def _parse(path: Path | None) -> ast.Module | None:
         return None
 
 
-def _class_node(layout: Layout, provider: str, name: str) -> ast.ClassDef:
+def _class_node(layout: Layout, provider: str, name: str) -> tuple[ast.ClassDef, ast.Module]:
+    """The driver class and the module defining it."""
     preferred = layout.drivers_dir / f"{provider}_driver.py"
     others = sorted(layout.drivers_dir.glob("*.py"))
     for path in [preferred, *others] if preferred.exists() else others:
         if f"class {name}" not in path.read_text(encoding="utf-8", errors="replace"):
             continue
-        for node in getattr(_parse(path), "body", ()):
+        module = _parse(path)
+        for node in getattr(module, "body", ()):
             if isinstance(node, ast.ClassDef) and node.name == name:
-                return node
+                return node, module
     raise UnsafeTarget(layout.relative(layout.drivers_dir), name, "the driver class is not found")
+
+
+def _class_attrs(node: ast.ClassDef, module: ast.Module) -> dict[str, Any]:
+    """The class's literal attributes, with those of the bases defined in the same module
+    (a profile mixin such as ``AcmeProtocol``) underneath, as attribute lookup sees them."""
+    local = {n.name: n for n in module.body if isinstance(n, ast.ClassDef)}
+    attrs: dict[str, Any] = {}
+    for base in reversed(node.bases):
+        if isinstance(base, ast.Name) and base.id in local and base.id != node.name:
+            attrs.update(_class_attrs(local[base.id], module))
+    return {**attrs, **_literals(node.body)}
+
+
+def _compat(node: ast.ClassDef, module: ast.Module) -> str:
+    """The wire format: from the base named for it, else from the module's own wire code
+    (the custom skeleton's `_parse_response`, the OpenAI chat completions path)."""
+    bases = " ".join(ast.unparse(b) for b in node.bases)
+    if "OpenAI" in bases:
+        return "openai"
+    if "Anthropic" in bases:
+        return "anthropic"
+    names = {n.name for n in ast.walk(module) if isinstance(n, ast.FunctionDef)}
+    paths = {
+        n.value
+        for n in ast.walk(module)
+        if isinstance(n, ast.Constant) and n.value == "/chat/completions"
+    }
+    return "openai" if paths and "_parse_response" not in names else "custom"
 
 
 def _literals(body: list[ast.stmt]) -> dict[str, Any]:
@@ -122,20 +152,19 @@ def spec_from_checkout(layout: Layout, provider: str) -> DriverSpec:
     if not name:
         where = layout.relative(layout.drivers_init)
         raise UnsafeTarget(where, provider, "no driver is registered under this key")
-    node = _class_node(layout, provider, name)
-    attrs, settings = _literals(node.body), _settings(layout)
+    node, module = _class_node(layout, provider, name)
+    attrs, settings = _class_attrs(node, module), _settings(layout)
     envs = attrs.get("api_key_env") or _alias_envs(settings.get(f"{provider}_api_key"))
     envs = [envs] if isinstance(envs, str) else [e for e in envs if isinstance(e, str)]
     envs = envs or [f"{provider.upper()}_API_KEY"]
     endpoint = _string(attrs.get("default_endpoint"), settings.get(f"{provider}_endpoint"))
     sdk, class_name = _sdk(layout, provider), name.removesuffix("Driver") or name
-    bases = " ".join(ast.unparse(b) for b in node.bases)
     needs_key = attrs.get("requires_api_key", True) is not False
     return DriverSpec(
         provider=provider,
         class_name=class_name,
         display_name=_string(attrs.get("display_name"), class_name),
-        compat="openai" if "OpenAI" in bases else "anthropic" if "Anthropic" in bases else "custom",
+        compat=_compat(node, module),
         sdk=sdk,
         lazy=sdk not in HTTP_SDKS,
         default_model=_string(attrs.get("default_model"), settings.get(f"{provider}_model")),

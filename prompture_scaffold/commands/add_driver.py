@@ -126,6 +126,10 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
 
     layout = _common.open_layout(repo)
     existing, taken = _existing(layout), _taken(layout)
+    if how.ask:  # a checkout that cannot be edited is exit 3 before the first question
+        from ..targets import preflight
+
+        preflight(layout)
 
     def make(request, ask_missing):
         spec = build_spec(request, existing=existing, taken_classes=taken, ask_missing=ask_missing)

@@ -216,7 +216,7 @@ def test_flat_rate_files_follow_their_siblings(tmp_path):
         wrapped=False,
         entry_keys=("supports_tool_use", "context_window", "api_type"),
         api_types=frozenset({"openai"}),
-        required=(("supports_tool_use", True), ("context_window", 8), ("api_type", "openai")),
+        required=(("supports_tool_use", False), ("context_window", 8), ("api_type", "openai")),
     )
     text = render_flat(style, api_type="openai", models={"x": {"tool_call": False}})
     assert json.loads(text) == {

@@ -140,6 +140,7 @@ def test_generated_tests_must_run_and_none_may_be_skipped():
     skipped = pytest_run(summary="3 passed, 1 skipped in 1s")
     assert m.pytest_files_outcome(skipped, files).note == "1 skipped"
     assert m.pytest_files_outcome(pytest_run(), []).status == m.FAIL
+    assert m.pytest_files_outcome(pytest_run(), [], tests_folder=False).status == m.NA
 
 
 def test_new_test_files_are_found_in_git_status():

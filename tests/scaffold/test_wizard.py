@@ -302,3 +302,19 @@ def test_a_keyless_auth_for_the_anthropic_wire_is_refused_and_asked_again():
     run = wizard(lines)
     assert "  ✗ --auth none: the Anthropic SDK needs a key" in run.text
     assert (run.spec.compat, run.spec.auth) == ("anthropic", "api-key")
+
+
+def test_a_checkout_that_cannot_be_edited_is_refused_before_any_question(terminal_repo):
+    from _scratch import fingerprint
+    from typer.testing import CliRunner
+
+    from prompture_scaffold.cli import app
+
+    settings = terminal_repo / "prompture" / "settings.py"
+    settings.write_text(settings.read_text().replace("class Settings(", "class Config("))
+    before = fingerprint(terminal_repo)
+    result = CliRunner().invoke(app, ["add-driver", "--repo", str(terminal_repo)], input="acme\n")
+    assert result.exit_code == 3, result.output
+    assert "Settings" in result.stderr
+    assert "Provider" not in result.stdout and "?" not in result.stdout  # nothing was asked
+    assert fingerprint(terminal_repo) == before
