@@ -10,7 +10,7 @@ What no server can do to a call made through `post`/`apost`:
 
 - hold it past its total deadline (`timeout` covers connecting, every read, and the retries
   with their waits): sync sockets are shut down by one watchdog thread at the deadline, async
-  reads run under ``asyncio.timeout_at``;
+  reads run under ``timeout_at`` (asyncio's, through ``_compat``);
 - make it buffer more than `MAX_RESPONSE_BYTES` (an answer or a whole stream) or an endless
   line (`_sse.SSEDecoder` and `iter_lines` cap lines at `MAX_LINE_BYTES`);
 - hide a failure: transport exceptions and error statuses become `DriverHTTPError` here, in
@@ -40,6 +40,7 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ._compat import timeout_at
 from ._sse import DEFAULT_MAX_LINE, ServerSentEvent, SSEDecoder, SSEError
 from .exceptions import ConfigurationError, DriverHTTPError, redact
 
@@ -238,7 +239,7 @@ class _DeadlineStream:
 
 
 class _AsyncDeadlineStream:
-    """Async twin of `_DeadlineStream` (time is bounded by ``asyncio.timeout_at``; this
+    """Async twin of `_DeadlineStream` (time is bounded by ``timeout_at`` (asyncio's, 3.11); this
     counts the bytes)."""
 
     __slots__ = ("inner",)
@@ -315,22 +316,20 @@ def iter_within(iterator: Any, deadline: Deadline) -> Iterator[Any]:
 
 async def within(awaitable: Awaitable[T], deadline: Deadline) -> T:
     """`awaitable`'s result, or TimeoutError once `deadline` passes."""
-    import asyncio
 
     with deadline_scope(deadline):
-        async with asyncio.timeout_at(_loop_time(deadline)):
+        async with timeout_at(_loop_time(deadline)):
             return await awaitable
 
 
 async def aiter_within(iterator: Any, deadline: Deadline) -> AsyncIterator[Any]:
     """The items of an async SDK stream, each read within `deadline` (TimeoutError after)."""
-    import asyncio
 
     iterator = iterator.__aiter__()
     while True:
         try:
             with deadline_scope(deadline):
-                async with asyncio.timeout_at(_loop_time(deadline)):
+                async with timeout_at(_loop_time(deadline)):
                     item = await iterator.__anext__()
         except StopAsyncIteration:
             return
@@ -838,7 +837,6 @@ class AsyncStream(_StreamBase):
     """Async twin of `SyncStream`; use ``async with`` (or call `aclose`)."""
 
     async def aiter_bytes(self) -> AsyncIterator[bytes]:
-        import asyncio
 
         import httpx
 
@@ -846,7 +844,7 @@ class AsyncStream(_StreamBase):
         when = _loop_time(self.deadline)
         while True:
             try:
-                async with asyncio.timeout_at(when):
+                async with timeout_at(when):
                     chunk = await chunks.__anext__()
             except StopAsyncIteration:
                 return
@@ -909,7 +907,7 @@ def _lines_rest(stream: Any) -> bytes:
 
 
 def _loop_time(deadline: Deadline) -> float:
-    """`deadline` on the running loop's clock (for ``asyncio.timeout_at``)."""
+    """`deadline` on the running loop's clock (for ``timeout_at``)."""
     import asyncio
 
     return asyncio.get_running_loop().time() + deadline.remaining()
@@ -1015,7 +1013,6 @@ async def apost(
 ) -> Any:
     """Async twin of `post` on the event loop's pooled `httpx.AsyncClient`: a `Body`, or with
     `stream` an `AsyncStream` the caller reads and must `aclose()`."""
-    import asyncio
 
     import httpx
 
@@ -1027,7 +1024,7 @@ async def apost(
         if deadline.expired():
             raise deadline_error(provider, deadline)
         try:
-            async with asyncio.timeout_at(_loop_time(deadline)):
+            async with timeout_at(_loop_time(deadline)):
                 request = client.build_request("POST", url, **send, headers=headers)
                 response = await client.send(request, stream=True)
                 if response.status_code < 400 and stream:
