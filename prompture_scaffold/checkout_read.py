@@ -9,10 +9,10 @@ checked for its type (``project.name`` must be a string, ``line-length`` a posit
 from __future__ import annotations
 
 import re
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from ._compat import tomllib
 from .errors import UnsafeTarget
 
 _BARE_CR = re.compile(r"\r(?!\n)")

@@ -6,11 +6,11 @@ Reading checks every key and type, so a wrong file is exit 2 naming the key, not
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
+from ._compat import tomllib
 from .errors import InvalidInput
 from .spec import FIELD_NAMES, DriverSpec
 

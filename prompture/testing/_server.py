@@ -17,7 +17,9 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Self
+from typing import Any
+
+from .._compat import Self
 
 #: How often the accept loop checks for `stop()`; bounds how long stopping takes.
 _POLL_INTERVAL = 0.02

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import Any
 
+from .._compat import Self
 from . import _anthropic_format as fmt
 from ._anthropic_checks import request_error
 from ._anthropic_probe import sent_key

@@ -23,9 +23,10 @@ import hmac
 import json
 import re
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qsl, quote, unquote
 
+from .._compat import Self
 from ..drivers._eventstream import encode_message
 from . import _openai_format as fmt
 from ._server import LocalServer, RecordedRequest, Reply

@@ -17,9 +17,10 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qs
 
+from .._compat import Self
 from . import _openai_format as fmt
 from ._server import LocalServer, RecordedRequest, Reply
 from ._wire_probe import WireProbe, content_text

@@ -24,9 +24,10 @@ from __future__ import annotations
 import hmac
 import re
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import Any
 from urllib.parse import parse_qs
 
+from .._compat import Self
 from . import _gemini_format as fmt
 from ._gemini_checks import RequestError, check_request
 from ._openai_format import ChatReply, count_words

@@ -38,8 +38,9 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any, Self
+from typing import Any
 
+from .._compat import Self
 from ._fake_values import schema_instance
 from ._server import Headers, RecordedRequest
 from ._wire_probe import WireProbe, schema_in_text

@@ -18,9 +18,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
-from datetime import UTC, datetime
-from typing import Any, Self
+from datetime import datetime
+from typing import Any
 
+from .._compat import UTC, Self
 from . import _ollama_format as fmt
 from ._openai_format import ChatReply
 from ._server import LocalServer, RecordedRequest, Reply

@@ -16,8 +16,9 @@ from __future__ import annotations
 import hmac
 import time
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import Any
 
+from .._compat import Self
 from . import _openai_format as fmt
 from ._server import LocalServer, RecordedRequest, Reply
 

@@ -15,7 +15,8 @@ import typer
 @contextmanager
 def exit_codes(*, as_json: bool = False) -> Iterator[None]:
     """Map the scaffolder's errors to exit codes with a one-line message on stderr (never a
-    traceback for user input): `ScaffoldError.exit_code`, OS errors while editing are 3.
+    traceback for user input): `ScaffoldError.exit_code`, OS errors while editing are 3,
+    anything else is a bug: exit 4 naming the file that holds the traceback.
     With `as_json`, stdout also gets ``{"error": {"message", "exit_code"}}``, so a script
     reading the JSON output always has JSON to read."""
     from ..errors import Aborted, InterruptedAfterWriting, ScaffoldError
@@ -38,6 +39,12 @@ def exit_codes(*, as_json: bool = False) -> Iterator[None]:
         raise fail(f"error: cannot edit the checkout: {exc}", 3) from None
     except UnicodeDecodeError as exc:  # a read that `checkout_read` does not guard yet
         raise fail(f"error: a file of the checkout is not UTF-8 text ({exc.reason})", 3) from None
+    except (typer.Exit, typer.TyperException):  # typer.Exit is a RuntimeError
+        raise
+    except Exception as exc:  # a bug: exit 4, not 1 (the drift code), and no traceback
+        from .._internal_error import EXIT_CODE, report
+
+        raise fail(report(exc), EXIT_CODE) from None
 
 
 def repo_option(help: str) -> typer.models.OptionInfo:
@@ -45,16 +52,19 @@ def repo_option(help: str) -> typer.models.OptionInfo:
     return typer.Option(help=help, exists=True, file_okay=False, dir_okay=True)
 
 
-def open_layout(repo: Path | None):
+def open_layout(repo: Path | None, recovered: list | None = None):
     """The checkout at `--repo`, else the nearest one above the working directory; a change
-    a crash interrupted there is completed first (`journal.recover`), with a note."""
+    a crash interrupted there is completed first (`journal.recover`), with a note (and
+    appended to `recovered` when given)."""
     from ..checkout import discover, find_repo
     from ..journal import recover
 
     root = repo if repo is not None else find_repo(Path.cwd())
-    recovered = recover(root)
-    if recovered is not None:
-        typer.echo(f"note: {recovered.note()}", err=True)
+    found = recover(root)
+    if found is not None:
+        typer.echo(f"note: {found.note()}", err=True)
+        if recovered is not None:
+            recovered.append(found)
     return discover(root)
 
 

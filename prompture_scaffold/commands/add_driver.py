@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from .._compat import StrEnum
 from . import _common, _flow, _interactive
 
 app = typer.Typer()

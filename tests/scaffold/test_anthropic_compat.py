@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -22,6 +21,7 @@ from _scratch import fingerprint, make_scratch
 from typer.testing import CliRunner
 
 from prompture_scaffold import catalogue as cat
+from prompture_scaffold._compat import tomllib
 from prompture_scaffold.checkout import discover, spec_from_checkout
 from prompture_scaffold.cli import app
 from prompture_scaffold.errors import InvalidInput

@@ -8,12 +8,12 @@ have drifted: fix the template, or regenerate the built-in on purpose.
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from pathlib import Path
 
 import pytest
 
+from prompture_scaffold._compat import tomllib
 from prompture_scaffold.checkout import discover
 from prompture_scaffold.render import render_new_files
 from prompture_scaffold.spec import DriverSpec

@@ -29,7 +29,7 @@ def test_help_and_version_in_a_real_process():
     done = subprocess.run([*exe, "--help"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "add-driver" in done.stdout and done.stderr == ""
     done = subprocess.run([*exe, "--version"], capture_output=True, text=True, check=False)
-    assert done.returncode == 0 and done.stdout.strip() == f"prompture {__version__}"
+    assert done.returncode == 0 and done.stdout.strip() == f"prompture-scaffold {__version__}"
 
 
 def test_acceptance_add_is_idempotent_and_remove_restores_every_byte(repo):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
 from checkouts import ACMELIB, acmelib, changed, context, dedent, hunks, repo_layout, repo_text
 from checkouts import spec as acme
 
+from prompture_scaffold._compat import tomllib
 from prompture_scaffold.edits import pyproject as edit
 from prompture_scaffold.errors import UnsafeTarget
 

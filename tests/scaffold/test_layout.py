@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 
 import pytest
 from checkouts import REPO, acmelib, build_file_tree, repo_layout
 
+from prompture_scaffold._compat import tomllib
 from prompture_scaffold.checkout import discover, existing_providers, find_repo, spec_from_checkout
 from prompture_scaffold.errors import UnsafeTarget
 from prompture_scaffold.spec import DriverSpec

@@ -6,7 +6,6 @@ from __future__ import annotations
 import ast
 import json
 import keyword
-import tomllib
 
 import pytest
 from _scratch import fingerprint, make_scratch
@@ -14,6 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
+from prompture_scaffold._compat import tomllib
 from prompture_scaffold.checkout import discover, spec_from_checkout
 from prompture_scaffold.cli import app
 from prompture_scaffold.errors import InvalidInput

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import functools
 import os
-import tomllib
 from pathlib import Path
 
 import pytest
 from _scratch import ACME_ARGS, fingerprint, make_scratch, run
 
 from prompture_scaffold import writer
+from prompture_scaffold._compat import tomllib
 
 
 @pytest.fixture
