@@ -337,13 +337,18 @@ class _Paths:
 
 
 def _model_pricing(spec: DriverSpec, layout: Any) -> jinja_env.Code:
-    """The driver's ``MODEL_PRICING``: empty where prices and model lists come from the
-    catalogue or rate files; in a checkout with neither (no rates folder, no catalogue id),
-    the default model, since that era's discovery lists a driver's models from it."""
-    if layout.rates_dir is not None or spec.models_dev_name is not None:
+    """The driver's ``MODEL_PRICING``: empty where rate files list the models; in a checkout
+    without them (upstream's flat era) discovery lists a driver's models from this table, so
+    it holds the default model, priced from the catalogue (USD per million tokens) when it
+    knows the model."""
+    if layout.rates_dir is not None:
         return jinja_env.Code("{}")
-    fields = ('"prompt": 0.0', '"completion": 0.0', '"tokens_param": "max_tokens"')
-    fields += ('"supports_temperature": True',)
+    cost = (_catalogue_models(spec.models_dev_name) or {}).get(spec.default_model, {})
+    cost = cost.get("cost") if isinstance(cost, Mapping) else None
+    prices = [cost.get(k) if isinstance(cost, Mapping) else None for k in ("input", "output")]
+    prompt, completion = (float(p) if isinstance(p, int | float) else 0.0 for p in prices)
+    fields = (f'"prompt": {prompt!r}', f'"completion": {completion!r}')
+    fields += ('"tokens_param": "max_tokens"', '"supports_temperature": True')
     inner = "".join(f"            {field},\n" for field in fields)
     model = jinja_env.pystr(spec.default_model)
     return jinja_env.Code(f"{{\n        {model}: {{\n{inner}        }},\n    }}")
