@@ -434,7 +434,10 @@ def shared_async_client() -> Any:
     def build() -> Any:
         import httpx
 
-        return httpx.AsyncClient(timeout=None)
+        # httpx keeps only 20 idle connections by default: past 20 requests in flight, every
+        # call would open (and then drop) a connection of its own.
+        limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
+        return httpx.AsyncClient(timeout=None, limits=limits)
 
     return per_loop("httpx", build)
 
