@@ -288,7 +288,7 @@ def defaults(entry: Mapping[str, Any], provider: str) -> dict[str, Any]:
     if compat:
         found["compat"] = compat
     api = str(entry.get("api") or "")
-    if URL_RE.fullmatch(api) and len(api) <= 500:
+    if URL_RE.fullmatch(api) and len(api) <= 500 and api.isprintable():
         found["endpoint"] = api
     found["extra_api_key_envs"] = _key_envs(entry, provider)
     models = entry.get("models") or {}

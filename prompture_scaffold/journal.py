@@ -19,6 +19,10 @@ and could not put every file back; `recover` then finishes the way back instead.
 
 A path whose bytes are neither (edited by hand since the crash) is left alone and named. A
 path that cannot be written is named, the journal is kept, and the error is exit 3.
+
+The command writing a journal holds an exclusive `flock` on its directory until it is gone;
+the kernel drops it when the process dies. So `recover` tells a crashed change (lock free:
+settle it) from one another command is writing right now (lock held: exit 3, touch nothing).
 """
 
 from __future__ import annotations
@@ -95,6 +99,22 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _lock(directory: Path) -> int | None:
+    """An fd holding an exclusive flock on `directory`, or None when another process holds
+    it (no locking where `fcntl` is missing: an fd all the same)."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no way to tell, assume the writer is gone
+        return fd
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
 class Journal:
     """An open journal in `root` (see the module docstring)."""
 
@@ -103,6 +123,7 @@ class Journal:
         self.command = command
         self.entries = entries
         self.directories = directories
+        self._fd: int | None = None  # the flock held while the journal exists
 
     @property
     def home(self) -> Path:
@@ -141,6 +162,7 @@ class Journal:
         if not ignore.exists():
             ignore.write_text("*\n", encoding="utf-8")
         new = Path(tempfile.mkdtemp(prefix=f"{JOURNAL}-new-", dir=journal.home))
+        journal._fd = _lock(new)
         try:
             (new / "blobs").mkdir()
             for digest, data in blobs.items():
@@ -153,8 +175,15 @@ class Journal:
         except BaseException:
             shutil.rmtree(new, ignore_errors=True)
             _remove_home(journal.home)
+            journal.release()
             raise
         return journal
+
+    def release(self) -> None:
+        """Drop the flock (the journal stays for the next command to settle)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
     def _dump(self) -> bytes:
         data = {
@@ -172,8 +201,16 @@ class Journal:
         """The journal pending in `root`, or None; a damaged one is exit 3 naming it."""
         journal = cls(Path(root), "", [], [])
         try:
+            journal._fd = _lock(journal.path)
+        except FileNotFoundError:
+            return None
+        if journal._fd is None:
+            why = "another prompture command is writing this checkout now; run again after it"
+            raise UnsafeTarget(journal.shown, "-", why)
+        try:
             raw = (journal.path / "plan.json").read_bytes()
         except FileNotFoundError:
+            journal.release()
             if journal.path.exists():
                 raise UnsafeTarget(journal.shown, "-", "is damaged (no plan.json)") from None
             return None
@@ -183,6 +220,7 @@ class Journal:
             journal.directories = [str(d) for d in data["directories"]]
             journal.entries = [Entry(c["path"], c["before"], c["after"]) for c in data["changes"]]
         except (ValueError, KeyError, TypeError) as exc:
+            journal.release()
             why = f"is damaged ({type(exc).__name__}); delete it once the tree is checked"
             raise UnsafeTarget(f"{journal.shown}/plan.json", "-", why) from None
         return journal
@@ -255,6 +293,7 @@ class Journal:
         os.rename(self.path, old / JOURNAL)
         shutil.rmtree(old, ignore_errors=True)
         _remove_home(self.home)
+        self.release()
 
 
 def _remove_home(home: Path) -> None:
@@ -276,8 +315,15 @@ def _remove_strays(home: Path) -> None:
     except OSError:
         return
     for name in names:
-        if name.startswith((f"{JOURNAL}-new-", f"{JOURNAL}-old-")):
+        if not name.startswith((f"{JOURNAL}-new-", f"{JOURNAL}-old-")):
+            continue
+        try:
+            fd = _lock(home / name)
+        except OSError:
+            continue
+        if fd is not None:  # None: a journal another command is writing right now
             shutil.rmtree(home / name, ignore_errors=True)
+            os.close(fd)
 
 
 def recover(root: Path, write_file: WriteFile | None = None) -> Recovered | None:
@@ -297,6 +343,7 @@ def recover(root: Path, write_file: WriteFile | None = None) -> Recovered | None
     direction = journal.direction
     written, left_alone, failed = journal.settle(direction, write_file or write_atomic)
     if failed:
+        journal.release()
         raise RollbackFailed(journal.shown, failed, direction)
     journal.close()
     return Recovered(journal.command, direction, tuple(written), tuple(left_alone))

@@ -378,6 +378,10 @@ def _base_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
     }
 
 
+#: Names pycodestyle (ruff E741) refuses to see bound: they read as 1 and 0.
+AMBIGUOUS_NAMES = frozenset({"l", "O", "I"})
+
+
 def _sdk_module(spec: DriverSpec) -> jinja_env.Code | None:
     """The import name guessed from a third-party SDK's distribution name, as a literal."""
     match = re.match(r"[A-Za-z0-9][A-Za-z0-9._-]*", spec.sdk_requirement or "")
@@ -398,6 +402,11 @@ def _sdk_import(spec: DriverSpec) -> jinja_env.Code | None:
         raise InvalidInput(
             f"--eager: the module name guessed from --sdk {spec.sdk}, {name!r}, cannot be "
             "imported by name; use --lazy"
+        )
+    if name in AMBIGUOUS_NAMES:
+        raise InvalidInput(
+            f"--eager: the module name guessed from --sdk {spec.sdk}, {name!r}, is an "
+            "ambiguous name (ruff E741: l, O, I); use --lazy"
         )
     return jinja_env.pyident(name)
 

@@ -49,6 +49,27 @@ def _fail(name: str, why: str) -> InvalidInput:
     return InvalidInput(f"{FLAGS.get(name, name)}: {why}")
 
 
+#: Unicode categories refused in every field: controls (C0, DEL, C1), invisible format
+#: characters (bidi overrides, zero-width joiners) and line/paragraph separators. They would
+#: not survive an .env file as typed, and hide what a value says.
+CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
+
+
+def check_no_control(name: str, value: Any) -> None:
+    """`InvalidInput` when a text value holds a control character (the value is not echoed:
+    it may be a key pasted in by mistake; the position and code point are)."""
+    import unicodedata
+
+    values = value if isinstance(value, list | tuple) else [value]
+    for text in values:
+        if not isinstance(text, str) or not text.strip():
+            continue  # a blank value is reported as blank by the field's own rule
+        for index, char in enumerate(text):
+            if unicodedata.category(char) in CONTROL_CATEGORIES:
+                why = f"must not hold control characters (U+{ord(char):04X} at position {index})"
+                raise _fail(name, why)
+
+
 def check_provider(value: str) -> str:
     """The provider name, or `InvalidInput` saying why it cannot be a module/registry name."""
     if not PROVIDER_RE.fullmatch(value):
@@ -150,6 +171,7 @@ def needs_endpoint(compat: str | None, auth: str | None) -> bool:
 def check_endpoint(url: str, compat: str | None, auth: str | None) -> str:
     """The base URL: required (http/https, no whitespace, quotes or backslashes) when the wire
     format or auth needs one, else it may be empty."""
+    check_no_control("endpoint", url)
     if not url and not needs_endpoint(compat, auth):
         return url
     if not URL_RE.fullmatch(url) or len(url) > 500:
@@ -214,6 +236,8 @@ _GIVEN_CHECKS: tuple[tuple[str, Callable[[Any, Mapping[str, Any]], Any]], ...] =
 def check_given(answers: Mapping[str, Any]) -> None:
     """Check the values the flags and spec file give before anything is derived or found
     missing, so a wrong value (``compat = "grpc"``) is the error reported, not what it hides."""
+    for name, value in answers.items():
+        check_no_control(name, value)
     for name, check in _GIVEN_CHECKS:
         if name in answers:
             check(answers[name], answers)
@@ -223,6 +247,8 @@ def check_given(answers: Mapping[str, Any]) -> None:
 
 def validate(spec: DriverSpec) -> DriverSpec:
     """Check every field; return the spec unchanged or raise `InvalidInput` naming the flag."""
+    for name, value in spec.to_dict().items():
+        check_no_control(name, value)
     check_provider(spec.provider)
     _check_choice("compat", spec.compat, COMPATS)
     _check_choice("auth", spec.auth, AUTHS)

@@ -167,5 +167,6 @@ def _roll_back(journal, restore_file: WriteFile, path: str, exc: BaseException) 
             cause = f"{path}: cannot write it ({exc.strerror or exc})"
         else:
             cause = "interrupted while writing"
+        journal.release()
         raise RollbackFailed(journal.shown, failed, "back", cause) from exc
     journal.close()

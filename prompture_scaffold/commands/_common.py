@@ -52,16 +52,19 @@ def repo_option(help: str) -> typer.models.OptionInfo:
     return typer.Option(help=help, exists=True, file_okay=False, dir_okay=True)
 
 
-def open_layout(repo: Path | None):
+def open_layout(repo: Path | None, recovered: list | None = None):
     """The checkout at `--repo`, else the nearest one above the working directory; a change
-    a crash interrupted there is completed first (`journal.recover`), with a note."""
+    a crash interrupted there is completed first (`journal.recover`), with a note (and
+    appended to `recovered` when given)."""
     from ..checkout import discover, find_repo
     from ..journal import recover
 
     root = repo if repo is not None else find_repo(Path.cwd())
-    recovered = recover(root)
-    if recovered is not None:
-        typer.echo(f"note: {recovered.note()}", err=True)
+    found = recover(root)
+    if found is not None:
+        typer.echo(f"note: {found.note()}", err=True)
+        if recovered is not None:
+            recovered.append(found)
     return discover(root)
 
 

@@ -28,13 +28,25 @@ def remove_driver(
     """Remove a provider driver: delete its files and unwire it everywhere."""
     with _common.exit_codes(as_json=json_output):
         interactive = _common.stdin_is_terminal() and not (yes or json_output)
-        layout = _common.open_layout(repo)
+        recovered: list = []
+        layout = _common.open_layout(repo, recovered)
+        if _just_removed(recovered, provider, layout):
+            typer.echo("nothing to change")  # the same command, interrupted, now completed
+            return
         spec = _spec_of(layout, provider)
         from ..plan import plan_remove
 
         plan = plan_remove(spec, layout)
         how = _flow.Outcome(dry_run, json_output, interactive, verb="removed")
         _flow.finish(plan, spec, layout, how)
+
+
+def _just_removed(recovered: list, provider: str, layout) -> bool:
+    from ..checkout import existing_providers
+
+    command = f"prompture remove-driver {provider}"
+    done = any(r.command == command and r.direction == "forward" for r in recovered)
+    return done and provider not in existing_providers(layout)
 
 
 def _spec_of(layout, provider: str):

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..checkout import Layout
 from ..context import EditContext
 from ..errors import UnsafeTarget
+from ..jinja_env import display_width
 from . import _imports
 from ._source import PySource, comment_text, find_def, py_str
 
@@ -63,6 +64,19 @@ def _key_line(indent: str, ctx: EditContext, annotation: str) -> list[str]:
     return [head + "Field(", f"{indent}    None,", *alias, indent + ")"]
 
 
+def _value_lines(head: str, value: str, ctx: EditContext) -> list[str]:
+    """``head`` + the value's literal as ruff format lays it out: on one line when it fits,
+    else the literal alone in parentheses when that fits, else one line with ``# noqa: E501``
+    (a string cannot wrap)."""
+    literal, limit = py_str(value), ctx.layout.line_length
+    indent = head[: len(head) - len(head.lstrip())]
+    if display_width(head + literal) <= limit:
+        return [head + literal]
+    if display_width(f"{indent}    {literal}") <= limit:
+        return [head + "(", f"{indent}    {literal}", indent + ")"]
+    return [f"{head}{literal}  # noqa: E501"]
+
+
 def add(source: str, ctx: EditContext) -> str:
     """`source` with the provider's settings block; unchanged when the fields exist."""
     src, spec = PySource(source, ctx), ctx.spec
@@ -78,8 +92,8 @@ def add(source: str, ctx: EditContext) -> str:
         "",
         f"{indent}# {comment_text(spec.display_name)}",
         *_key_line(indent, ctx, annotation),
-        f"{indent}{spec.provider}_model: str = {py_str(spec.default_model)}",
-        f"{indent}{spec.provider}_endpoint: str = {py_str(spec.endpoint)}",
+        *_value_lines(f"{indent}{spec.provider}_model: str = ", spec.default_model, ctx),
+        *_value_lines(f"{indent}{spec.provider}_endpoint: str = ", spec.endpoint, ctx),
     ]
     text = src.insert_lines(last.end_lineno, "".join(line + "\n" for line in lines))
     if "Field(" not in lines[2]:

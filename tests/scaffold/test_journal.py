@@ -4,6 +4,7 @@ names exactly the files it could not put back."""
 
 from __future__ import annotations
 
+import keyword
 import os
 import shutil
 import signal
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import pytest
 from _scratch import ACME_ARGS, fingerprint, make_scratch, run
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from prompture_scaffold.checkout import discover
+from prompture_scaffold.checkout import discover, existing_providers
 from prompture_scaffold.errors import RollbackFailed, WriteFailed
 from prompture_scaffold.journal import DIRNAME, recover
 from prompture_scaffold.plan import plan_add
@@ -69,21 +70,21 @@ def leftovers(root: Path) -> list[str]:
     return sorted(p.relative_to(root).as_posix() for p in found)
 
 
-def kill_in_subprocess(root: Path, where: str) -> None:
-    """`prompture add-driver acme` in a real process, SIGKILLed at `where`."""
+def kill_in_subprocess(root: Path, where: str, args: list[str]) -> None:
+    """`prompture add-driver ...` in a real process, SIGKILLed at `where`."""
     env = {**os.environ, KILL_AT: where}
-    command = [sys.executable, "-m", "prompture_scaffold.cli", *ACME_ARGS, "--repo", str(root)]
+    command = [sys.executable, "-m", "prompture_scaffold.cli", *args, "--repo", str(root)]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == -signal.SIGKILL, done.stderr
 
 
-def kill_in_fork(root: Path, where: str) -> None:
+def kill_in_fork(root: Path, where: str, args=ACME_ARGS) -> None:
     """The same, in a forked copy of this process (no interpreter start-up to pay)."""
     pid = os.fork()
     if pid == 0:  # the child: run the command until the kill point, never return
         try:
             os.environ[KILL_AT] = where
-            run(root, *ACME_ARGS)
+            run(root, *args)
         finally:
             os._exit(17)
     _, status = os.waitpid(pid, 0)
@@ -95,13 +96,17 @@ def positions(writes: int) -> list[str]:
     return ["journal", *each, "done"]
 
 
-def resume_then_remove(root: Path, pristine: Path, applied: dict[str, str]) -> None:
-    again = run(root, *ACME_ARGS)
-    assert again.exit_code == 0, again.output
-    assert fingerprint(root) == applied and leftovers(root) == []
-    removed = run(root, *REMOVE)
-    assert removed.exit_code == 0, removed.output
-    assert fingerprint(root) == fingerprint(pristine) and leftovers(root) == []
+def _args_for(provider: str, model: str) -> list[str]:
+    args = [provider if a == "acme" else a for a in ACME_ARGS]
+    args[args.index("--default-model") + 1] = model
+    args[args.index("--api-key-env") + 1] = f"{provider.upper()}_API_KEY"
+    return args
+
+
+providers = st.from_regex(r"[a-z][a-z0-9]{2,10}", fullmatch=True).filter(
+    lambda p: not keyword.iskeyword(p) and p not in {"match", "case", "type"}
+)
+models = st.from_regex(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,30}", fullmatch=True)
 
 
 @settings(
@@ -109,14 +114,25 @@ def resume_then_remove(root: Path, pristine: Path, applied: dict[str, str]) -> N
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(data=st.data())
+@given(provider=providers, model=models, data=st.data())
 def test_a_kill_at_a_random_write_then_the_same_command(
-    tmp_path_factory, pristine, applied, writes, data
+    tmp_path_factory, pristine, writes, provider, model, data
 ):
+    """Random specs, a real process killed at a random write: the same command completes it
+    to the tree a clean add gives, and remove-driver then gives the pristine tree."""
+    drivers = {p.name.removesuffix("_driver.py") for p in pristine.glob("prompture/drivers/*.py")}
+    assume(provider not in drivers | set(existing_providers(discover(pristine))))
     where = data.draw(st.sampled_from(positions(writes)), label="kill at")
+    args = _args_for(provider, model)
+    clean = copy(pristine, tmp_path_factory.mktemp("clean") / "repo")
+    assert run(clean, *args).exit_code == 0
     root = copy(pristine, tmp_path_factory.mktemp("killed") / "repo")
-    kill_in_subprocess(root, where)
-    resume_then_remove(root, pristine, applied)
+    kill_in_subprocess(root, where, args)
+    again = run(root, *args)
+    assert again.exit_code == 0, again.output
+    assert fingerprint(root) == fingerprint(clean) and leftovers(root) == []
+    assert run(root, "remove-driver", provider, "--yes").exit_code == 0
+    assert fingerprint(root) == fingerprint(pristine) and leftovers(root) == []
 
 
 def test_a_kill_at_every_write_then_the_same_command(tmp_path, pristine, applied, writes):
@@ -140,6 +156,17 @@ def test_remove_driver_also_completes_an_interrupted_add(tmp_path, pristine):
     removed = run(root, *REMOVE)
     assert removed.exit_code == 0, removed.output
     assert "completed the interrupted" in removed.stderr
+    assert fingerprint(root) == fingerprint(pristine) and leftovers(root) == []
+
+
+def test_a_killed_remove_driver_then_the_same_command(tmp_path, pristine, applied):
+    root = copy(pristine, tmp_path / "repo")
+    assert run(root, *ACME_ARGS).exit_code == 0 and fingerprint(root) == applied
+    kill_in_fork(root, "3:after", REMOVE)
+    again = run(root, *REMOVE)
+    assert again.exit_code == 0, again.output
+    assert "completed the interrupted `prompture remove-driver acme`" in again.stderr
+    assert again.stdout == "nothing to change\n"
     assert fingerprint(root) == fingerprint(pristine) and leftovers(root) == []
 
 
@@ -248,6 +275,23 @@ def test_the_cli_names_the_files_left_and_the_next_command_undoes_them(
     assert fingerprint(root) == fingerprint(pristine)
 
 
+def test_a_journal_another_command_is_writing_is_left_alone(tmp_path, pristine):
+    from prompture_scaffold.journal import Journal
+
+    root = copy(pristine, tmp_path / "repo")
+    before = fingerprint(root)
+    change = next(c for c in acme_plan(root).changes if c.before is None)
+    after = (change.after or "").encode()
+    journal = Journal.begin(root, "prompture add-driver acme", [(change.path, None, after)], [])
+    busy = run(root, *ACME_ARGS)  # this process's own flock is another open file: held
+    assert busy.exit_code == 3 and "another prompture command is writing" in busy.stderr
+    assert not (root / change.path).exists()
+    journal.release()  # as if that command had died: the next one completes its change
+    assert recover(root) is not None and (root / change.path).read_bytes() == after
+    (root / change.path).unlink()
+    assert fingerprint(root) == before and leftovers(root) == []
+
+
 def test_a_damaged_journal_is_exit_3_naming_it(tmp_path, pristine):
     root = copy(pristine, tmp_path / "repo")
     (root / DIRNAME / "journal").mkdir(parents=True)
@@ -255,3 +299,17 @@ def test_a_damaged_journal_is_exit_3_naming_it(tmp_path, pristine):
     result = run(root, *ACME_ARGS)
     assert result.exit_code == 3 and f"{DIRNAME}/journal/plan.json" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_a_symlinked_target_is_edited_through_its_link_and_restored(tmp_path, pristine):
+    root = copy(pristine, tmp_path / "repo")
+    (root / "env.shared").write_bytes((root / ".env.copy").read_bytes())
+    (root / ".env.copy").unlink()
+    (root / ".env.copy").symlink_to("env.shared")
+    before = fingerprint(root)
+    assert run(root, *ACME_ARGS).exit_code == 0
+    assert (root / ".env.copy").is_symlink() and b"ACME_API_KEY" in (
+        root / "env.shared"
+    ).read_bytes()
+    assert run(root, *REMOVE).exit_code == 0
+    assert (root / ".env.copy").is_symlink() and fingerprint(root) == before
