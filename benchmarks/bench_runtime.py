@@ -3,14 +3,16 @@
 Prints a table of medians measured in this one run (no network: the server is on 127.0.0.1):
 whole-process `import prompture`; a sync driver call vs a raw `requests.Session` post; an async
 driver call vs a raw `httpx.AsyncClient` post; a 500-chunk stream vs raw `iter_lines` +
-`json.loads`; SDK-backed drivers (OpenAI, Groq) against their official SDK called directly
-(rows built by `sdk_row`, one line per provider); `extract_and_jsonify` against the bare driver
-call it makes (same prompt, options and answer), on a small answer and on a 1 MB one. Targets
-on a 2-core machine: import < 150 ms, calls within 1.15x of raw (or of the SDK), streaming at
-0.8x raw speed or better (time ratio <= 1.25), extraction within 1.2x of the bare call on a
-small answer and 1.5x on a 1 MB answer.
+`json.loads`; async throughput at 64 and 256 concurrent requests (wall time per call) of the
+plain-HTTP driver against raw httpx and of the OpenAI driver against the openai SDK;
+SDK-backed drivers (OpenAI, Groq) against their official SDK called directly (rows built by
+`sdk_row`, one line per provider); `extract_and_jsonify` against the bare driver call it makes
+(same prompt, options and answer), on a small answer and on a 1 MB one. Targets on a 2-core
+machine: import < 150 ms, calls within 1.15x of raw (or of the SDK), streaming at 0.8x raw
+speed or better (time ratio <= 1.25), extraction within 1.2x of the bare call on a small
+answer and 1.5x on a 1 MB answer.
 
-    python benchmarks/bench_runtime.py [--calls 300] [--streams 40]
+    python benchmarks/bench_runtime.py [--calls 300] [--only extraction|transport]
 """
 
 from __future__ import annotations
@@ -376,28 +378,112 @@ def bare_request(server: OpenAICompatServer) -> tuple[str, dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=300)
-    parser.add_argument("--streams", type=int, default=40)
-    parser.add_argument("--only", choices=["extraction"], help="run only these rows")
+    parser.add_argument("--only", choices=["extraction", "transport"], help="run only these rows")
     args = parser.parse_args()
     if args.only == "extraction":
         print_rows(extraction_rows(args.calls))
+        return
+    if args.only == "transport":
+        print_rows(transport_rows(args.calls))
         return
 
     rows = []
     full, bare = bench_import()
     rows.append(("import prompture (whole process)", full, bare, "python -c pass", "< 150 ms"))
-    with OpenAICompatServer(api_key=KEY) as server:
-        drv, raw = bench_sync(server, args.calls)
-        rows.append(("sync call (MoonshotDriver)", drv, raw, "requests.Session", "<= 1.15x"))
-        drv, raw = asyncio.run(bench_async(server, args.calls))
-        rows.append(("async call (AsyncMoonshotDriver)", drv, raw, "httpx.AsyncClient", "<= 1.15x"))
-        drv, raw = bench_stream(server, args.streams)
-        rows.append(("stream, 500 chunks", drv, raw, "iter_lines + json.loads", "<= 1.25x"))
+    rows.extend(transport_rows(args.calls))
     rows.extend(sdk_rows(args.calls))
     rows.extend(claude_google_rows(args.calls))
     rows.extend(extraction_rows(args.calls))
 
     print_rows(rows)
+
+
+async def concurrent_ms(call, concurrency: int, total: int) -> float:
+    """Wall time per request (ms) of `total` calls made `concurrency` at a time."""
+    per_worker = total // concurrency
+
+    async def worker():
+        for _ in range(per_worker):
+            await call()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return (time.perf_counter() - start) * 1000 / (per_worker * concurrency)
+
+
+async def concurrency_pairs(server: OpenAICompatServer, concurrency: int) -> list[tuple]:
+    """Async throughput at `concurrency` requests in flight: the plain-HTTP driver against raw
+    httpx, the OpenAI driver against the openai SDK called directly (same server, same loop)."""
+    import httpx
+    import openai
+
+    total = concurrency * 4
+    url, headers = server.url + "/chat/completions", {"Authorization": f"Bearer {KEY}"}
+    body = {"model": "kimi-k2-0905-preview", "messages": MESSAGES}
+    moonshot = AsyncMoonshotDriver(api_key=KEY, model="kimi-k2-0905-preview", endpoint=server.url)
+    ours = AsyncOpenAIDriver(api_key=KEY, model="gpt-4o-mini", endpoint=server.url)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with (
+        httpx.AsyncClient(limits=limits) as client,
+        openai.AsyncOpenAI(api_key=KEY, base_url=server.url, max_retries=0) as sdk,
+    ):
+
+        async def raw():
+            response = await client.post(url, json=body, headers=headers, timeout=60)
+            return response.json()["choices"][0]["message"]["content"]
+
+        async def via_moonshot():
+            return await moonshot.generate_messages(MESSAGES, {})
+
+        async def via_sdk():
+            return await sdk.chat.completions.create(model="gpt-4o-mini", messages=MESSAGES)
+
+        async def via_openai_driver():
+            return await ours.generate_messages(MESSAGES, {})
+
+        for call in (raw, via_moonshot, via_sdk, via_openai_driver):  # warm-up: pools filled
+            await concurrent_ms(call, concurrency, concurrency)
+        drv, base = [], []
+        for _ in range(3):  # interleaved, medians: the machine's load moves
+            drv.append(await concurrent_ms(via_moonshot, concurrency, total))
+            base.append(await concurrent_ms(raw, concurrency, total))
+        sdk_drv, sdk_base = [], []
+        for _ in range(3):
+            sdk_drv.append(await concurrent_ms(via_openai_driver, concurrency, total))
+            sdk_base.append(await concurrent_ms(via_sdk, concurrency, total))
+    med = statistics.median
+    return [
+        (
+            f"async x{concurrency} (Moonshot), per call",
+            med(drv),
+            med(base),
+            "httpx.AsyncClient",
+            "<= 1.15x",
+        ),
+        (
+            f"async x{concurrency} (OpenAI), per call",
+            med(sdk_drv),
+            med(sdk_base),
+            "openai.AsyncOpenAI",
+            "<= 1.15x",
+        ),
+    ]
+
+
+def transport_rows(n: int) -> list[tuple]:
+    """Sync, async and stream calls against the raw clients, and async throughput at 64 and
+    256 concurrent requests."""
+    rows = []
+    with OpenAICompatServer(api_key=KEY) as server:
+        drv, raw = bench_sync(server, n)
+        rows.append(("sync call (MoonshotDriver)", drv, raw, "requests.Session", "<= 1.15x"))
+        drv, raw = asyncio.run(bench_async(server, n))
+        rows.append(("async call (AsyncMoonshotDriver)", drv, raw, "httpx.AsyncClient", "<= 1.15x"))
+        drv, raw = bench_stream(server, max(n // 8, 10))
+        rows.append(("stream, 500 chunks", drv, raw, "iter_lines + json.loads", "<= 1.25x"))
+        for concurrency in (64, 256):
+            rows.extend(asyncio.run(concurrency_pairs(server, concurrency)))
+    return rows
 
 
 def print_rows(rows: list[tuple]) -> None:

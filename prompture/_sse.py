@@ -19,7 +19,7 @@ cannot make the client buffer (or rescan) an endless line: the work per byte is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 __all__ = ["DEFAULT_MAX_LINE", "SSEDecoder", "SSEError", "ServerSentEvent"]
 
@@ -31,8 +31,7 @@ class SSEError(ValueError):
     """The byte stream is not a usable event stream (a line over the cap, bad UTF-8)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ServerSentEvent:
+class ServerSentEvent(NamedTuple):
     """One dispatched event: its type, its data (lines joined with ``\\n``), id and retry."""
 
     event: str = "message"
@@ -56,6 +55,21 @@ class SSEDecoder:
 
     def feed(self, chunk: bytes) -> list[ServerSentEvent]:
         """The events completed by `chunk` (often none, sometimes several)."""
+        if (  # the common case, one whole "data:" event per read, without the general walk
+            chunk[-2:] == b"\n\n"
+            and chunk[:5] == b"data:"
+            and chunk.count(b"\n") == 2
+            and not (self._pending or self._data or self._skip_lf or b"\r" in chunk)
+            and len(chunk) <= self.max_line
+        ):
+            value = chunk[6:-2] if chunk[5:6] == b" " else chunk[5:-2]
+            try:
+                data = value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise SSEError("an event-stream line is not UTF-8") from None
+            event = ServerSentEvent(self._event or "message", data, self._id, self._retry)
+            self._event = ""
+            return [event]
         if self._skip_lf and chunk[:1] == b"\n":
             chunk = chunk[1:]
         self._skip_lf = False
