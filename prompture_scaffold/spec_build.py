@@ -8,6 +8,7 @@ with exit 2 and the flags to add.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,10 +59,13 @@ def build_spec(
     taken_classes: Collection[str] = (),
     load_catalogue: Callable[[], cat.Catalogue] = cat.load,
     ask_missing: AskMissing = refuse_missing,
+    notes: list[str] | None = None,
 ) -> DriverSpec:
     """The validated spec; `existing` are the checkout's providers, `taken_classes` the class
-    names its drivers package already defines (a new provider must not reuse them). Raises
-    `InvalidInput`; whether an existing provider may be regenerated is `check_new`'s call."""
+    names its drivers package already defines (a new provider must not reuse them: a derived
+    class name that does is derived anew from the provider key, with a note in `notes`).
+    Raises `InvalidInput`; whether an existing provider may be regenerated is `check_new`'s
+    call."""
     if request.from_models_dev:  # an id, not a name: say so before it is turned into one
         cat.require_entry(load_catalogue(), request.from_models_dev, "--from-models-dev")
     answers = _given_answers(request)
@@ -75,7 +79,7 @@ def build_spec(
         answers = ask_missing(missing, dict(answers))
     spec = validate_spec(DriverSpec(**_normalized(filled)))
     if spec.provider not in existing:
-        _check_classes(spec, taken_classes)
+        spec = _free_class_name(spec, taken_classes, "class_name" in answers, notes)
     return spec
 
 
@@ -116,10 +120,26 @@ def check_new(spec: DriverSpec, plan, existing: Collection[str], force: bool) ->
         )
 
 
-def _check_classes(spec: DriverSpec, taken: Collection[str]) -> None:
-    for name in (spec.sync_class, spec.async_class):
-        if name in taken:
-            raise InvalidInput(f"--class-name: {name} already exists in the package")
+def _free_class_name(
+    spec: DriverSpec, taken: Collection[str], given: bool, notes: list[str] | None
+) -> DriverSpec:
+    """`spec`, its class name derived anew from the provider key when the derived one is
+    taken (``stepfun_ai`` beside ``StepFunDriver``: ``StepfunAi``); a given one must be free."""
+    clash = next((n for n in (spec.sync_class, spec.async_class) if n in taken), None)
+    if clash is None:
+        return spec
+    if given:
+        raise InvalidInput(f"--class-name: {clash} already exists in the package")
+    stem = "".join(part.capitalize() for part in spec.provider.split("_") if part)
+    candidates = (stem, *(f"{stem}{n}" for n in range(2, len(taken) + 3)))
+    free = next(c for c in candidates if not {f"{c}Driver", f"Async{c}Driver"} & set(taken))
+    renamed = dataclasses.replace(spec, class_name=free)
+    if notes is not None:
+        notes.append(
+            f"class name {renamed.sync_class}: {clash} already exists in the package "
+            f"(set another with --class-name)"
+        )
+    return renamed
 
 
 def _with_catalogue(request: Request, answers: dict[str, Any], load) -> dict[str, Any]:

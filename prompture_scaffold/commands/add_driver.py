@@ -132,10 +132,13 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
         preflight(layout)
 
     def make(request, ask_missing):
-        spec = build_spec(request, existing=existing, taken_classes=taken, ask_missing=ask_missing)
+        notes: list[str] = []
+        spec = build_spec(
+            request, existing=existing, taken_classes=taken, ask_missing=ask_missing, notes=notes
+        )
         plan = plan_add(spec, layout, replacing=_replacing(layout, spec.provider, request.force))
         check_new(spec, plan, existing, request.force)
-        return spec, plan
+        return spec, dataclasses.replace(plan, notes=(*notes, *plan.notes))
 
     if how.ask:  # a terminal: the wizard answers what is missing (`ask_missing`) and confirms
         spec, plan, how = _interactive.wizard_run(

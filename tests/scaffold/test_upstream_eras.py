@@ -229,3 +229,19 @@ def test_headings_follow_the_ruled_style_of_their_siblings():
     ruled = ["# ── Alpha ──────────", "# ── Beta ───────────"]
     assert heading_like(ruled, "Acme") == "# ── Acme ───────────"
     assert heading_like(["# Alpha", "# Beta"], "Acme") == "# Acme"
+
+
+def test_a_derived_class_name_that_clashes_is_derived_anew_from_the_key(tmp_path):
+    from _scratch import make_scratch
+
+    repo = make_scratch(tmp_path / "repo")
+    first = run(repo, "add-driver", "stepfun", "--from-models-dev", "stepfun", "--yes")
+    assert first.exit_code == 0, first.output
+    # The catalogue names both "StepFun": the second class is derived from its key.
+    second = run(repo, "add-driver", "stepfun_ai", "--from-models-dev", "stepfun-ai", "--yes")
+    assert second.exit_code == 0, second.output
+    assert "class name StepfunAiDriver: StepFunDriver already exists" in second.output
+    assert "class StepfunAiDriver(" in (repo / "prompture/drivers/stepfun_ai_driver.py").read_text()
+    given = run(repo, "add-driver", "step3", "--from-models-dev", "stepfun", "--yes",
+                "--class-name", "StepFun")  # fmt: skip
+    assert given.exit_code == 2 and "--class-name: StepFunDriver already exists" in given.output

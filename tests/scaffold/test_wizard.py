@@ -210,10 +210,9 @@ def test_q_quits_and_eof_or_ctrl_c_abort():
         Run(["acmecorp", "openai"])()
 
 
-def test_a_value_the_final_checks_refuse_is_changed_through_the_menu():
-    run = wizard([*CUSTOM, "class_name", "AcmeCorp"], taken={"AcmecorpDriver"})
-    assert "✗ AcmecorpDriver already exists in the package" in run.text
-    assert run.spec.class_name == "AcmeCorp" and run.makes == 2
+def test_a_derived_class_name_that_clashes_is_derived_anew_in_the_wizard_too():
+    run = wizard([*CUSTOM], taken={"AcmecorpDriver"})
+    assert run.spec.class_name == "Acmecorp2" and run.makes == 1
 
 
 def test_flag_errors_before_any_question_are_raised():
