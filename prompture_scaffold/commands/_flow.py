@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import typer
 
@@ -19,6 +20,8 @@ class Outcome:
     ask: bool = False
     verify: bool = False
     verb: str = "applied"
+    #: `--python`: the interpreter `--verify` runs the checks with (else the checkout's venv).
+    python: Path | None = None
     #: Run once the plan is applied (or at the end of a dry run): `--save-spec`.
     then: Callable[[], None] | None = None
 
@@ -26,7 +29,7 @@ class Outcome:
 def finish(plan, spec, layout, how: Outcome) -> None:
     """Print the dry run, or apply the plan and summarise; exit 1 when verification fails."""
     if how.dry_run:
-        _report(plan, spec, (), how, preview=True)
+        _report(plan, spec, None, how, preview=True)
         _then(how, written=False)
         return
     if how.ask and not plan.empty and not out.confirm(plan):
@@ -40,15 +43,18 @@ def finish(plan, spec, layout, how: Outcome) -> None:
         verb = "remove" if how.verb == "removed" else "add"
         apply(plan, layout.root, command=f"prompture {verb}-driver {spec.provider}")
     _then(how, written=not plan.empty)
-    results = _verify_written(plan, spec, layout) if how.verify else ()
-    _report(plan, spec, results, how, preview=False)
-    failed = [r for r in results if not r.ok]
-    for r in failed:
-        typer.echo(
-            f"verify: the {r.name} check failed (exit {r.returncode}):\n{r.output}", err=True
-        )
-    if failed:
-        raise typer.Exit(1)
+    report = _verify_written(plan, spec, layout, how.python) if how.verify else None
+    _report(plan, spec, report, how, preview=False)
+    if report is None or report.ok:
+        return
+    for r in report.checks:
+        if r.status == "fail":
+            typer.echo(
+                f"verify: the {r.name} check failed (exit {r.returncode}):\n{r.output}", err=True
+            )
+        elif not r.ok:
+            typer.echo(f"verify: the {r.name} check was {r.status}: {r.reason}", err=True)
+    raise typer.Exit(1)
 
 
 def _then(how: Outcome, written: bool) -> None:
@@ -64,13 +70,13 @@ def _then(how: Outcome, written: bool) -> None:
         raise
 
 
-def _verify_written(plan, spec, layout):
+def _verify_written(plan, spec, layout, python):
     """`--verify` on the written change; Ctrl-C there says what is on disk, not "nothing"."""
     from ..errors import InterruptedAfterWriting
     from ..verify import run_checks
 
     try:
-        return run_checks(spec, layout)
+        return run_checks(spec, layout, python=python)
     except KeyboardInterrupt:
         if plan.empty:
             raise InterruptedAfterWriting("verification interrupted; nothing was changed") from None
@@ -80,14 +86,15 @@ def _verify_written(plan, spec, layout):
         ) from None
 
 
-def _report(plan, spec, results, how: Outcome, preview: bool) -> None:
+def _report(plan, spec, report, how: Outcome, preview: bool) -> None:
     if how.as_json:
         out.print_json(
             {
                 "spec": spec.to_dict(),
                 "changes": out.changes_json(plan),
                 "notes": list(plan.notes),
-                "verify": [r.to_dict() for r in results],
+                "verify": [r.to_dict() for r in report.checks] if report else [],
+                "interpreter": report.interpreter.to_dict() if report else None,
             }
         )
         return
@@ -99,14 +106,20 @@ def _report(plan, spec, results, how: Outcome, preview: bool) -> None:
         out.print_notes(plan.notes, err=True)
     else:
         out.print_summary(plan, how.verb)
-    if results:
-        _verify_table(results)
+    if report is not None:
+        typer.echo(f"verify: {report.interpreter.describe()}")
+        _verify_table(report.checks)
+
+
+_MARKS = {"pass": "✓ pass", "fail": "✗ fail", "skipped": "- skipped", "not run": "- not run"}
 
 
 def _verify_table(results) -> None:
     from rich.table import Table
 
-    table = Table("check", "result", "seconds", title="verify")
+    table = Table("check", "result", "seconds", "detail", title="verify")
     for r in results:
-        table.add_row(r.name, "✓ pass" if r.ok else "✗ fail", f"{r.seconds:.2f}")
+        counts = ", ".join(f"{n} {kind}" for kind, n in r.counts.items() if n)
+        detail = "; ".join(filter(None, [counts, r.reason if r.status != "fail" else ""]))
+        table.add_row(r.name, _MARKS[r.status], f"{r.seconds:.2f}", detail)
     out.console().print(table)

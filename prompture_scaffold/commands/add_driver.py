@@ -73,8 +73,22 @@ def add_driver(
     force: Annotated[bool, typer.Option("--force", help="Regenerate an existing driver.")] = False,
     repo: Annotated[Path | None, _common.repo_option("The checkout to edit.")] = None,
     verify: Annotated[
-        bool, typer.Option("--verify", help="Prove the driver works after writing.")
+        bool,
+        typer.Option(
+            "--verify",
+            help="Prove the driver works after writing: import, registry, discovery and the "
+            "generated tests, run in the checkout's environment. Exit 1 if a check fails, "
+            "could not run, or had all its tests skipped.",
+        ),
     ] = False,
+    python: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="PATH",
+            help="Interpreter for --verify (default: the checkout's .venv or venv, else the "
+            "active virtualenv, else this one).",
+        ),
+    ] = None,
     ask: Annotated[
         list[str] | None,
         typer.Option(metavar="FIELD", help="Ask FIELD in the wizard even when given (repeat)."),
@@ -105,7 +119,7 @@ def add_driver(
 
             refresh(_common.console(stderr=True), err_console=_common.console(stderr=True))
         interactive = _common.stdin_is_terminal() and not (yes or no_input or json_output)
-        how = _flow.Outcome(dry_run, json_output, interactive, verify, "added")
+        how = _flow.Outcome(dry_run, json_output, interactive, verify, "added", python=python)
         _run(request, repo, save_spec, how, ask_fields)
 
 

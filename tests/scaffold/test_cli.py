@@ -100,12 +100,12 @@ def test_json_output_shape(repo):
     result = run(repo, *ACME, "--dry-run", "--json")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert set(data) == {"spec", "changes", "notes", "verify"}
+    assert set(data) == {"spec", "changes", "notes", "verify", "interpreter"}
     assert data["spec"]["provider"] == "acme" and data["spec"]["models_dev_name"] is None
     change = data["changes"][0]
     assert set(change) == {"path", "action", "diff"}
     assert {c["action"] for c in data["changes"]} == {"create", "modify"}
-    assert data["verify"] == []
+    assert data["verify"] == [] and data["interpreter"] is None
 
 
 def test_missing_anchor_exits_3_and_writes_nothing(repo):
@@ -207,12 +207,16 @@ def test_verify_failure_is_exit_1_with_the_process_output(repo, monkeypatch):
     from prompture_scaffold import verify
 
     def failing(argv, **kwargs):
+        if argv[-1] == verify.PROBE:  # the interpreter itself is fine
+            return subprocess.run(argv, **kwargs)
         if "pytest" in argv:
             raise subprocess.TimeoutExpired(argv, kwargs["timeout"])
         return subprocess.CompletedProcess(argv, 1, "", "ImportError: no AcmeDriver")
 
     real = verify.run_checks
-    monkeypatch.setattr(verify, "run_checks", lambda spec, layout: real(spec, layout, run=failing))
+    monkeypatch.setattr(
+        verify, "run_checks", lambda spec, layout, **kw: real(spec, layout, run=failing)
+    )
     result = run(repo, *ACME, "--verify")
     assert result.exit_code == 1
     assert "✗ fail" in result.stdout and "ImportError: no AcmeDriver" in result.stderr
