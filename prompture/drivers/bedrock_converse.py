@@ -29,6 +29,7 @@ from ..driver import Driver
 from ..exceptions import ConfigurationError, DriverHTTPError
 from . import _bedrock_wire as wire
 from ._eventstream import EventStreamDecoder, EventStreamError
+from ._wire_results import WireResults
 
 __all__ = ["AsyncBedrockConverseDriver", "BedrockConverseDriver", "BedrockConverseProtocol"]
 
@@ -53,8 +54,10 @@ def runtime_to_control(endpoint: str) -> str:
     return endpoint.replace("://bedrock-runtime.", "://bedrock.", 1)
 
 
-class BedrockConverseProtocol(CostMixin):
+class BedrockConverseProtocol(WireResults, CostMixin):
     """Request building, signing and answer reading for the Converse API (no I/O)."""
+
+    wire = wire
 
     #: Variables naming the region, first match wins.
     region_env: ClassVar[tuple[str, ...]] = ("AWS_REGION", "AWS_DEFAULT_REGION")
@@ -173,31 +176,6 @@ class BedrockConverseProtocol(CostMixin):
             raise DriverHTTPError(
                 text, provider=self.provider, status_code=401, retryable=False
             ) from None
-
-    def _result(self, model: str, answer: wire.Answer, raw: dict[str, Any]) -> dict[str, Any]:
-        prompt, completion, total = wire.usage_counts(answer.usage)
-        meta: dict[str, Any] = {
-            "prompt_tokens": prompt,
-            "completion_tokens": completion,
-            "total_tokens": total,
-            "cost": round(self._calculate_cost(self.provider, model, prompt, completion), 6),
-            "raw_response": raw,
-            "model_name": model,
-        }
-        if answer.reasoning:
-            meta["reasoning_content"] = answer.reasoning
-        return {"text": answer.text or answer.reasoning, "meta": meta}
-
-    def _parse(self, body: str, model: str) -> dict[str, Any]:
-        try:
-            raw = json.loads(body)
-            answer = wire.parse_response(raw)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise _transport.malformed_error(self.provider, type(exc).__name__) from None
-        result = self._result(model, answer, raw)
-        result["tool_calls"] = answer.tool_calls
-        result["stop_reason"] = answer.stop_reason
-        return result
 
     def _feed(self, decoder: EventStreamDecoder, state: wire.StreamState, data: bytes):
         """Text deltas of the frames `data` completes; broken frames are errors."""

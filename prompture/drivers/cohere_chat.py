@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 
@@ -17,12 +16,15 @@ from ..cost_mixin import CostMixin
 from ..driver import Driver
 from . import _cohere_wire as wire
 from ._openai_wire import sse_payload
+from ._wire_results import WireResults
 
 __all__ = ["AsyncCohereChatDriver", "CohereChatDriver", "CohereChatProtocol"]
 
 
-class CohereChatProtocol(CostMixin):
+class CohereChatProtocol(WireResults, CostMixin):
     """Request building and answer reading for Cohere's v2 Chat API."""
+
+    wire = wire
 
     #: Path of the chat endpoint, appended to the endpoint (the API host).
     chat_path: ClassVar[str] = "/v2/chat"
@@ -49,32 +51,6 @@ class CohereChatProtocol(CostMixin):
             send_temperature=config["supports_temperature"],
             stream=stream,
         )
-
-    def _result(self, model: str, answer: wire.Answer, raw: dict[str, Any]) -> dict[str, Any]:
-        prompt, completion, total = wire.usage_counts(answer.usage)
-        meta: dict[str, Any] = {
-            "prompt_tokens": prompt,
-            "completion_tokens": completion,
-            "total_tokens": total,
-            "cost": round(self._calculate_cost(self.provider, model, prompt, completion), 6),
-            "raw_response": raw,
-            "model_name": model,
-        }
-        if answer.reasoning:
-            meta["reasoning_content"] = answer.reasoning
-        return {"text": answer.text or answer.reasoning, "meta": meta}
-
-    def _parse(self, body: str, model: str) -> dict[str, Any]:
-        """A result with `tool_calls` and `stop_reason` from a response body."""
-        try:
-            raw = json.loads(body)
-            answer = wire.parse_response(raw)
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise _transport.malformed_error(self.provider, type(exc).__name__) from None
-        result = self._result(model, answer, raw)
-        result["tool_calls"] = answer.tool_calls
-        result["stop_reason"] = answer.stop_reason
-        return result
 
     def _feed(self, state: wire.StreamState, line: str | bytes) -> str | None:
         """Fold one SSE line into `state`; its text delta. A broken stream is an error."""

@@ -152,9 +152,7 @@ def test_descriptor_era_reads_chat_descriptors(descriptors):
 
 def test_descriptor_era_add_and_remove(descriptors):
     pristine = fingerprint(descriptors)
-    result = run(descriptors, *ACME_ARGS[:-1], "--models-dev-name", "acme-ai")
-    if result.exit_code == 2 and "acme-ai" in result.output:  # the catalogue lacks the id
-        result = run(descriptors, *ACME_ARGS)
+    result = run(descriptors, *ACME_ARGS)
     assert result.exit_code == 0, result.output
     changed = _changed(pristine, descriptors)
     assert "updesc/__init__.py" not in changed  # the star import exports the class already
