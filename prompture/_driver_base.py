@@ -10,7 +10,7 @@ import math
 import os
 from typing import Any, ClassVar
 
-from ._endpoints import ENDPOINT_VARIABLES, base_url
+from ._endpoints import ENDPOINT_VARIABLES, base_url, fill_template
 from .exceptions import ConfigurationError
 
 #: What an async twin takes over from its sync driver (see `AsyncDriver.sync_driver`).
@@ -20,6 +20,7 @@ PROFILE_ATTRS = (
     "api_key_env",
     "requires_api_key",
     "default_endpoint",
+    "endpoint_variables",
     "default_model",
     "supports_json_mode",
     "supports_json_schema",
@@ -67,8 +68,13 @@ class DriverBase:
     api_key_env: ClassVar[tuple[str, ...]] = ()
     #: Whether calls fail without a key (local servers such as LM Studio do not need one).
     requires_api_key: ClassVar[bool] = True
-    #: Base URL used when neither the constructor nor ``{PROVIDER}_ENDPOINT`` gives one.
+    #: Base URL used when neither the constructor nor ``{PROVIDER}_ENDPOINT`` gives one. It may
+    #: be a template: each ``${VAR}`` is filled in when the driver is used (`endpoint`).
     default_endpoint: ClassVar[str] = ""
+    #: For each ``${VAR}`` of a base-URL template, the variables (settings fields of the same
+    #: name in lower case, else the environment) that may hold its value, first match wins;
+    #: a placeholder not listed is read from ``VAR`` itself.
+    endpoint_variables: ClassVar[dict[str, tuple[str, ...]]] = {}
     #: Model used when neither the constructor nor the options name one.
     default_model: ClassVar[str] = ""
 
@@ -127,13 +133,26 @@ class DriverBase:
         return self._api_key
 
     @property
+    def endpoint(self) -> str:
+        """The base URL, a template's ``${VAR}`` placeholders filled in (`endpoint_variables`);
+        a `ConfigurationError` naming the variables still unset."""
+        raw = self._endpoint
+        if "${" not in raw:
+            return raw
+        return fill_template(raw, self.endpoint_variables, self.display_name or self.provider)
+
+    @endpoint.setter
+    def endpoint(self, value: str) -> None:
+        self._endpoint = value
+
+    @property
     def base_url(self) -> str:
         return self.endpoint
 
     def __repr__(self) -> str:
         key = "set" if self._api_key else "unset"
         return (
-            f"{type(self).__name__}(model={self.model!r}, endpoint={self.endpoint!r}, "
+            f"{type(self).__name__}(model={self.model!r}, endpoint={self._endpoint!r}, "
             f"api_key={key})"
         )
 

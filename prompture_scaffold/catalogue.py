@@ -18,7 +18,9 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from .catalogue_facts import Fact, fact_for
 from .errors import InvalidInput
+from .url_template import PLACEHOLDER, is_template
 from .validation import CLASS_RE, ENV_RE, MODEL_BAD_RE, URL_RE
 
 if TYPE_CHECKING:
@@ -253,8 +255,8 @@ def capabilities(models: Mapping[str, Mapping[str, Any]]) -> dict[str, bool]:
     }
 
 
-def _auth(entry: Mapping[str, Any]) -> str:
-    env, api = bool(entry.get("env")), bool(entry.get("api"))
+def _auth(entry: Mapping[str, Any], endpoint: str) -> str:
+    env, api = bool(entry.get("env")), bool(endpoint)
     return {(True, True): "api-key+endpoint", (True, False): "api-key"}.get(
         (env, api), "endpoint" if api else "none"
     )
@@ -266,31 +268,57 @@ def _display_name(entry: Mapping[str, Any]) -> str | None:
     return name if name and name.isprintable() and len(name) <= 80 else None
 
 
-def _key_envs(entry: Mapping[str, Any], provider: str) -> tuple[str, ...]:
-    """The catalogue's first key variable, when it is a valid name other than the provider's
-    own (`302AI_API_KEY` is not: the settings read ``{PROVIDER}_API_KEY`` alone then)."""
-    envs = [str(e) for e in entry.get("env") or ()]
+def _key_envs(
+    entry: Mapping[str, Any], provider: str, endpoint: str, fact: Fact | None
+) -> tuple[str, ...]:
+    """The catalogue's key variable, when it is a valid name other than the provider's own
+    (`302AI_API_KEY` is not: the settings read ``{PROVIDER}_API_KEY`` alone then).
+
+    The variables a base-URL template reads (an account id, a resource name) are no key; of
+    the rest the first that names a key or token wins (``AZURE_RESOURCE_NAME`` comes before
+    ``AZURE_API_KEY``), else the first; the facts table may name it instead."""
+    taken = set(PLACEHOLDER.findall(endpoint))
+    envs = [str(e) for e in entry.get("env") or () if str(e) not in taken]
+    keyish = [e for e in envs if re.search(r"KEY|TOKEN", e)]
+    first = fact.key_env if fact and fact.key_env else next(iter(keyish or envs), None)
     own = f"{provider.upper()}_API_KEY"
-    return tuple(e for e in envs[:1] if e != own and ENV_RE.fullmatch(e))
+    return tuple(e for e in (first,) if e and e != own and ENV_RE.fullmatch(e))
 
 
-def defaults(entry: Mapping[str, Any], provider: str) -> dict[str, Any]:
-    """The `DriverSpec` fields the catalogue entry determines (absent keys: no opinion).
+def _endpoint(entry: Mapping[str, Any], fact: Fact | None) -> str | None:
+    """The base URL: the entry's, else the facts table's; a base-URL template only in the
+    shape the driver fills in (`url_template`). None when neither is usable."""
+    for url in (str(entry.get("api") or ""), fact.base_url if fact else ""):
+        usable = URL_RE.fullmatch(url) and len(url) <= 500 and url.isprintable()
+        if usable and ("${" not in url or is_template(url)):
+            return url
+    return None
+
+
+def defaults(
+    entry: Mapping[str, Any], provider: str, catalogue_id: str | None = None
+) -> dict[str, Any]:
+    """The `DriverSpec` fields the catalogue entry determines (absent keys: no opinion), with
+    the facts table (`catalogue_facts`) filling in the wire, base URL and key variable of
+    the SDK packages the entry names but does not explain.
 
     A value a flag would refuse (a key variable starting with a digit, a URL with spaces) is
     left out, so the rules or the user decide it: nobody typed it, so it must not fail."""
-    found: dict[str, Any] = {"auth": _auth(entry)}
+    fact = fact_for(catalogue_id, entry)
+    endpoint = _endpoint(entry, fact)
+    found: dict[str, Any] = {"auth": _auth(entry, endpoint or "")}
     if display := _display_name(entry):
         found["display_name"] = display
         if class_name := class_name_from_display(display):
             found["class_name"] = class_name
-    compat = NPM_COMPAT.get(str(entry.get("npm", "")))
+    compat = NPM_COMPAT.get(str(entry.get("npm", ""))) or (fact.wire if fact else None)
     if compat:
         found["compat"] = compat
-    api = str(entry.get("api") or "")
-    if URL_RE.fullmatch(api) and len(api) <= 500 and api.isprintable():
-        found["endpoint"] = api
-    found["extra_api_key_envs"] = _key_envs(entry, provider)
+    if fact and (fact.sdk or compat == "custom"):
+        found["sdk"] = fact.sdk or "requests"
+    if endpoint:
+        found["endpoint"] = endpoint
+    found["extra_api_key_envs"] = _key_envs(entry, provider, endpoint or "", fact)
     models = entry.get("models") or {}
     if model := pick_default_model(models):
         found["default_model"] = model

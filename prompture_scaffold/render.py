@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from . import jinja_env
 from .checkout.rates import RateStyle, assumptions, render_flat
 from .errors import InvalidInput, UnsafeTarget
-from .spec import DriverSpec
+from .spec import SERVICE_WIRES, DriverSpec
 
 __all__ = [
     "fit_value_lines",
@@ -51,15 +51,66 @@ _MODULE = re.compile(r"^(\.*)([A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?$")
 _SHARED_BASES = {
     "openai": ("OpenAICompatibleDriver", "AsyncOpenAICompatibleDriver"),
     "anthropic": ("AnthropicMessagesDriver", "AsyncAnthropicMessagesDriver"),
+    "azure": ("AzureOpenAIDriver", "AsyncAzureOpenAIDriver"),
+    "cohere": ("CohereChatDriver", "AsyncCohereChatDriver"),
+    "vertex-gemini": ("VertexGeminiDriver", "AsyncVertexGeminiDriver"),
+    "vertex-anthropic": ("VertexAnthropicDriver", "AsyncVertexAnthropicDriver"),
+    "bedrock": ("BedrockConverseDriver", "AsyncBedrockConverseDriver"),
 }
 _SUBCLASS_TEMPLATES = {
     "openai": ("openai_subclass.py.j2", "async_openai_subclass.py.j2"),
     "anthropic": ("anthropic_subclass.py.j2", "async_anthropic_subclass.py.j2"),
+    **{wire: ("service_subclass.py.j2", "async_service_subclass.py.j2") for wire in SERVICE_WIRES},
 }
 #: The contract mixin (in ``prompture.testing``) and the server's wire, per wire format.
 _CONTRACTS = {
     "openai": ("OpenAICompatibleContract", "OpenAI-compatible"),
     "anthropic": ("AnthropicContract", "Anthropic Messages"),
+    "azure": ("AzureOpenAIContract", "Azure OpenAI"),
+    "cohere": ("CohereContract", "Cohere v2 chat"),
+    "vertex-gemini": ("VertexGeminiContract", "Vertex AI Gemini"),
+    "vertex-anthropic": ("VertexAnthropicContract", "Vertex AI Claude"),
+    "bedrock": ("BedrockContract", "Bedrock Converse"),
+}
+_VERTEX_AUTH = (
+    "Credentials: an OAuth access token in {keys}, else the file named by "
+    "GOOGLE_APPLICATION_CREDENTIALS (google-auth); project GOOGLE_VERTEX_PROJECT, location "
+    "GOOGLE_VERTEX_LOCATION (default global)."
+)
+#: Per service wire: what the driver speaks (docstring, long and short), how it authenticates
+#: (``{keys}``: the key variables), where its URL comes from when no base URL is given, and
+#: the wire settings of the subclass (class attribute, Python literal) its twin copies.
+_SERVICE_DOCS = {
+    "azure": (
+        "Azure OpenAI chat completions (Azure's v1 API) at the resource's URL",
+        "Azure OpenAI",
+        "API key: {keys}, sent in the ``api-key`` header.",
+        "",
+        (("api_version", "None"),),
+    ),
+    "cohere": ("Cohere's v2 Chat API", "Cohere's v2 Chat API", "API key: {keys}.", "", ()),
+    "vertex-gemini": (
+        "Gemini models on Google Vertex AI, through the google-genai SDK",
+        "Gemini on Vertex AI",
+        _VERTEX_AUTH,
+        "the location's Vertex AI host",
+        (),
+    ),
+    "vertex-anthropic": (
+        "Claude models on Google Vertex AI (rawPredict), through the anthropic SDK",
+        "Claude on Vertex AI",
+        _VERTEX_AUTH,
+        "the location's Vertex AI host",
+        (),
+    ),
+    "bedrock": (
+        "Amazon Bedrock's Converse API",
+        "Amazon Bedrock's Converse API",
+        "Credentials: a Bedrock API key in {keys} (Bearer), else AWS_ACCESS_KEY_ID and "
+        "AWS_SECRET_ACCESS_KEY or AWS_PROFILE (SigV4, through botocore); region AWS_REGION.",
+        "the region's bedrock-runtime host",
+        (),
+    ),
 }
 _REGISTRY = ("get_driver_for_model", "get_async_driver_for_model")
 #: Where the seed template finds a helper when the layout did not record it: beside this.
@@ -79,6 +130,8 @@ def template_kind(spec: DriverSpec, layout: Any) -> str:
     has_base = all(_serves(layout, name) for name in _SHARED_BASES[spec.compat])
     if spec.template != "full" and has_base:
         return "subclass"
+    if spec.compat in SERVICE_WIRES:
+        return "custom"  # no self-contained driver of these wires: the skeleton, with a note
     if spec.compat == "anthropic":
         raise InvalidInput(_no_anthropic_template(layout, has_base))
     return "full"
@@ -155,7 +208,47 @@ def new_file_notes(spec: DriverSpec, layout: Any) -> list[str]:
             f"--sdk {spec.sdk}: the OpenAI-compatible driver speaks the wire over requests and "
             f"httpx; the SDK is only declared as the {spec.provider!r} extra"
         )
+    notes += _wire_notes(spec, layout)
     return [*notes, *_unusable_catalogue_keys(spec), *_assumed_rates(spec, layout)]
+
+
+def _wire_notes(spec: DriverSpec, layout: Any) -> list[str]:
+    """What the generated driver cannot do by itself: a wire the checkout has no base for, a
+    wire nothing serves (from the facts table), a base-URL template nobody fills in."""
+    notes = []
+    kind = template_kind(spec, layout)
+    if spec.compat in SERVICE_WIRES and kind == "custom":
+        sync_base, _ = _SHARED_BASES[spec.compat]
+        why = (
+            "--template full asked for a self-contained driver"
+            if spec.template == "full"
+            else (f"the {layout.package} package has no {sync_base} to subclass")
+        )
+        notes.append(
+            f"--compat {spec.compat}: {why}; the driver is the custom skeleton, its two wire "
+            "methods to fill in"
+        )
+    if spec.compat == "custom" and (fact := _fact(spec)) and fact.note:
+        notes.append(f"custom skeleton: {fact.note} (source: {fact.source})")
+    names = spec.endpoint_variables
+    if names and (kind != "subclass" or "fill_template" not in layout.symbols):
+        where = " or ".join(f"{own[0]}" for _, own in names)
+        notes.append(
+            f"base URL {spec.endpoint}: this checkout's drivers do not fill in URL templates; "
+            f"set {spec.provider.upper()}_ENDPOINT to the URL with {where} filled in"
+        )
+    return notes
+
+
+def _fact(spec: DriverSpec):
+    """The facts-table row of the spec's catalogue entry, if any."""
+    if spec.models_dev_name is None:
+        return None
+    from .catalogue import load
+    from .catalogue_facts import fact_for
+
+    entry = load().get(spec.models_dev_name)
+    return fact_for(spec.models_dev_name, entry) if isinstance(entry, Mapping) else None
 
 
 def _assumed_rates(spec: DriverSpec, layout: Any) -> list[str]:
@@ -365,6 +458,8 @@ def _base_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
         prices.append(paths.in_package(Path(layout.rates_dir) / _rate_file_name(spec, layout)))
     return {
         "spec": spec,
+        "url_doc": text(_url_doc(spec)),
+        "endpoint_variables": _endpoint_variables(spec),
         "model_pricing": _model_pricing(spec, layout),
         "line_length": paths.line_length,
         "sync_class": ident(spec.sync_class),
@@ -381,6 +476,33 @@ def _base_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
         "sdk_install": jinja_env.pystr(f"pip install {layout.package}[{spec.provider}]"),
         "sdk_install_doc": text(f"pip install {layout.package}[{spec.provider}]"),
     }
+
+
+def _url_doc(spec: DriverSpec) -> str:
+    """Where the base URL comes from, for the module docstring."""
+    head = f"Base URL: {spec.provider.upper()}_ENDPOINT, else "
+    if not spec.endpoint:
+        return head + (_SERVICE_DOCS[spec.compat][3] if spec.compat in _SERVICE_DOCS else "none")
+    names = spec.endpoint_variables
+    if not names:
+        return head + "the default below"
+    filled = "; ".join(f"${{{var}}} from {' or '.join(own)}" for var, own in names)
+    return head + f"the default below, filled in when the driver is used ({filled})"
+
+
+def _endpoint_variables(spec: DriverSpec) -> jinja_env.Code | None:
+    """``endpoint_variables``'s literal (exploded, as ruff keeps it) for the placeholders read
+    from other variables than their own name; None when there are none."""
+    pairs = [(var, names) for var, names in spec.endpoint_variables if names != (var,)]
+    if not pairs:
+        return None
+    lines = ["{"]
+    for var, names in pairs:
+        lines.append(f"        {jinja_env.pystr(var)}: (")
+        lines += [f"            {jinja_env.pystr(name)}," for name in names]
+        lines.append("        ),")
+    lines.append("    }")
+    return jinja_env.Code("\n".join(lines))
 
 
 #: Names pycodestyle (ruff E741) refuses to see bound: they read as 1 and 0.
@@ -428,17 +550,20 @@ def _driver_vars(
             Import(f".{spec.provider}_driver", spec.sync_class),
         ]
         templates = _SUBCLASS_TEMPLATES[spec.compat]
+        service = _service_vars(spec)
     else:
         sync, async_ = _full_imports(kind, spec, layout, paths)
         sync_base, async_base = "Driver", "AsyncDriver"
         prefix = "custom" if kind == "custom" else "full"
         templates = (f"{prefix}_driver.py.j2", f"async_{prefix}_driver.py.j2")
+        service = {}
     capabilities = None
     if kind == "full" and _resolve(layout, "get_model_capabilities"):
         capabilities = _from_checkout(layout, paths.sync_file, "get_model_capabilities").module
     shared = {
         "checkout_errors": _has_errors(layout),
         "capabilities_module": capabilities and jinja_env.Code(capabilities),
+        **service,
     }
     sync_vars = {
         "template": templates[0],
@@ -453,6 +578,20 @@ def _driver_vars(
         **shared,
     }
     return sync_vars, async_vars
+
+
+def _service_vars(spec: DriverSpec) -> dict[str, Any]:
+    """The service-wire template's words and wire settings (nothing for other wires)."""
+    if spec.compat not in _SERVICE_DOCS:
+        return {}
+    wire_doc, wire_short, auth_doc, _, attrs = _SERVICE_DOCS[spec.compat]
+    keys = " or ".join(spec.api_key_envs)
+    return {
+        "wire_doc": jinja_env.text(wire_doc),
+        "wire_short": jinja_env.text(wire_short),
+        "auth_doc": jinja_env.text(auth_doc.format(keys=keys)),
+        "wire_attrs": [(jinja_env.pyident(name), jinja_env.Code(value)) for name, value in attrs],
+    }
 
 
 def _has_errors(layout: Any) -> bool:
@@ -511,6 +650,11 @@ def _test_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
         "test_class": jinja_env.pyident(f"Test{spec.class_name}Driver"),
         "skeleton_reason": jinja_env.text(f"The {spec.display_name} wire format is custom"),
     }
+    if spec.compat in SERVICE_WIRES and not (own and template_kind(spec, layout) == "subclass"):
+        contract = None  # no standalone server of these wires: the skeleton says so
+        common["skeleton_reason"] = jinja_env.text(
+            f"The {spec.display_name} driver is a skeleton of the {wire} wire format"
+        )
     if contract and own:
         imports.append(Import(f"{layout.package}.testing", contract))
         return {

@@ -11,6 +11,11 @@ from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 COMPATS = ("openai", "anthropic", "custom")
+#: Wire formats of one provider family each, with a base in our runtime (`render`): Azure
+#: OpenAI, Cohere v2 chat, Gemini and Claude on Vertex AI, Amazon Bedrock Converse.
+SERVICE_WIRES = ("azure", "cohere", "vertex-gemini", "vertex-anthropic", "bedrock")
+#: Every `--compat` value.
+WIRES = COMPATS + SERVICE_WIRES
 AUTHS = ("api-key", "endpoint", "api-key+endpoint", "none")
 HTTP_SDKS = ("requests", "httpx")
 CAPABILITIES = ("json_mode", "json_schema", "tool_use", "streaming", "vision", "reasoning")
@@ -55,6 +60,13 @@ class DriverSpec:
     def sdk_requirement(self) -> str | None:
         """The PEP 508 requirement of a third-party SDK, None for requests/httpx."""
         return None if self.sdk in HTTP_SDKS else self.sdk
+
+    @property
+    def endpoint_variables(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """``((VAR, names), ...)`` for each ``${VAR}`` of a base-URL template (`url_template`)."""
+        from .url_template import variables
+
+        return variables(self.provider, self.endpoint)
 
     @property
     def sync_class(self) -> str:

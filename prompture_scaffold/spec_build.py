@@ -18,18 +18,37 @@ from . import catalogue as cat
 from .errors import InvalidInput, ProviderExists
 from .spec import FIELD_NAMES, DriverSpec
 from .spec_file import read_spec_file
-from .validation import FLAGS, KEYLESS_AUTHS, check_given, check_sdk, needs_endpoint
+from .validation import (
+    ANTHROPIC_WIRES,
+    FLAGS,
+    KEYLESS_AUTHS,
+    check_given,
+    check_sdk,
+    needs_endpoint,
+)
 from .validation import validate as validate_spec
 
 AskMissing = Callable[[tuple[str, ...], dict[str, Any]], dict[str, Any]]
 REQUIRED_ORDER = ("provider", "compat", "sdk", "default_model", "endpoint")
 #: The SDK a wire format gets unless one is given: the OpenAI-compatible drivers speak HTTP
-#: themselves; the Anthropic-compatible ones subclass a base built on the `anthropic` SDK.
-DEFAULT_SDKS = {"openai": "requests", "anthropic": "anthropic>=2.0"}
+#: themselves; the Anthropic-compatible ones subclass a base built on the `anthropic` SDK;
+#: Azure, Cohere and Bedrock (with its bearer key) speak HTTP; Vertex AI goes through SDKs.
+DEFAULT_SDKS = {
+    "openai": "requests",
+    "anthropic": "anthropic>=2.0",
+    "azure": "requests",
+    "cohere": "requests",
+    "bedrock": "requests",
+    "vertex-gemini": "google-genai>=2.33",
+    "vertex-anthropic": "anthropic>=2.0",
+}
 #: Capabilities a wire's shared base does not offer natively, whatever the catalogue says of
 #: the models: the Anthropic base puts JSON requests and schemas in the system prompt. They
 #: default to off (a flag or spec file can still turn them on).
-NOT_NATIVE = {"anthropic": ("json_schema",)}
+NOT_NATIVE = {"anthropic": ("json_schema",), "vertex-anthropic": ("json_schema",)}
+#: Wire formats whose base asks for a JSON object natively (Bedrock's Converse API has
+#: structured output but no JSON mode; the Messages API has neither).
+JSON_MODE_WIRES = ("openai", "azure", "cohere", "vertex-gemini")
 
 
 @dataclass(frozen=True)
@@ -150,9 +169,8 @@ def _with_catalogue(request: Request, answers: dict[str, Any], load) -> dict[str
     if source:
         flag = "--from-models-dev" if source == request.from_models_dev else "--models-dev-name"
         entry = cat.require_entry(load(), source, flag)
-        merged = _fit_catalogue(
-            {**cat.defaults(entry, answers.get("provider", "")), **answers}, answers
-        )
+        found = cat.defaults(entry, answers.get("provider", ""), source)
+        merged = _fit_catalogue({**found, **answers}, answers)
     merged["models_dev_name"] = name
     return merged
 
@@ -164,7 +182,7 @@ def _fit_catalogue(merged: dict[str, Any], given: Mapping[str, Any]) -> dict[str
     for capability in NOT_NATIVE.get(compat, ()):
         if capability not in given:
             merged.pop(capability, None)
-    if compat == "anthropic" and merged.get("auth") in KEYLESS_AUTHS and "auth" not in given:
+    if compat in ANTHROPIC_WIRES and merged.get("auth") in KEYLESS_AUTHS and "auth" not in given:
         merged.pop("auth")
     if given.get("json_mode") is False and "json_schema" not in given:
         merged.pop("json_schema", None)
@@ -197,7 +215,7 @@ _RULES: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
     ("extra_api_key_envs", lambda a: ()),
     ("endpoint", lambda a: None if needs_endpoint(a.get("compat", "openai"), a["auth"]) else ""),
     ("json_schema", lambda a: False),
-    ("json_mode", lambda a: a.get("compat") == "openai" or a["json_schema"]),
+    ("json_mode", lambda a: a.get("compat") in JSON_MODE_WIRES or _schema_means_json(a)),
     ("tool_use", lambda a: False),
     ("streaming", lambda a: a.get("compat") != "custom"),
     ("vision", lambda a: False),
@@ -206,6 +224,10 @@ _RULES: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
     ("tests", lambda a: True),
     ("template", lambda a: "auto"),
 )
+
+
+def _schema_means_json(answers: Mapping[str, Any]) -> bool:
+    return bool(answers["json_schema"]) and answers.get("compat") != "bedrock"
 
 
 def anthropic_base_url(endpoint: str) -> str:

@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import InvalidInput
-from .spec import AUTHS, CAPABILITIES, COMPATS, HTTP_SDKS, TEMPLATES, DriverSpec
+from .spec import AUTHS, CAPABILITIES, HTTP_SDKS, TEMPLATES, WIRES, DriverSpec
+from .url_template import is_template
 
 PROVIDER_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 CLASS_RE = re.compile(r"[A-Z][A-Za-z0-9]{0,59}")
@@ -165,24 +166,38 @@ def _check_text(spec: DriverSpec) -> None:
 
 def needs_endpoint(compat: str | None, auth: str | None) -> bool:
     """Whether a base URL is required: every HTTP wire format and every endpoint auth has one."""
-    return compat in ("openai", "anthropic") or auth in ("endpoint", "api-key+endpoint")
+    return compat in URL_WIRES or auth in ("endpoint", "api-key+endpoint")
 
 
-def check_endpoint(url: str, compat: str | None, auth: str | None) -> str:
+#: Wire formats whose driver needs a base URL given: the others build it (Azure from the
+#: resource, Vertex from the location, Bedrock from the region) or call it themselves.
+URL_WIRES = ("openai", "anthropic", "cohere")
+
+
+def check_endpoint(
+    url: str, compat: str | None, auth: str | None, *, template: bool = False
+) -> str:
     """The base URL: required (http/https, no whitespace, quotes or backslashes) when the wire
-    format or auth needs one, else it may be empty."""
+    format or auth needs one, else it may be empty.
+
+    `template`: the URL comes from the catalogue, where ``${VAR}`` placeholders are base-URL
+    templates the driver fills in (`url_template`). A typed URL never is one: python-dotenv
+    expands ``${VAR}`` in `.env`, so what a user types must not hold it."""
     check_no_control("endpoint", url)
     if not url and not needs_endpoint(compat, auth):
         return url
     if not URL_RE.fullmatch(url) or len(url) > 500:
         why = "must be an http:// or https:// URL without whitespace, quotes or backslashes"
         raise _fail("endpoint", f"{url!r} {why}")
-    _no_expansion("endpoint", url)
+    if not (template and is_template(url)):
+        _no_expansion("endpoint", url)
     return url
 
 
 #: Auths without a key: the Anthropic SDK refuses to build a client without one.
 KEYLESS_AUTHS = ("none", "endpoint")
+#: Wire formats on the shared Anthropic Messages base.
+ANTHROPIC_WIRES = ("anthropic", "vertex-anthropic")
 
 
 def check_auth_for_wire(compat: str | None, auth: str | None) -> None:
@@ -195,7 +210,7 @@ def check_auth_for_wire(compat: str | None, auth: str | None) -> None:
 def check_json_for_wire(compat: str | None, json_mode: Any, json_schema: Any) -> None:
     """JSON flags the wire's shared base cannot honour: the Messages API has neither a JSON
     mode nor native schemas; the OpenAI-compatible base sends JSON mode with every schema."""
-    if compat == "anthropic":
+    if compat in ANTHROPIC_WIRES:
         # The schema first: without --json-mode given, JSON mode follows it.
         for flag, on in (("--json-schema", json_schema), ("--json-mode", json_mode)):
             if on is True:
@@ -221,7 +236,7 @@ def check_combination(values: Mapping[str, Any]) -> None:
 #: Per-field checks of values as given, in the order errors are reported.
 _GIVEN_CHECKS: tuple[tuple[str, Callable[[Any, Mapping[str, Any]], Any]], ...] = (
     ("provider", lambda v, a: check_provider(v)),
-    ("compat", lambda v, a: _check_choice("compat", v, COMPATS)),
+    ("compat", lambda v, a: _check_choice("compat", v, WIRES)),
     ("auth", lambda v, a: _check_choice("auth", v, AUTHS)),
     ("template", lambda v, a: _check_choice("template", v, TEMPLATES)),
     ("sdk", lambda v, a: check_sdk(v)),
@@ -250,12 +265,12 @@ def validate(spec: DriverSpec) -> DriverSpec:
     for name, value in spec.to_dict().items():
         check_no_control(name, value)
     check_provider(spec.provider)
-    _check_choice("compat", spec.compat, COMPATS)
+    _check_choice("compat", spec.compat, WIRES)
     _check_choice("auth", spec.auth, AUTHS)
     _check_choice("template", spec.template, TEMPLATES)
     check_sdk(spec.sdk)
     _check_text(spec)
-    check_endpoint(spec.endpoint, spec.compat, spec.auth)
+    check_endpoint(spec.endpoint, spec.compat, spec.auth, template=True)
     if spec.models_dev_name is not None and not spec.models_dev_name:
         raise _fail("models_dev_name", "must not be empty (use --no-models-dev)")
     for name in ("lazy", "example", "tests", *CAPABILITIES):

@@ -132,7 +132,7 @@ class VertexConfig:
         super().__init__(*args, **kwargs)
         self.project = project or first_env(self.project_env)
         self.location = location or first_env(self.location_env) or self.default_location
-        if not self.endpoint:
+        if not self._endpoint:
             self.endpoint = location_host(self.location)
         self._google_credentials: Any = None
 

@@ -43,7 +43,7 @@ class AzureOpenAIProtocol(OpenAICompatibleProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if not self.endpoint:
+        if not self._endpoint:
             resource = next((os.environ[n] for n in self.resource_env if os.environ.get(n)), "")
             if resource:
                 self.endpoint = self.resource_url_template.format(resource=resource.strip())

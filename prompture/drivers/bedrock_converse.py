@@ -70,7 +70,7 @@ class BedrockConverseProtocol(WireResults, CostMixin):
     def __init__(self, *args: Any, region: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.region = region or _first_env(self.region_env) or self.default_region
-        if not self.endpoint:
+        if not self._endpoint:
             self.endpoint = self.runtime_url_template.format(region=self.region)
         self._aws_credentials: Any = None
 

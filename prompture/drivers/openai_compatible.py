@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 
 from .. import _transport
+from .._endpoints import fill_template
 from ..async_driver import AsyncDriver
 from ..cost_mixin import CostMixin
 from ..driver import Driver
@@ -179,6 +180,7 @@ class OpenAICompatibleProtocol(CostMixin):
         key = config.get("api_key") or cls._key_from_env()
         headers = {"Authorization": f"Bearer {key}"} if key else {}
         try:
+            endpoint = fill_template(endpoint, cls.endpoint_variables, cls.provider)
             response = _transport.shared_session().get(
                 endpoint.rstrip("/") + "/models",
                 headers=headers,

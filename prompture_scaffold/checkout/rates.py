@@ -55,10 +55,14 @@ class RateStyle:
     def api_type(self, compat: str, provider: str) -> str:
         """The ``api_type`` name this checkout uses for the wire format."""
         if self.wrapped:
-            return compat
+            return _API_TYPES.get(compat, compat)
         if compat == "openai":
             return "openai-compatible" if "openai-compatible" in self.api_types else "openai"
         return compat if compat == "anthropic" else provider
+
+
+#: Our rate files' ``api_type`` of the provider-family wires: the body they carry.
+_API_TYPES = {"azure": "openai", "vertex-gemini": "gemini", "vertex-anthropic": "anthropic"}
 
 
 def learn(rates_dir: Path | None) -> RateStyle:

@@ -51,10 +51,23 @@ def _class_attrs(node: ast.ClassDef, module: ast.Module) -> dict[str, Any]:
     return {**attrs, **_literals(node.body)}
 
 
+#: The runtime's bases of the provider-family wires, by class name.
+_SERVICE_BASES = {
+    "AzureOpenAIDriver": "azure",
+    "CohereChatDriver": "cohere",
+    "VertexGeminiDriver": "vertex-gemini",
+    "VertexAnthropicDriver": "vertex-anthropic",
+    "BedrockConverseDriver": "bedrock",
+}
+
+
 def _compat(node: ast.ClassDef, module: ast.Module) -> str:
     """The wire format: from the base named for it, else from the module's own wire code
     (the custom skeleton's `_parse_response`, the OpenAI chat completions path)."""
     bases = " ".join(ast.unparse(b) for b in node.bases)
+    for base, wire in _SERVICE_BASES.items():
+        if base in bases:
+            return wire
     if "OpenAI" in bases:
         return "openai"
     if "Anthropic" in bases:

@@ -22,9 +22,10 @@ if TYPE_CHECKING:
 _CANDIDATE = re.compile(
     r"^(?:class (Settings|Driver|AsyncDriver|CostMixin|OpenAICompatibleDriver"
     r"|AsyncOpenAICompatibleDriver|AnthropicMessagesDriver|AsyncAnthropicMessagesDriver"
+    r"|(?:Async)?(?:AzureOpenAI|CohereChat|VertexGemini|VertexAnthropic|BedrockConverse)Driver"
     r"|ConfigurationError|DriverHTTPError)\b"
     r"|(?:async )?def (get_available_models|prepare_strict_schema|get_model_capabilities"
-    r"|get_driver_for_model|get_async_driver_for_model)\b"
+    r"|get_driver_for_model|get_async_driver_for_model|fill_template)\b"
     r"|(PROVIDER_MAP)\s*[:=]|(register_driver\(|register_async_driver\())",
     re.M,
 )

@@ -1,11 +1,12 @@
 """Target 9: the environment template (``.env.copy``), plain text.
 
 A section appended at the end (key, model and endpoint lines; no key line for providers that
-need none) under a heading in the style the file's own sections use (``# {Display}
-Configuration``, or a ruled ``# ─── {Display} ────`` line as wide as its siblings), and the
-provider appended to the ``# Valid AI_PROVIDER values: a, b`` line. A file without a final
-newline keeps that habit. Values that are not plain words are written double-quoted with
-escapes, as python-dotenv reads them, so they stay one line.
+need none; a line per variable of a base-URL template, the endpoint line then left empty)
+under a heading in the style the file's own sections use (``# {Display} Configuration``, or a
+ruled ``# ─── {Display} ────`` line as wide as its siblings), and the provider appended to the
+``# Valid AI_PROVIDER values: a, b`` line. A file without a final newline keeps that habit.
+Values that are not plain words are written double-quoted with escapes, as python-dotenv
+reads them, so they stay one line.
 """
 
 from __future__ import annotations
@@ -58,8 +59,26 @@ def _section(ctx: EditContext, source: str) -> str:
     if spec.requires_api_key:
         lines.append(f"{prefix}_API_KEY=your-api-key-here")
     lines += [f"{prefix}_MODEL={_value(spec.default_model)}"]
-    lines += [f"{prefix}_ENDPOINT={_value(spec.endpoint)}"]
+    lines += _template_lines(spec) or [f"{prefix}_ENDPOINT={_value(spec.endpoint)}"]
     return "\n" + "".join(line + "\n" for line in lines)
+
+
+def _template_lines(spec) -> list[str]:
+    """For a base-URL template: a line per variable, then an empty endpoint line under a
+    comment showing the default. python-dotenv would expand the template's ``${VAR}`` in a
+    value (to nothing, for a variable not yet set), so the template itself is not written."""
+    names = spec.endpoint_variables
+    if not names:
+        return []
+    shown = spec.endpoint
+    for var, own in names:
+        shown = shown.replace(f"${{{var}}}", f"<{own[0]}>")
+    prefix = spec.provider.upper()
+    return [
+        *(f"{own[0]}=" for _, own in names),
+        f"# {prefix}_ENDPOINT replaces the whole default, {comment_text(shown)}",
+        f"{prefix}_ENDPOINT=",
+    ]
 
 
 def _own_lines(lines: list[str], provider: str) -> list[int]:

@@ -35,8 +35,9 @@ def _class(src: PySource, ctx: EditContext) -> ast.ClassDef:
     return node
 
 
-def _fields(node: ast.ClassDef, provider: str) -> list[ast.stmt]:
-    names = {f"{provider}_{suffix}" for suffix in ("api_key", "model", "endpoint")}
+def _fields(node: ast.ClassDef, spec) -> list[ast.stmt]:
+    names = {f"{spec.provider}_{suffix}" for suffix in ("api_key", "model", "endpoint")}
+    names |= {own[0].lower() for _, own in spec.endpoint_variables}
     return [s for s in node.body if _name(s) in names]
 
 
@@ -47,9 +48,27 @@ def _name(statement: ast.stmt) -> str | None:
 
 
 def _key_line(indent: str, ctx: EditContext, annotation: str) -> list[str]:
-    spec, limit = ctx.spec, ctx.layout.line_length
+    spec = ctx.spec
     envs = list(dict.fromkeys([f"{spec.provider.upper()}_API_KEY", *spec.api_key_envs]))
-    head = f"{indent}{spec.provider}_api_key: {annotation} = "
+    return _optional_line(indent, ctx, f"{spec.provider}_api_key", annotation, envs)
+
+
+def _variable_lines(indent: str, ctx: EditContext, annotation: str) -> list[str]:
+    """A field per variable of a base-URL template, read from the provider's own name and
+    the catalogue's (``cloudflare_workers_ai_account_id``: CLOUDFLARE_WORKERS_AI_ACCOUNT_ID or
+    CLOUDFLARE_ACCOUNT_ID); the driver fills the template in from them."""
+    lines = []
+    for _, names in ctx.spec.endpoint_variables:
+        lines += _optional_line(indent, ctx, names[0].lower(), annotation, list(names))
+    return lines
+
+
+def _optional_line(
+    indent: str, ctx: EditContext, name: str, annotation: str, envs: list[str]
+) -> list[str]:
+    """``name: annotation = None``, read from `envs` (an ``AliasChoices`` when several)."""
+    limit = ctx.layout.line_length
+    head = f"{indent}{name}: {annotation} = "
     if len(envs) == 1:
         return [head + "None"]
     choices = ", ".join(py_str(env) for env in envs)
@@ -81,7 +100,7 @@ def add(source: str, ctx: EditContext) -> str:
     """`source` with the provider's settings block; unchanged when the fields exist."""
     src, spec = PySource(source, ctx), ctx.spec
     node = _class(src, ctx)
-    if _fields(node, spec.provider):
+    if _fields(node, spec):
         return source
     fields = [s for s in node.body if isinstance(s, ast.AnnAssign | ast.Assign) and _name(s)]
     last = (fields or node.body)[-1]
@@ -94,9 +113,10 @@ def add(source: str, ctx: EditContext) -> str:
         *_key_line(indent, ctx, annotation),
         *_value_lines(f"{indent}{spec.provider}_model: str = ", spec.default_model, ctx),
         *_value_lines(f"{indent}{spec.provider}_endpoint: str = ", spec.endpoint, ctx),
+        *_variable_lines(indent, ctx, annotation),
     ]
     text = src.insert_lines(last.end_lineno, "".join(line + "\n" for line in lines))
-    if "Field(" not in lines[2]:
+    if not any("Field(" in line for line in lines):
         return text
     src = PySource(text, ctx)
     bound = {a.asname or a.name for n in _imports.leading_imports(src.tree) for a in n.names}
@@ -107,7 +127,7 @@ def add(source: str, ctx: EditContext) -> str:
 def remove(source: str, ctx: EditContext) -> str:
     """`source` without the provider's fields, their comment and blank line: `add`'s inverse."""
     src = PySource(source, ctx)
-    fields = _fields(_class(src, ctx), ctx.spec.provider)
+    fields = _fields(_class(src, ctx), ctx.spec)
     if not fields:
         return source
     lines, first = list(src.lines), fields[0].lineno - 1

@@ -50,6 +50,18 @@ def test_discover_our_checkout():
         "AsyncOpenAICompatibleDriver": "prompture/drivers/openai_compatible.py",
         "AnthropicMessagesDriver": "prompture/drivers/anthropic_messages.py",
         "AsyncAnthropicMessagesDriver": "prompture/drivers/anthropic_messages.py",
+        # The bases of the provider-family wires and the URL-template filler (issue 12):
+        "AzureOpenAIDriver": "prompture/drivers/azure_openai.py",
+        "AsyncAzureOpenAIDriver": "prompture/drivers/azure_openai.py",
+        "CohereChatDriver": "prompture/drivers/cohere_chat.py",
+        "AsyncCohereChatDriver": "prompture/drivers/cohere_chat.py",
+        "VertexGeminiDriver": "prompture/drivers/vertex_gemini.py",
+        "AsyncVertexGeminiDriver": "prompture/drivers/vertex_gemini.py",
+        "VertexAnthropicDriver": "prompture/drivers/vertex_anthropic.py",
+        "AsyncVertexAnthropicDriver": "prompture/drivers/vertex_anthropic.py",
+        "BedrockConverseDriver": "prompture/drivers/bedrock_converse.py",
+        "AsyncBedrockConverseDriver": "prompture/drivers/bedrock_converse.py",
+        "fill_template": "prompture/_endpoints.py",
         "register_driver_calls": "prompture/drivers/__init__.py",
         "register_async_driver_calls": "prompture/drivers/__init__.py",
         # Optional ones the templates use when the checkout has them:

@@ -1,0 +1,275 @@
+"""Scaffold every catalogue provider the checkout does not map yet, then call each driver.
+
+Issue 12's "Done when" as a script. On a scratch copy of this repository (offline, the
+bundled models.dev snapshot), for each catalogue id not in the checkout's `PROVIDER_MAP`:
+
+    prompture add-driver KEY --from-models-dev ID --yes
+
+(in-process, timed one by one), then, in one child process importing the scratch copy's
+package, each driver is asked for through ``get_driver_for_model("KEY/<default model>")`` (and
+the async twin) with its endpoint pointed at a strict local server of its wire
+(`prompture.testing`), and must answer. Prints N/M per wire and the scaffold timings.
+
+    python scripts/catalogue_batch.py [--ids ID ...] [--json FILE] [--keep DIR]
+
+Exit status 0 when every scaffold succeeded and every driver of a served wire answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+COPIED = ("prompture", "pyproject.toml", ".env.copy", "CLAUDE.md", "examples", "tests/conftest.py")
+#: The local server of each wire (a `prompture.testing` class name); ``custom`` has none.
+SERVERS = {
+    "openai": "OpenAICompatServer",
+    "anthropic": "AnthropicServer",
+    "azure": "AzureOpenAIServer",
+    "cohere": "CohereServer",
+    "vertex-gemini": "VertexGeminiServer",
+    "vertex-anthropic": "VertexAnthropicServer",
+    "bedrock": "BedrockServer",
+}
+
+
+@dataclass
+class Scaffold:
+    """One `add-driver` run: what it made and how long it took."""
+
+    catalogue_id: str
+    provider: str
+    seconds: float
+    exit_code: int
+    wire: str = ""
+    model: str = ""
+    notes: list[str] = field(default_factory=list)
+    error: str = ""
+
+
+def offline_env(cache_dir: Path) -> dict[str, str]:
+    """Variables that keep the catalogue offline and bundled (an empty cache directory)."""
+    return {"PROMPTURE_OFFLINE": "1", "PROMPTURE_CACHE_DIR": str(cache_dir)}
+
+
+def copy_repo(dest: Path) -> Path:
+    """A scratch copy of the files `add-driver` edits."""
+    ignored = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache")
+    for name in COPIED:
+        source, target = REPO / name, dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=ignored)
+        elif source.exists():
+            shutil.copy2(source, target)
+    return dest
+
+
+def unmapped_ids(repo: Path) -> list[str]:
+    """Catalogue ids the checkout neither maps nor has a driver named after, sorted."""
+    from prompture_scaffold import catalogue
+    from prompture_scaffold.checkout import discover, provider_map
+
+    layout = discover(repo)
+    mapped = set(provider_map(layout).values())
+    taken = set(layout.providers)
+    return sorted(
+        cid
+        for cid in catalogue.load()
+        if cid not in mapped and catalogue.provider_name_from_id(cid) not in taken
+    )
+
+
+def scaffold(repo: Path, ids: Iterable[str]) -> list[Scaffold]:
+    """`add-driver KEY --from-models-dev ID --yes --json` for each id, in-process, timed."""
+    from typer.testing import CliRunner
+
+    from prompture_scaffold import catalogue
+    from prompture_scaffold.cli import app
+
+    runner, done = CliRunner(), []
+    for cid in ids:
+        key = catalogue.provider_name_from_id(cid)
+        args = ["add-driver", key, "--from-models-dev", cid, "--yes", "--json", "--repo", str(repo)]
+        start = time.perf_counter()
+        result = runner.invoke(app, args)
+        seconds = time.perf_counter() - start
+        run = Scaffold(cid, key, seconds, result.exit_code)
+        try:
+            report = json.loads(result.stdout)
+            run.wire = report["spec"]["compat"]
+            run.model = report["spec"]["default_model"]
+            run.notes = list(report.get("notes") or ())
+        except (ValueError, KeyError, TypeError):
+            run.error = (result.stdout + result.stderr)[-600:]
+        done.append(run)
+    return done
+
+
+#: Run in the scratch copy (its package first on the path): serve each wire once, point each
+#: driver at its server through settings, ask it through the registry, sync and async.
+CHILD = r"""
+import asyncio, json, os, sys
+import prompture
+from prompture import testing
+from prompture.drivers import get_async_driver_for_model, get_driver_for_model
+
+root = os.path.realpath(os.getcwd())
+assert os.path.realpath(prompture.__file__).startswith(root), prompture.__file__
+jobs, servers = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+answers = {}
+for wire, name in servers.items():
+    mine = [job for job in jobs if job["wire"] == wire]
+    if not mine:
+        continue
+    with getattr(testing, name)() as server:
+        for job in mine:
+            key, prefix = job["provider"], job["provider"].upper()
+            env = {f"{prefix}_API_KEY": server.api_key or "test-key",
+                   f"{prefix}_ENDPOINT": server.url}
+            if wire.startswith("vertex"):
+                env.update(GOOGLE_VERTEX_PROJECT=getattr(server, "project", "test-project"),
+                           GOOGLE_VERTEX_LOCATION="us-east5")
+            os.environ.update(env)
+            model = f"{key}/{job['model']}"
+            try:
+                before = len(server.requests)
+                sync = get_driver_for_model(model).generate("Say hi", {"max_tokens": 32})
+                driver = get_async_driver_for_model(model)
+                async_ = asyncio.run(driver.generate("Say hi", {"max_tokens": 32}))
+                sent = len(server.requests) - before
+                ok = bool(sync["text"]) and bool(async_["text"]) and sent >= 2
+                answers[key] = "ok" if ok else f"empty answer or no request ({sent} sent)"
+            except Exception as exc:
+                answers[key] = f"{type(exc).__name__}: {str(exc)[:300]}"
+            finally:
+                for name_ in env:
+                    os.environ.pop(name_, None)
+print(json.dumps(answers))
+"""
+
+
+def verify(repo: Path, runs: list[Scaffold], env: dict[str, str]) -> dict[str, str]:
+    """provider -> "ok" or why it did not answer, for every scaffold of a served wire."""
+    jobs = [
+        {"provider": r.provider, "wire": r.wire, "model": r.model}
+        for r in runs
+        if r.exit_code == 0 and r.wire in SERVERS
+    ]
+    if not jobs:
+        return {}
+    child_env = {**os.environ, **env, "PYTHONPATH": str(repo)}
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps(jobs), json.dumps(SERVERS)],
+        cwd=repo,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"the verifying child failed:\n{done.stdout}\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def per_wire(runs: list[Scaffold], answers: dict[str, str]) -> dict[str, tuple[int, int]]:
+    """wire -> (drivers that answered, drivers scaffolded for it); scaffolds that failed count
+    under ``(failed)``, custom skeletons under ``custom`` (answered: none can)."""
+    totals: Counter[str] = Counter()
+    good: Counter[str] = Counter()
+    for run in runs:
+        wire = run.wire if run.exit_code == 0 else "(failed)"
+        totals[wire] += 1
+        good[wire] += answers.get(run.provider) == "ok"
+    return {wire: (good[wire], totals[wire]) for wire in sorted(totals)}
+
+
+def growth(runs: list[Scaffold], size: int = 10) -> tuple[float, float, float]:
+    """(mean seconds of the first `size` scaffolds, of the last `size`, their ratio)."""
+    times = [r.seconds for r in runs]
+    first, last = statistics.mean(times[:size]), statistics.mean(times[-size:])
+    return first, last, last / first
+
+
+def run_batch(work: Path, ids: list[str] | None = None) -> dict:
+    """Scaffold and verify in `work` (a scratch copy is made there); the report as data."""
+    repo = copy_repo(work / "repo")
+    cache = work / "cache"
+    cache.mkdir(exist_ok=True)
+    env = offline_env(cache)
+    saved = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        from prompture_scaffold.cli import app  # noqa: F401  (imports outside the timings)
+
+        todo = ids if ids is not None else unmapped_ids(repo)
+        runs = scaffold(repo, todo)
+        answers = verify(repo, runs, env)
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return {
+        "repo": str(repo),
+        "runs": [asdict(r) for r in runs],
+        "answers": answers,
+        "per_wire": per_wire(runs, answers),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--ids", nargs="*", help="catalogue ids (default: every unmapped one)")
+    parser.add_argument("--json", type=Path, help="write the whole report here")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it")
+    args = parser.parse_args()
+    work = args.keep or Path(tempfile.mkdtemp(prefix="catalogue-batch-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        report = run_batch(work, args.ids)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    runs = [Scaffold(**r) for r in report["runs"]]
+    failed = [r for r in runs if r.exit_code != 0]
+    silent = {k: v for k, v in report["answers"].items() if v != "ok"}
+    print(f"{len(runs)} catalogue providers scaffolded, {len(failed)} refused")
+    for run in failed:
+        print(f"  refused {run.catalogue_id}: exit {run.exit_code}: {run.error.strip()[-300:]}")
+    print(f"{'wire':18} answered")
+    for wire, (good, total) in report["per_wire"].items():
+        print(f"{wire:18} {good}/{total}")
+    for key, why in silent.items():
+        print(f"  {key}: {why}")
+    custom = [r.catalogue_id for r in runs if r.wire == "custom"]
+    if custom:
+        print(f"custom skeletons (nothing serves them): {', '.join(custom)}")
+    if len(runs) >= 2:
+        size = min(10, len(runs) // 2)
+        first, last, ratio = growth(runs, size)
+        print(
+            f"scaffold time: first {size} {first * 1000:.0f} ms, last {size} "
+            f"{last * 1000:.0f} ms, ratio {ratio:.2f}"
+        )
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 1 if failed or silent else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
