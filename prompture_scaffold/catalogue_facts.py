@@ -173,6 +173,11 @@ BY_ID: dict[str, Fact] = {
     ),
     # https://docs.perplexity.ai/docs/agent-api/openai-compatibility (Responses format only)
     "perplexity-agent": BY_NPM["@ai-sdk/perplexity"],
+    # https://docs.anthropic.com/en/api/messages (the one @ai-sdk/anthropic entry without a URL)
+    "anthropic": Fact(
+        "anthropic", "https://api.anthropic.com", "x-api-key: <key>",
+        "https://docs.anthropic.com/en/api/messages",
+    ),
 }  # fmt: skip
 
 

@@ -97,9 +97,11 @@ def build_spec(
             refuse_missing(missing, answers)
         answers = ask_missing(missing, dict(answers))
     spec = validate_spec(DriverSpec(**_normalized(filled)))
-    if spec.provider not in existing:
-        spec = _free_class_name(spec, taken_classes, "class_name" in answers, notes)
-    return spec
+    if spec.provider in existing:  # its own classes, derived anew the same way, are no clash
+        stem = cat.class_name_from_provider(spec.provider)
+        taken_classes = set(taken_classes) - {f"{stem}Driver", f"Async{stem}Driver"}
+        notes = None if spec.class_name == stem else notes
+    return _free_class_name(spec, taken_classes, "class_name" in answers, notes)
 
 
 def _given_answers(request: Request) -> dict[str, Any]:

@@ -55,6 +55,7 @@ class Scaffold:
     exit_code: int
     wire: str = ""
     model: str = ""
+    endpoint: str = ""
     notes: list[str] = field(default_factory=list)
     error: str = ""
 
@@ -111,6 +112,7 @@ def scaffold(repo: Path, ids: Iterable[str]) -> list[Scaffold]:
             report = json.loads(result.stdout)
             run.wire = report["spec"]["compat"]
             run.model = report["spec"]["default_model"]
+            run.endpoint = report["spec"]["endpoint"]
             run.notes = list(report.get("notes") or ())
         except (ValueError, KeyError, TypeError):
             run.error = (result.stdout + result.stderr)[-600:]
@@ -157,6 +159,35 @@ for wire, name in servers.items():
             finally:
                 for name_ in env:
                     os.environ.pop(name_, None)
+
+# Base-URL templates: filled in from the catalogue's variable (through the settings field that
+# also reads the provider's own name); unset, the first use names the variable.
+from prompture.exceptions import ConfigurationError
+from prompture._endpoints import PLACEHOLDER
+for job in jobs:
+    names = PLACEHOLDER.findall(job["endpoint"])
+    if not names:
+        continue
+    key, model = job["provider"], f"{job['provider']}/{job['model']}"
+    os.environ[f"{key.upper()}_API_KEY"] = "test-key"
+    try:
+        try:
+            get_driver_for_model(model).generate("Say hi")
+            answers[key + "#template"] = "no error without the variables"
+            continue
+        except ConfigurationError as exc:
+            if names[0] not in str(exc):
+                answers[key + "#template"] = f"the error does not name {names[0]}: {exc}"
+                continue
+        os.environ.update({name: f"v{n}" for n, name in enumerate(names)})
+        expected = job["endpoint"]
+        for n, name in enumerate(names):
+            expected = expected.replace("${" + name + "}", f"v{n}")
+        got = get_driver_for_model(model).endpoint
+        answers[key + "#template"] = "ok" if got == expected else f"{got} != {expected}"
+    finally:
+        for name in (*names, f"{key.upper()}_API_KEY"):
+            os.environ.pop(name, None)
 print(json.dumps(answers))
 """
 
@@ -164,7 +195,7 @@ print(json.dumps(answers))
 def verify(repo: Path, runs: list[Scaffold], env: dict[str, str]) -> dict[str, str]:
     """provider -> "ok" or why it did not answer, for every scaffold of a served wire."""
     jobs = [
-        {"provider": r.provider, "wire": r.wire, "model": r.model}
+        {"provider": r.provider, "wire": r.wire, "model": r.model, "endpoint": r.endpoint}
         for r in runs
         if r.exit_code == 0 and r.wire in SERVERS
     ]
@@ -194,6 +225,9 @@ def per_wire(runs: list[Scaffold], answers: dict[str, str]) -> dict[str, tuple[i
         wire = run.wire if run.exit_code == 0 else "(failed)"
         totals[wire] += 1
         good[wire] += answers.get(run.provider) == "ok"
+        if "${" in run.endpoint and run.exit_code == 0:  # the template checks, on their own
+            totals["(url templates)"] += 1
+            good["(url templates)"] += answers.get(run.provider + "#template") == "ok"
     return {wire: (good[wire], totals[wire]) for wire in sorted(totals)}
 
 
