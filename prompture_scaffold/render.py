@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 from . import jinja_env
 from .checkout.rates import RateStyle, assumptions, render_flat
 from .errors import InvalidInput, UnsafeTarget
-from .spec import SERVICE_WIRES, DriverSpec
+from .spec import SERVICE_WIRES, WIRES, DriverSpec
 
 __all__ = [
     "fit_value_lines",
@@ -126,7 +126,7 @@ def template_kind(spec: DriverSpec, layout: Any) -> str:
     if spec.compat == "custom":
         return "custom"
     if spec.compat not in _SHARED_BASES:
-        raise InvalidInput(f"--compat {spec.compat!r}: expected openai, anthropic or custom")
+        raise InvalidInput(f"--compat {spec.compat!r}: expected one of {', '.join(WIRES)}")
     has_base = all(_serves(layout, name) for name in _SHARED_BASES[spec.compat])
     if spec.template != "full" and has_base:
         return "subclass"

@@ -17,6 +17,11 @@ class Compat(StrEnum):
     openai = "openai"
     anthropic = "anthropic"
     custom = "custom"
+    azure = "azure"
+    cohere = "cohere"
+    vertex_gemini = "vertex-gemini"
+    vertex_anthropic = "vertex-anthropic"
+    bedrock = "bedrock"
 
 
 class Auth(StrEnum):

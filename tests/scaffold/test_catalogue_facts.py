@@ -186,3 +186,21 @@ def test_variables_pairs_each_placeholder_once():
     url = "https://${A_HOST}/x/${A_HOST}/${B_ID}"
     assert variables("acme", url) == (("A_HOST", ("ACME_A_HOST", "A_HOST")),
                                       ("B_ID", ("ACME_B_ID", "B_ID")))  # fmt: skip
+
+
+def test_add_again_changes_nothing_and_remove_restores_every_byte(tmp_path):
+    from _scratch import fingerprint
+
+    repo = make_scratch(tmp_path / "repo")
+    before = fingerprint(repo)
+    ids = ("cloudflare-workers-ai", "azure", "google-vertex-anthropic", "amazon-bedrock")
+    for cid in ids:
+        added = run(repo, "add-driver", cid.replace("-", "_"), "--from-models-dev", cid, "--yes")
+        assert added.exit_code == 0, added.output
+    for cid in ids:  # a renamed class (GoogleVertexAnthropic) included
+        again = run(repo, "add-driver", cid.replace("-", "_"), "--from-models-dev", cid, "--yes")
+        assert again.exit_code == 0 and "nothing to change" in again.output, again.output
+    for cid in ids:
+        removed = run(repo, "remove-driver", cid.replace("-", "_"), "--yes")
+        assert removed.exit_code == 0, removed.output
+    assert fingerprint(repo) == before
