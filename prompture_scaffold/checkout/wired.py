@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -186,6 +187,11 @@ def wired(edit: str, found: Any, spec: DriverSpec, layout: Layout, path: Path) -
     return _CHECKS[edit](found, spec, layout, Path(path))
 
 
+@lru_cache(maxsize=16)
+def _resolved(path: Path) -> Path:
+    return Path(path).resolve()
+
+
 def _drivers_package(layout: Layout) -> str:
     return layout.module_of(layout.drivers_dir)
 
@@ -202,9 +208,9 @@ def _drivers_init(found: PyIndex, spec: DriverSpec, layout: Layout, path: Path) 
     from ..edits.drivers_init import targets
 
     sync, async_ = (*targets(layout), None)[:2]
-    here = path.resolve()
-    registries = [(_SYNC, spec.sync_class, False)] if here == sync.resolve() else []
-    if here == (async_ or sync).resolve():
+    here = _resolved(path)
+    registries = [(_SYNC, spec.sync_class, False)] if here == _resolved(sync) else []
+    if here == _resolved(async_ or sync):
         registries.append((_ASYNC, spec.async_class, True))
     for function, name, is_async in registries:
         if name not in found.imports.get(_driver_module(layout, spec, is_async), ()):

@@ -137,24 +137,37 @@ SHORT = {
 _MARKS = {True: "✓", False: "✗", None: "–"}
 
 
+#: Past this many drivers the table shows only the drifted ones (and counts the others).
+ALL_ROWS = 40
+
+
 def table(statuses, columns: tuple[str, ...], console) -> None:
     """One row per driver with its full name: the place names as headers when that fits the
-    console, else short ones with a legend, else one line per driver listing what is missing."""
-    from rich.measure import Measurement
-
+    console, else short ones with a legend, else one line per driver listing what is missing.
+    A checkout with many drivers shows only those with gaps, and counts the others."""
+    shown = statuses if len(statuses) <= ALL_ROWS else [s for s in statuses if s.gaps]
+    hidden = len(statuses) - len(shown)
+    name = max((len(s.provider) for s in shown), default=6)
     for short in (False, True):
-        grid = _grid(statuses, columns, short)
-        unbounded = console.options.update_width(10_000)
-        if Measurement.get(console, unbounded, grid).maximum <= console.width:
-            console.print(grid)
-            if short:
+        headers = [SHORT.get(c, c) if short else c for c in columns]
+        # A cell is padded by one space each side, and each column has one border.
+        if (
+            sum(len(h) + 3 for h in ["driver" if name < 6 else "x" * name, *headers]) + 1
+            <= console.width
+        ):
+            if shown:
+                console.print(_grid(shown, columns, short))
+            if short and shown:
                 legend = ", ".join(f"{SHORT.get(c, c)}={c}" for c in columns)
                 console.print(f"{legend}; ✓ wired, ✗ missing, – not applicable")
-            return
-    console.print("check-drivers")
-    for s in statuses:
-        gaps = s.gaps
-        console.print(f"{s.provider}: " + ("missing " + ", ".join(gaps) if gaps else "✓ wired"))
+            break
+    else:
+        console.print("check-drivers")
+        for s in shown:
+            gaps = s.gaps
+            console.print(f"{s.provider}: " + ("missing " + ", ".join(gaps) if gaps else "✓ wired"))
+    if hidden:
+        console.print(f"{hidden} more drivers wired in every place (--json lists every driver)")
 
 
 def _grid(statuses, columns: tuple[str, ...], short: bool):
