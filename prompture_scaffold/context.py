@@ -50,9 +50,14 @@ class EditContext:
         """The absolute name of ``from {'.' * level}{module} import`` written in this file."""
         if not level:
             return module or ""
-        parts = self.module.split(".")
-        keep = len(parts) - level + (1 if Path(self.path).name == "__init__.py" else 0)
+        parts, is_package = self._module_parts
+        keep = len(parts) - level + is_package
         return ".".join([*parts[:keep], *([module] if module else [])])
+
+    @cached_property
+    def _module_parts(self) -> tuple[list[str], int]:
+        """The edited module's dotted parts, and 1 when it is a package's ``__init__``."""
+        return self.module.split("."), int(Path(self.path).name == "__init__.py")
 
     def unsafe(self, symbol: str, reason: str) -> UnsafeTarget:
         """The error for an anchor this file lacks (exit 3), naming file and symbol."""

@@ -19,6 +19,7 @@ out here (`fit_value_lines`), since only their length varies.
 from __future__ import annotations
 
 import ast
+import functools
 import io
 import json
 import keyword
@@ -144,6 +145,16 @@ def _serves(layout: Any, base: str) -> bool:
     path = layout.symbols.get(base)
     if path is None:
         return False
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return True  # the subclass edit reports a module it cannot read
+    return _stands_on(str(path), base, (stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _stands_on(path: str, base: str, version: tuple[int, int]) -> bool:
+    """`_serves` for one version of a file (a command asks several times)."""
     try:
         tree = ast.parse(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, SyntaxError, ValueError):

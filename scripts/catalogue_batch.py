@@ -18,6 +18,7 @@ Exit status 0 when every scaffold succeeded and every driver of a served wire an
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -56,6 +57,8 @@ class Scaffold:
     wire: str = ""
     model: str = ""
     endpoint: str = ""
+    #: CPU seconds of the command (no waits on the disk: fsync, rename).
+    cpu_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
     error: str = ""
 
@@ -94,28 +97,31 @@ def unmapped_ids(repo: Path) -> list[str]:
 
 
 def scaffold(repo: Path, ids: Iterable[str]) -> list[Scaffold]:
-    """`add-driver KEY --from-models-dev ID --yes --json` for each id, in-process, timed."""
+    """`add-driver KEY --from-models-dev ID --yes` for each id, in-process, timed (the
+    garbage of the commands before is collected first, outside the timing). The wire, model
+    and endpoint are read from the spec the same request builds (no I/O besides the
+    catalogue), the notes from the command's output."""
     from typer.testing import CliRunner
 
     from prompture_scaffold import catalogue
     from prompture_scaffold.cli import app
+    from prompture_scaffold.spec_build import Request, build_spec
 
     runner, done = CliRunner(), []
     for cid in ids:
         key = catalogue.provider_name_from_id(cid)
-        args = ["add-driver", key, "--from-models-dev", cid, "--yes", "--json", "--repo", str(repo)]
-        start = time.perf_counter()
+        args = ["add-driver", key, "--from-models-dev", cid, "--yes", "--repo", str(repo)]
+        gc.collect()  # each command starts on a clean heap, as a process of its own would
+        start, cpu = time.perf_counter(), time.process_time()
         result = runner.invoke(app, args)
-        seconds = time.perf_counter() - start
-        run = Scaffold(cid, key, seconds, result.exit_code)
-        try:
-            report = json.loads(result.stdout)
-            run.wire = report["spec"]["compat"]
-            run.model = report["spec"]["default_model"]
-            run.endpoint = report["spec"]["endpoint"]
-            run.notes = list(report.get("notes") or ())
-        except (ValueError, KeyError, TypeError):
-            run.error = (result.stdout + result.stderr)[-600:]
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        run = Scaffold(cid, key, seconds, result.exit_code, cpu_seconds=cpu)
+        run.notes = [line[6:] for line in result.output.splitlines() if line.startswith("note: ")]
+        if result.exit_code == 0:
+            spec = build_spec(Request(provider=key, from_models_dev=cid))
+            run.wire, run.model, run.endpoint = spec.compat, spec.default_model, spec.endpoint
+        else:
+            run.error = result.output[-600:]
         done.append(run)
     return done
 
@@ -231,9 +237,10 @@ def per_wire(runs: list[Scaffold], answers: dict[str, str]) -> dict[str, tuple[i
     return {wire: (good[wire], totals[wire]) for wire in sorted(totals)}
 
 
-def growth(runs: list[Scaffold], size: int = 10) -> tuple[float, float, float]:
-    """(mean seconds of the first `size` scaffolds, of the last `size`, their ratio)."""
-    times = [r.seconds for r in runs]
+def growth(runs: list[Scaffold], size: int = 10, cpu: bool = False) -> tuple[float, float, float]:
+    """(mean seconds of the first `size` scaffolds, of the last `size`, their ratio); `cpu`:
+    of their CPU time."""
+    times = [r.cpu_seconds if cpu else r.seconds for r in runs]
     first, last = statistics.mean(times[:size]), statistics.mean(times[-size:])
     return first, last, last / first
 

@@ -65,14 +65,20 @@ class RateStyle:
 _API_TYPES = {"azure": "openai", "vertex-gemini": "gemini", "vertex-anthropic": "anthropic"}
 
 
+#: How many rate files (in name order) teach the style: enough for any checkout's habits, and
+#: a checkout of hundreds of providers is not re-read whole on every command.
+SAMPLE = 40
+
+
 def learn(rates_dir: Path | None) -> RateStyle:
-    """The style of the JSON files in `rates_dir` (ours when it has none that parse)."""
+    """The style of the JSON files in `rates_dir` (ours when none of the first `SAMPLE`
+    parse)."""
     shapes: Counter[bool] = Counter()
     orders: Counter[tuple[str, ...]] = Counter()
     api_types: set[str] = set()
     values: dict[str, Counter[str]] = {}
     nullable: set[str] = set()
-    for path in sorted(Path(rates_dir).glob("*.json")) if rates_dir else ():
+    for path in sorted(Path(rates_dir).glob("*.json"))[:SAMPLE] if rates_dir else ():
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -81,8 +87,9 @@ def learn(rates_dir: Path | None) -> RateStyle:
             continue
         wrapped = isinstance(data.get("models"), dict)
         shapes[wrapped] += 1
-        entries = data["models"] if wrapped else data
-        for entry in entries.values():
+        if wrapped:
+            continue  # our own shape has nothing to learn: only flat files' entries teach
+        for entry in data.values():
             if isinstance(entry, dict) and "supports_tool_use" in entry:
                 orders[tuple(entry)] += 1
                 if isinstance(entry.get("api_type"), str):

@@ -10,6 +10,7 @@ placement stays as it was).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -17,9 +18,11 @@ from typing import Any
 _DIGITS = re.compile(r"(\d+)")
 
 
-def natural(text: str) -> list[Any]:
-    """Natural sort key: ``gpt2`` before ``gpt10``, as ruff's isort orders names."""
-    return [int(part) if part.isdigit() else part for part in _DIGITS.split(text)]
+@functools.lru_cache(maxsize=8192)
+def natural(text: str) -> tuple[Any, ...]:
+    """Natural sort key: ``gpt2`` before ``gpt10``, as ruff's isort orders names (cached:
+    sortedness checks key every name of a display on every edit)."""
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
 
 
 def member_key(name: str) -> tuple:

@@ -100,13 +100,38 @@ def dunder_all(tree: ast.Module) -> ast.List | ast.Tuple | None:
 def find_def(tree: ast.AST, name: str, kind: type | tuple[type, ...]) -> ast.AST | None:
     """The class or function called `name` that runs: at any depth, but never an
     ``@overload`` stub nor a definition under ``if TYPE_CHECKING:`` (both only describe it)."""
-    skipped = {id(n) for block in _type_checking_blocks(tree) for n in ast.walk(block)}
     found = (
-        n
-        for n in ast.walk(tree)
-        if isinstance(n, kind) and n.name == name and id(n) not in skipped and not is_stub(n)
+        n for n in _statements(tree) if isinstance(n, kind) and n.name == name and not is_stub(n)
     )
     return next(found, None)
+
+
+#: The fields that hold statements (a definition sits in one of them, at any depth).
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+
+
+def _statements(tree: ast.AST):
+    """The statements of `tree` breadth first, as `ast.walk` meets them, without descending
+    into expressions (no definition lives there) nor into ``if TYPE_CHECKING:`` blocks: a
+    module of a hundred settings fields is not walked down to every ``Field(...)`` call."""
+    from collections import deque
+
+    todo = deque([tree])
+    while todo:
+        node = todo.popleft()
+        if _is_type_checking(node):
+            continue
+        for field in _BODIES:
+            todo.extend(getattr(node, field, None) or ())
+        yield node
+
+
+def _is_type_checking(node: ast.AST) -> bool:
+    return (
+        isinstance(node, ast.If)
+        and isinstance(node.test, ast.Name | ast.Attribute)
+        and getattr(node.test, "id", getattr(node.test, "attr", None)) == "TYPE_CHECKING"
+    )
 
 
 def is_stub(node: ast.AST) -> bool:
@@ -117,17 +142,6 @@ def is_stub(node: ast.AST) -> bool:
             if (target.id if isinstance(target, ast.Name) else target.attr) == "overload":
                 return True
     return False
-
-
-def _type_checking_blocks(tree: ast.AST) -> list[ast.If]:
-    """``if TYPE_CHECKING:`` (or ``typing.TYPE_CHECKING``) statements of the tree."""
-    return [
-        node
-        for node in ast.walk(tree)
-        if isinstance(node, ast.If)
-        and isinstance(node.test, ast.Name | ast.Attribute)
-        and getattr(node.test, "id", getattr(node.test, "attr", None)) == "TYPE_CHECKING"
-    ]
 
 
 def py_str(value: str) -> str:
