@@ -65,14 +65,14 @@ class RateStyle:
 _API_TYPES = {"azure": "openai", "vertex-gemini": "gemini", "vertex-anthropic": "anthropic"}
 
 
-#: How many rate files (in name order) teach the style: enough for any checkout's habits, and
-#: a checkout of hundreds of providers is not re-read whole on every command.
-SAMPLE = 40
+#: Rate files read to learn their style: enough to see the siblings' habits, and a dry run
+#: on a checkout with a thousand drivers does not read a thousand files for it.
+SAMPLE = 16
 
 
 def learn(rates_dir: Path | None) -> RateStyle:
-    """The style of the JSON files in `rates_dir` (ours when none of the first `SAMPLE`
-    parse)."""
+    """The style of the JSON files in `rates_dir` (ours when it has none that parse), learned
+    from the first `SAMPLE` of them in name order."""
     shapes: Counter[bool] = Counter()
     orders: Counter[tuple[str, ...]] = Counter()
     api_types: set[str] = set()
@@ -87,9 +87,8 @@ def learn(rates_dir: Path | None) -> RateStyle:
             continue
         wrapped = isinstance(data.get("models"), dict)
         shapes[wrapped] += 1
-        if wrapped:
-            continue  # our own shape has nothing to learn: only flat files' entries teach
-        for entry in data.values():
+        entries = data["models"] if wrapped else data
+        for entry in entries.values():
             if isinstance(entry, dict) and "supports_tool_use" in entry:
                 orders[tuple(entry)] += 1
                 if isinstance(entry.get("api_type"), str):

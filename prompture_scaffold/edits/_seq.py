@@ -10,27 +10,27 @@ placement stays as it was).
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 _DIGITS = re.compile(r"(\d+)")
 
 
-@functools.lru_cache(maxsize=8192)
-def natural(text: str) -> tuple[Any, ...]:
-    """Natural sort key: ``gpt2`` before ``gpt10``, as ruff's isort orders names (cached:
-    sortedness checks key every name of a display on every edit)."""
-    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
+def natural(text: str) -> list[Any]:
+    """Natural sort key: ``gpt2`` before ``gpt10``, as ruff's isort orders names."""
+    return [int(part) if part.isdigit() else part for part in _DIGITS.split(text)]
 
 
+@lru_cache(maxsize=16384)  # a display's names are keyed several times per edit
 def member_key(name: str) -> tuple:
     """ruff's order-by-type: CONSTANTS, then Classes, then everything else; case-insensitive."""
     kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
     return kind, natural(name.lower()), natural(name)
 
 
+@lru_cache(maxsize=16384)
 def dunder_all_key(name: str) -> tuple:
     """ruff's RUF022 order for ``__all__``: the same three kinds, then a case-sensitive
     natural sort (``AsyncSTTDriver`` before ``AsyncStabilityDriver``)."""
