@@ -439,6 +439,7 @@ def _driver_vars(
     shared = {
         "checkout_errors": _has_errors(layout),
         "capabilities_module": capabilities and jinja_env.Code(capabilities),
+        **_wire_tables(),
     }
     sync_vars = {
         "template": templates[0],
@@ -453,6 +454,20 @@ def _driver_vars(
         **shared,
     }
     return sync_vars, async_vars
+
+
+def _wire_tables() -> dict[str, jinja_env.Code]:
+    """The self-contained driver's data tables, taken from the runtime's own OpenAI wire
+    module, so the generated copy knows every finish reason the built-ins know."""
+    from prompture.drivers import _openai_wire as wire
+
+    items = "".join(
+        f"    {jinja_env.pystr(k)}: {jinja_env.pystr(v)},\n" for k, v in wire.STOP_REASONS.items()
+    )
+    return {
+        "stop_reasons": jinja_env.Code("{\n" + items + "}"),
+        "stream_error_fallback": jinja_env.pystr(wire.STREAM_ERROR_FALLBACK),
+    }
 
 
 def _has_errors(layout: Any) -> bool:

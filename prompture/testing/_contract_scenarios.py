@@ -225,6 +225,28 @@ async def tool_follow_up(case: Case) -> None:
     assert messages == before, "the caller's messages were mutated"
 
 
+async def tool_follow_up_from_result(case: Case) -> None:
+    """Tool calls passed back exactly as a result returned them (``{"id", "name", "arguments":
+    dict}``) go out in the wire's own shape, names and arguments intact."""
+    case.require("supports_tool_use")
+    driver = case.make()
+    question = [{"role": "user", "content": "Weather in Paris?"}]
+    first = await driver.generate_messages_with_tools(question, [WEATHER_TOOL], {})
+    [call] = first["tool_calls"]
+    messages = [
+        *question,
+        {"role": "assistant", "content": "Checking.", "tool_calls": first["tool_calls"]},
+        {"role": "tool", "tool_call_id": call["id"], "content": "18C and sunny"},
+    ]
+    before = copy.deepcopy(messages)
+    result = await driver.generate_messages_with_tools(messages, [WEATHER_TOOL], {})
+    assert case.wire.tool_calls_sent(case.sent) == ["get_weather"], "the call went out unconverted"
+    assert case.wire.tool_call_arguments(case.sent) == [{"city": "Paris"}]
+    assert case.wire.tool_results(case.sent) == ["18C and sunny"]
+    assert (result["stop_reason"], result["tool_calls"]) == ("end_turn", [])
+    assert messages == before, "the caller's messages were mutated"
+
+
 async def stop_reasons(case: Case) -> None:
     """Stop reasons are normalized: the wire's ``length``/``max_tokens`` to ``max_tokens``..."""
     case.require("supports_tool_use")
@@ -433,6 +455,7 @@ SCENARIOS = (
     json_schema,
     tool_call,
     tool_follow_up,
+    tool_follow_up_from_result,
     stop_reasons,
     stream,
     stream_http_error,
