@@ -86,6 +86,8 @@ class Case:
     model: str
     priced_model: str | None
     monkeypatch: pytest.MonkeyPatch
+    #: The driver has a live model list (else `list_models` must say None, asking nothing).
+    lists_models: bool = True
 
     def require(self, flag: str) -> None:
         """Skip the check unless the driver class sets capability `flag`."""
@@ -432,8 +434,12 @@ async def missing_key(case: Case) -> None:
 
 
 async def list_models(case: Case) -> None:
-    """``list_models`` returns the ids the server lists, sending the key."""
+    """``list_models`` returns the ids the server lists, sending the key; a driver without a
+    live list (``lists_models = False`` on the test class) returns None and asks nothing."""
     models = case.driver_class.list_models(endpoint=case.endpoint, api_key=case.api_key)
+    if not case.lists_models:
+        assert models is None and case.server.requests == []
+        return
     assert sorted(models or []) == sorted(case.server.models)
     assert case.wire.api_key(case.sent) == case.api_key
 

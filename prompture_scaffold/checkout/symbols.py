@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 _CANDIDATE = re.compile(
     r"^(?:class (Settings|Driver|AsyncDriver|CostMixin|OpenAICompatibleDriver"
     r"|AsyncOpenAICompatibleDriver|AnthropicMessagesDriver|AsyncAnthropicMessagesDriver"
+    r"|CustomWireDriver|AsyncCustomWireDriver"
     r"|ConfigurationError|DriverHTTPError)\b"
     r"|(?:async )?def (get_available_models|prepare_strict_schema|get_model_capabilities"
     r"|get_driver_for_model|get_async_driver_for_model)\b"
