@@ -1,0 +1,79 @@
+"""Imports written as data: a module's ``_LAZY_IMPORTS = {".module": ["Name", ...]}`` table.
+
+A package that imports its exports on first use (our runtime's ``__init__`` modules, see
+``prompture/_lazy.py``) declares them in this table instead of ``from .module import Name``
+lines. These helpers are `_imports`' counterparts for it: a name joins its module's list in
+sorted place, a module new to the table gets its own entry in sorted place, and removing a
+module's last name removes its entry, so `remove_names` inverts `add_names`.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from . import _display
+from ._source import PySource, find_assign, py_str
+
+TABLE = "_LAZY_IMPORTS"
+
+
+def table(src: PySource) -> ast.Dict | None:
+    """The module's lazy-import table, when it has one."""
+    value = getattr(find_assign(src.tree.body, TABLE), "value", None)
+    return value if isinstance(value, ast.Dict) else None
+
+
+def _entries(src: PySource, module: str) -> list[tuple[int, ast.List]]:
+    """(index in the table, list of names) of each entry naming the absolute `module`."""
+    node, found = table(src), []
+    for index, (key, value) in enumerate(zip(node.keys, node.values, strict=True)):
+        if isinstance(key, ast.Constant) and isinstance(value, ast.List):
+            written = str(key.value)
+            level = len(written) - len(written.lstrip("."))
+            if src.ctx.absolute(level, written[level:] or None) == module:
+                found.append((index, value))
+    return found
+
+
+def names_of(src: PySource, module: str) -> list[str]:
+    """The names the table imports from the absolute `module`."""
+    return [n for _, value in _entries(src, module) for n in _display.keys(value) if n]
+
+
+def add_names(
+    src: PySource, module: str, names: list[str], written: str, in_group: Any = bool
+) -> str:
+    """`names` in the table under `module` (a new entry reads `written`)."""
+    missing = [name for name in names if name not in names_of(src, module)]
+    if not missing:
+        return src.text
+    entries = _entries(src, module)
+    if not entries:
+        return _display.add_entry(src, table(src), _entry(src, written, sorted(missing)), written)
+    return _display.add_entries(
+        src, entries[0][1], [(py_str(name), name) for name in missing], in_group=in_group
+    )
+
+
+def _entry(src: PySource, written: str, names: list[str]) -> str:
+    """A new table entry, exploded one name per line when too long (as `ruff format` would)."""
+    code = f"{py_str(written)}: [{', '.join(py_str(name) for name in names)}]"
+    if len(f"    {code},") <= src.ctx.layout.line_length:
+        return code
+    inner = "".join(f"        {py_str(name)},\n" for name in names)
+    return f"{py_str(written)}: [\n{inner}    ]"
+
+
+def remove_names(src: PySource, module: str, names: list[str]) -> str:
+    """`names` out of the table; an entry left without names goes entirely."""
+    for index, value in _entries(src, module):
+        present = [name for name in _display.keys(value) if name in names]
+        if not present:
+            continue
+        if len(present) < len(value.elts):
+            text = _display.remove_entry(src, value, present[0])
+        else:
+            text = _display.delete(src, table(src), index)
+        return remove_names(PySource(text, src.ctx), module, names)
+    return src.text
