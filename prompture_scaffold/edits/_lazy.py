@@ -20,8 +20,24 @@ TABLE = "_LAZY_IMPORTS"
 
 def table(src: PySource) -> ast.Dict | None:
     """The module's lazy-import table, when it has one."""
-    value = getattr(find_assign(src.tree.body, TABLE), "value", None)
+    return table_of(src.tree)
+
+
+def table_of(tree: ast.Module) -> ast.Dict | None:
+    value = getattr(find_assign(tree.body, TABLE), "value", None)
     return value if isinstance(value, ast.Dict) else None
+
+
+def written_imports(tree: ast.Module) -> list[tuple[str, list[str]]]:
+    """(module as written, names) of each table entry: ``(".grok_driver", ["GrokDriver"])``."""
+    node = table_of(tree)
+    if node is None:
+        return []
+    return [
+        (str(key.value), [n for n in _display.keys(value) if n])
+        for key, value in zip(node.keys, node.values, strict=True)
+        if isinstance(key, ast.Constant) and isinstance(value, ast.List)
+    ]
 
 
 def _entries(src: PySource, module: str) -> list[tuple[int, ast.List]]:
@@ -29,11 +45,15 @@ def _entries(src: PySource, module: str) -> list[tuple[int, ast.List]]:
     node, found = table(src), []
     for index, (key, value) in enumerate(zip(node.keys, node.values, strict=True)):
         if isinstance(key, ast.Constant) and isinstance(value, ast.List):
-            written = str(key.value)
-            level = len(written) - len(written.lstrip("."))
-            if src.ctx.absolute(level, written[level:] or None) == module:
+            if src.ctx.absolute(*split(str(key.value))) == module:
                 found.append((index, value))
     return found
+
+
+def split(written: str) -> tuple[int, str | None]:
+    """``"..x.y"`` as ``from`` reads it: (level 2, module ``"x.y"``)."""
+    level = len(written) - len(written.lstrip("."))
+    return level, written[level:] or None
 
 
 def names_of(src: PySource, module: str) -> list[str]:
