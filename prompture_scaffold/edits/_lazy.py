@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from . import _display
+from . import _display, _lines, _seq
 from ._source import PySource, find_assign, py_str
 
 TABLE = "_LAZY_IMPORTS"
@@ -76,13 +76,48 @@ def add_names(
     )
 
 
-def _entry(src: PySource, written: str, names: list[str]) -> str:
+def _entry(src: PySource, written: str, names: list[str], indent: str = "    ") -> str:
     """A new table entry, exploded one name per line when too long (as `ruff format` would)."""
     code = f"{py_str(written)}: [{', '.join(py_str(name) for name in names)}]"
-    if len(f"    {code},") <= src.ctx.layout.line_length:
+    if len(f"{indent}{code},") <= src.ctx.layout.line_length:
         return code
-    inner = "".join(f"        {py_str(name)},\n" for name in names)
-    return f"{py_str(written)}: [\n{inner}    ]"
+    inner = "".join(f"{indent}    {py_str(name)},\n" for name in names)
+    return f"{py_str(written)}: [\n{inner}{indent}]"
+
+
+def _tall(src: PySource) -> _lines.Shape | None:
+    """The table's shape when it holds one entry per line (the plain-text edits' case)."""
+    shape = _lines.shape(src, table(src))
+    return shape if shape is not None and shape.tall else None
+
+
+def new_line(src: PySource, written: str, names: list[str]) -> tuple[int, str] | None:
+    """A new module entry as a line insertion on this parse (what `add_names` would insert);
+    None when the table is not one entry per line."""
+    shape = _tall(src)
+    if shape is None:
+        return None
+    keys = _display.keys(table(src))
+    index = _seq.position(keys, written)
+    anchor = shape.lines[min(index, len(keys) - 1)]
+    indent = src.lines[anchor][: len(src.lines[anchor]) - len(src.lines[anchor].lstrip())]
+    line = anchor if index < len(keys) else anchor + 1
+    return line, f"{indent}{_entry(src, written, names, indent)},\n"
+
+
+def removal_lines(src: PySource, module: str, name: str) -> list[tuple[int, int, str]] | None:
+    """`name` out of the table as whole-line edits on this parse ([] when absent); None when
+    only `remove_names` can tell (the name shares its list, the table is not one per line)."""
+    entries = [(i, value) for i, value in _entries(src, module) if name in _display.keys(value)]
+    shape = _tall(src) if entries else None
+    if entries and shape is None:
+        return None
+    edits = []
+    for index, value in entries:
+        if _display.keys(value) != [name]:
+            return None
+        edits.append((shape.lines[index], shape.lines[index] + 1, ""))
+    return edits
 
 
 def remove_names(src: PySource, module: str, names: list[str]) -> str:
