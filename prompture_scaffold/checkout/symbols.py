@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 _CLASSES = (
     "Settings", "Driver", "AsyncDriver", "CostMixin", "OpenAICompatibleDriver",
     "AsyncOpenAICompatibleDriver", "AnthropicMessagesDriver", "AsyncAnthropicMessagesDriver",
-    "ConfigurationError", "DriverHTTPError",
+    "CustomWireDriver", "AsyncCustomWireDriver", "ConfigurationError", "DriverHTTPError",
 )  # fmt: skip
 _FUNCTIONS = (
     "get_available_models", "prepare_strict_schema", "get_model_capabilities",
