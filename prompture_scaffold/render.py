@@ -4,12 +4,12 @@
 symbols live, its folders and line length) and the catalogue, and returns
 ``{path relative to the checkout: content}``; the planner decides what to do with it.
 
-Template choice (`template_kind`): the ``custom`` wire format gets the fill-in skeleton; the
-``openai`` and ``anthropic`` ones get the short subclass of the checkout's shared base for the
-wire (`OpenAICompatibleDriver`, `AnthropicMessagesDriver`). An OpenAI-compatible driver on a
-checkout without its base, or with ``template = "full"``, gets the self-contained driver;
-there is no self-contained Anthropic driver, so those cases are refused (exit 2) with a
-pointer to ``--compat custom``.
+Template choice (`template_kind`): each wire format gets the short subclass of the checkout's
+shared base for it (`OpenAICompatibleDriver`, `AnthropicMessagesDriver`, and for ``custom``
+`CustomWireDriver`: the profile plus the two methods to write). A checkout without that base
+(upstream ones), or ``template = "full"``, gets the self-contained driver: the OpenAI one, or
+for ``custom`` the same with its two wire methods left to write; there is no self-contained
+Anthropic driver, so those cases are refused (exit 2) with a pointer to ``--compat custom``.
 
 Generated code is formatted as ruff formats it at the checkout's line length: template code
 is written to be stable at any length from 79 up, and the lines holding user values are laid
@@ -36,6 +36,7 @@ from .errors import InvalidInput, UnsafeTarget
 from .spec import SERVICE_WIRES, WIRES, DriverSpec
 
 __all__ = [
+    "fit_name_lines",
     "fit_value_lines",
     "import_block",
     "new_file_paths",
@@ -57,11 +58,13 @@ _SHARED_BASES = {
     "vertex-gemini": ("VertexGeminiDriver", "AsyncVertexGeminiDriver"),
     "vertex-anthropic": ("VertexAnthropicDriver", "AsyncVertexAnthropicDriver"),
     "bedrock": ("BedrockConverseDriver", "AsyncBedrockConverseDriver"),
+    "custom": ("CustomWireDriver", "AsyncCustomWireDriver"),
 }
 _SUBCLASS_TEMPLATES = {
     "openai": ("openai_subclass.py.j2", "async_openai_subclass.py.j2"),
     "anthropic": ("anthropic_subclass.py.j2", "async_anthropic_subclass.py.j2"),
     **{wire: ("service_subclass.py.j2", "async_service_subclass.py.j2") for wire in SERVICE_WIRES},
+    "custom": ("custom_driver.py.j2", "async_custom_driver.py.j2"),
 }
 #: The contract mixin (in ``prompture.testing``) and the server's wire, per wire format.
 _CONTRACTS = {
@@ -119,20 +122,20 @@ _BESIDE = {"prepare_strict_schema": "CostMixin", "get_model_capabilities": "PROV
 
 
 def template_kind(spec: DriverSpec, layout: Any) -> str:
-    """``"subclass"``, ``"full"`` or ``"custom"``: which driver templates `spec` gets.
+    """``"subclass"``, ``"full"`` or ``"full_custom"``: which driver templates `spec` gets.
 
     `InvalidInput` for the ``anthropic`` wire format when only a self-contained driver
     would do (no shared base in the checkout, or ``template = "full"``): there is none.
     """
-    if spec.compat == "custom":
-        return "custom"
     if spec.compat not in _SHARED_BASES:
         raise InvalidInput(f"--compat {spec.compat!r}: expected one of {', '.join(WIRES)}")
     has_base = all(_serves(layout, name) for name in _SHARED_BASES[spec.compat])
     if spec.template != "full" and has_base:
         return "subclass"
+    if spec.compat == "custom":
+        return "full_custom"
     if spec.compat in SERVICE_WIRES:
-        return "custom"  # no self-contained driver of these wires: the skeleton, with a note
+        return "full_custom"  # no self-contained driver of these wires: the skeleton, with a note
     if spec.compat == "anthropic":
         raise InvalidInput(_no_anthropic_template(layout, has_base))
     return "full"
@@ -228,7 +231,7 @@ def _wire_notes(spec: DriverSpec, layout: Any) -> list[str]:
     wire nothing serves (from the facts table), a base-URL template nobody fills in."""
     notes = []
     kind = template_kind(spec, layout)
-    if spec.compat in SERVICE_WIRES and kind == "custom":
+    if spec.compat in SERVICE_WIRES and kind == "full_custom":
         sync_base, _ = _SHARED_BASES[spec.compat]
         why = (
             "--template full asked for a self-contained driver"
@@ -565,8 +568,7 @@ def _driver_vars(
     else:
         sync, async_ = _full_imports(kind, spec, layout, paths)
         sync_base, async_base = "Driver", "AsyncDriver"
-        prefix = "custom" if kind == "custom" else "full"
-        templates = (f"{prefix}_driver.py.j2", f"async_{prefix}_driver.py.j2")
+        templates = (f"{kind}_driver.py.j2", f"async_{kind}_driver.py.j2")
         service = {}
     capabilities = None
     if kind == "full" and _resolve(layout, "get_model_capabilities"):
@@ -575,6 +577,7 @@ def _driver_vars(
         "checkout_errors": _has_errors(layout),
         "capabilities_module": capabilities and jinja_env.Code(capabilities),
         **service,
+        **_wire_tables(),
     }
     sync_vars = {
         "template": templates[0],
@@ -602,6 +605,20 @@ def _service_vars(spec: DriverSpec) -> dict[str, Any]:
         "wire_short": jinja_env.text(wire_short),
         "auth_doc": jinja_env.text(auth_doc.format(keys=keys)),
         "wire_attrs": [(jinja_env.pyident(name), jinja_env.Code(value)) for name, value in attrs],
+    }
+
+
+def _wire_tables() -> dict[str, jinja_env.Code]:
+    """The self-contained driver's data tables, taken from the runtime's own OpenAI wire
+    module, so the generated copy knows every finish reason the built-ins know."""
+    from prompture.drivers import _openai_wire as wire
+
+    items = "".join(
+        f"    {jinja_env.pystr(k)}: {jinja_env.pystr(v)},\n" for k, v in wire.STOP_REASONS.items()
+    )
+    return {
+        "stop_reasons": jinja_env.Code("{\n" + items + "}"),
+        "stream_error_fallback": jinja_env.pystr(wire.STREAM_ERROR_FALLBACK),
     }
 
 
@@ -724,7 +741,44 @@ def _priced_model(spec: DriverSpec) -> jinja_env.Code | None:
 
 def _render(variables: dict[str, Any], *, template: str, **extra: Any) -> str:
     text = jinja_env.render_template(template, {**variables, **extra})
-    return fit_value_lines(text, variables["line_length"])
+    line_length = variables["line_length"]
+    return fit_name_lines(fit_value_lines(text, line_length), line_length)
+
+
+_CLASS_LINE = re.compile(r"^( *)class (\w+)\(([\w., ]+)\):$")
+_NAME_LINE = re.compile(r"^( *)(\w+) = ([A-Za-z_][\w.]*)$")
+
+
+def fit_name_lines(text: str, line_length: int) -> str:
+    """Lay out the over-long lines that hold a class name as ruff format does.
+
+    A class name may be 60 characters (``Async{Class}Driver`` 71): ``class N(A, B):`` gets
+    its bases on an indented line of their own, or one per line when they do not fit there;
+    ``name = Some.name`` gets its value in parentheses when that makes it fit, else stays
+    and is marked ``# noqa: E501`` (a name cannot wrap).
+    """
+    width = jinja_env.display_width
+    lines = []
+    for line in text.split("\n"):
+        found = _CLASS_LINE.match(line) or _NAME_LINE.match(line)
+        if found is None or width(line) <= line_length:
+            lines.append(line)
+            continue
+        indent, name, value = found.groups()
+        inner = indent + "    "
+        if found.re is _NAME_LINE:
+            fits = width(inner + value) <= line_length
+            lines += (
+                [f"{indent}{name} = (", inner + value, f"{indent})"]
+                if fits
+                else [line + "  # noqa: E501"]
+            )
+        elif width(inner + value) <= line_length:
+            lines += [f"{indent}class {name}(", inner + value, f"{indent}):"]
+        else:
+            bases = [f"{inner}{base.strip()}," for base in value.split(",")]
+            lines += [f"{indent}class {name}(", *bases, f"{indent}):"]
+    return "\n".join(lines)
 
 
 def _statements(text: str) -> list[list[tokenize.TokenInfo]]:
@@ -842,6 +896,9 @@ def import_block(imports: list[Import], paths: Any) -> jinja_env.Code:
         names = sorted(grouped[module], key=_member_key)
         line = f"from {module} import {', '.join(names)}"
         if len(line) > paths.line_length:
-            line = f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+            head = f"from {module} import ("
+            if len(head) > paths.line_length:  # a long module path cannot wrap
+                head += "  # noqa: E501"
+            line = f"{head}\n" + "".join(f"    {n},\n" for n in names) + ")"
         sections[_section(module, paths.package)].append(line)
     return jinja_env.Code("\n\n".join("\n".join(lines) for lines in sections if lines))

@@ -97,10 +97,12 @@ def build_spec(
             refuse_missing(missing, answers)
         answers = ask_missing(missing, dict(answers))
     spec = validate_spec(DriverSpec(**_normalized(filled)))
-    if spec.provider in existing:  # its own classes, derived anew the same way, are no clash
+    if spec.provider in existing:  # its own classes (given, or derived anew) are no clash
         stem = cat.class_name_from_provider(spec.provider)
-        taken_classes = set(taken_classes) - {f"{stem}Driver", f"Async{stem}Driver"}
-        notes = None if spec.class_name == stem else notes
+        own = {f"{stem}Driver", f"Async{stem}Driver"}
+        if "class_name" in answers:
+            own |= {spec.sync_class, spec.async_class}
+        taken_classes = set(taken_classes) - own
     return _free_class_name(spec, taken_classes, "class_name" in answers, notes)
 
 

@@ -22,11 +22,11 @@ if TYPE_CHECKING:
 _CLASSES = (
     "Settings", "Driver", "AsyncDriver", "CostMixin", "OpenAICompatibleDriver",
     "AsyncOpenAICompatibleDriver", "AnthropicMessagesDriver", "AsyncAnthropicMessagesDriver",
-    "ConfigurationError", "DriverHTTPError",
     # The runtime's bases of the provider-family wires (issue 12):
     "AzureOpenAIDriver", "AsyncAzureOpenAIDriver", "CohereChatDriver", "AsyncCohereChatDriver",
     "VertexGeminiDriver", "AsyncVertexGeminiDriver", "VertexAnthropicDriver",
     "AsyncVertexAnthropicDriver", "BedrockConverseDriver", "AsyncBedrockConverseDriver",
+    "CustomWireDriver", "AsyncCustomWireDriver", "ConfigurationError", "DriverHTTPError",
 )  # fmt: skip
 _FUNCTIONS = (
     "get_available_models", "prepare_strict_schema", "get_model_capabilities",
@@ -39,14 +39,19 @@ _CANDIDATE = re.compile(
     r"|(PROVIDER_MAP)\s*[:=]|(register_driver\(|register_async_driver\())",
     re.M,
 )
-#: Every match of `_CANDIDATE` holds one of these: a test far cheaper than the regex, which
-#: most modules (the drivers themselves) then skip.
-_WORDS = (
-    *(f"class {name}" for name in _CLASSES),
-    *(f"def {name}" for name in _FUNCTIONS),
-    "PROVIDER_MAP",
-    "register_driver(",
-    "register_async_driver(",
+#: Every match of `_CANDIDATE` holds one of these words: a search far cheaper than the
+#: regex, which most modules (the drivers themselves) then skip.
+_WORDS = re.compile(
+    "|".join(
+        re.escape(word)
+        for word in (
+            *(f"class {name}" for name in _CLASSES),
+            *(f"def {name}" for name in _FUNCTIONS),
+            "PROVIDER_MAP",
+            "register_driver(",
+            "register_async_driver(",
+        )
+    )
 )
 #: A top-level call stands for the symbol naming the module that makes it.
 CALLS = {
@@ -96,7 +101,7 @@ def scan(package_dir: Path) -> tuple[dict[str, Path], Path | None, dict[Path, as
         text = path.read_text(encoding="utf-8", errors="replace")
         if descriptors.CALL + "(" in text:
             declaring[path] = text
-        if not any(word in text for word in _WORDS):  # most driver modules: no regex run
+        if not _WORDS.search(text):  # most driver modules: no regex run
             continue
         found = {next(g for g in m.groups() if g) for m in _CANDIDATE.finditer(text)}
         found = {name for name in found if CALLS.get(name, name) not in symbols}
@@ -113,7 +118,8 @@ def scan(package_dir: Path) -> tuple[dict[str, Path], Path | None, dict[Path, as
 
 
 def _factory_class(node: ast.expr) -> str | None:
-    """The driver class a registration builds: ``settings_factory(X)``, ``X``, or a lambda."""
+    """The driver class a registration builds: ``settings_factory(X)`` (or the class named
+    ``settings_factory("X")``), ``X``, or a lambda."""
     if isinstance(node, ast.Lambda):
         node = node.body
     if isinstance(node, ast.Name):
@@ -121,8 +127,11 @@ def _factory_class(node: ast.expr) -> str | None:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         if node.func.id.endswith("Driver"):
             return node.func.id
-        if node.args and isinstance(node.args[0], ast.Name):
-            return node.args[0].id
+        first = node.args[0] if node.args else None
+        if isinstance(first, ast.Name):
+            return first.id
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
     return None
 
 

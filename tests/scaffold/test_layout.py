@@ -62,6 +62,8 @@ def test_discover_our_checkout():
         "BedrockConverseDriver": "prompture/drivers/bedrock_converse.py",
         "AsyncBedrockConverseDriver": "prompture/drivers/bedrock_converse.py",
         "fill_template": "prompture/_endpoints.py",
+        "CustomWireDriver": "prompture/drivers/custom_wire.py",
+        "AsyncCustomWireDriver": "prompture/drivers/custom_wire.py",
         "register_driver_calls": "prompture/drivers/__init__.py",
         "register_async_driver_calls": "prompture/drivers/__init__.py",
         # Optional ones the templates use when the checkout has them:
