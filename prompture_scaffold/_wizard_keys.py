@@ -60,7 +60,8 @@ def _common_keys(bindings: KeyBindings) -> None:
 
 
 def _header(label: str, default_note: str = "", typed: str = "") -> list[tuple[str, str]]:
-    parts = [("class:mark", "? "), ("class:label", label), ("", default_note + ": ")]
+    end = " " if label.endswith("?") and not default_note else ": "
+    parts = [("class:mark", "? "), ("class:label", label), ("", default_note + end)]
     return parts + [("class:filter", typed)] if typed else parts
 
 
@@ -111,7 +112,7 @@ def _run_list(label: str, state: _List, keys: str, bindings: KeyBindings, checks
         [
             Window(FormattedTextControl(header, show_cursor=True), height=1),
             Window(FormattedTextControl(lambda: FormattedText(state.lines(checks)))),
-            Window(FormattedTextControl(FormattedText([("class:hint", keys)])), height=1),
+            Window(FormattedTextControl(FormattedText([("class:hint", f"  {keys}")])), height=1),
         ]
     )
     _common_keys(bindings)

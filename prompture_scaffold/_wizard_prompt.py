@@ -97,7 +97,7 @@ class Asker:
             self._help(help)
             answer = self._keyed(lambda: _wizard_keys.text(label, default, words, meta))
             return self._echo(label, answer)
-        self._help(help)
+        self._help(f"{help} (< goes back)" if help and BACK not in help else help)
         prompt = _LinePrompt(Text.assemble(("? ", "bold cyan"), label), console=self.console)
         answer = self._keyed(
             lambda: prompt(default=... if default is None else default, stream=self.stream)
@@ -144,7 +144,8 @@ class Asker:
     def _echo(self, label: str, answer: str) -> str:
         """The line a keyboard prompt leaves behind once answered (it erases itself)."""
         if answer != BACK:
-            shown = Text.assemble(("? ", "bold cyan"), label, ": ", (answer, "cyan"))
+            end = " " if label.endswith("?") else ": "
+            shown = Text.assemble(("? ", "bold cyan"), label, end, (answer, "cyan"))
             self.console.print(shown, highlight=False)
         return answer.strip()
 
