@@ -210,8 +210,13 @@ def run_cli(console: Console, shot: Shot, repo: Path) -> int:
 
     show_prompt(console, shot.command)
     argv = [*shlex.split(shot.command), "--repo", str(repo)]
-    with as_terminal(Screen(console, shot), shot.answers):
-        code = get_command(app).main(argv, prog_name="prompture", standalone_mode=False)
+    here = Path.cwd()
+    os.chdir(repo)  # as the reader would run it: paths in the output are relative to the repo
+    try:
+        with as_terminal(Screen(console, shot), shot.answers):
+            code = get_command(app).main(argv, prog_name="prompture", standalone_mode=False)
+    finally:
+        os.chdir(here)
     return code or 0
 
 
