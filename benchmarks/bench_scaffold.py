@@ -1,11 +1,12 @@
-"""Scaffolder speed: whole-process `prompture --help` and a full `--dry-run`.
+"""Scaffolder speed: whole-process `prompture --help`, a full `--dry-run`, `check-drivers` and a
+`remove-driver --dry-run`, on a copy of this repository and on synthetic checkouts grown to each
+of `--sizes` drivers (this repository plus generated OpenAI-compatible providers, written by
+the scaffolder itself: `grow_in_bulk`). Prints medians of whole processes, as a user would feel
+them, and the ratios of one run. Targets on a 2-core machine: `--help` under 200 ms, a dry run
+under 500 ms up to 150 drivers; at 300 drivers check-drivers at most 2x a dry run, and a dry
+run at most 1.5x the same dry run on this repository (linear, not quadratic, growth).
 
-Measured on a copy of this repository and on a synthetic checkout grown to 150 drivers (this
-repository plus generated OpenAI-compatible providers, written by the scaffolder itself).
-Prints medians of whole processes, as a user would feel them. Targets on a 2-core machine:
-`--help` under 200 ms, a dry run under 500 ms on both checkouts.
-
-    python benchmarks/bench_scaffold.py [--runs 9]
+    python benchmarks/bench_scaffold.py [--runs 5] [--sizes 150,300,1000]
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ DRY_RUN = [
     "--api-key-env", "ACME_API_KEY", "--no-models-dev",
 ]  # fmt: skip
 PROMPTURE = [sys.executable, "-m", "prompture_scaffold.cli"]
+#: The provider remove-driver plans to remove (a dry run, so every run finds it).
+REMOVED = "grok"
 
 
 def copy_repo(dest: Path) -> Path:
@@ -43,31 +46,83 @@ def copy_repo(dest: Path) -> Path:
     return dest
 
 
-def grow_to(root: Path, total: int) -> int:
-    """Add generated providers through the scaffolder's own planner until `total` drivers."""
-    from prompture_scaffold.checkout import discover
-    from prompture_scaffold.plan import plan_add
-    from prompture_scaffold.spec import DriverSpec
-    from prompture_scaffold.writer import apply
+TEMPLATE_KEY = "p000"
 
-    template = DriverSpec(
-        provider="p000", class_name="P000", display_name="P000", compat="openai",
+
+def _template():
+    from prompture_scaffold.spec import DriverSpec
+
+    return DriverSpec(
+        provider=TEMPLATE_KEY, class_name="P000", display_name="P000", compat="openai",
         sdk="requests", lazy=False, default_model="model-1", auth="api-key",
         api_key_env="P000_API_KEY", extra_api_key_envs=(), endpoint="https://p.example/v1",
         models_dev_name=None, json_mode=True, json_schema=True, tool_use=True,
         streaming=True, vision=False, reasoning=False, example=False, tests=False,
     )  # fmt: skip
-    count = len(discover(root).providers)
-    for n in range(total - count):
-        key = f"p{n:03d}"
-        spec = dataclasses.replace(
-            template,
-            provider=key,
-            class_name=key.capitalize(),
-            display_name=key.upper(),
-            api_key_env=f"{key.upper()}_API_KEY",
-        )
-        apply(plan_add(spec, discover(root)), root)
+
+
+def _spec(n: int):
+    key = f"p{n:03d}"
+    return dataclasses.replace(
+        _template(),
+        provider=key,
+        class_name=key.capitalize(),
+        display_name=key.upper(),
+        api_key_env=f"{key.upper()}_API_KEY",
+    )
+
+
+def _as(text: str, key: str) -> str:
+    return text.replace(TEMPLATE_KEY, key).replace(TEMPLATE_KEY.upper(), key.upper())
+
+
+def grow_by_planning(root: Path, count: int) -> None:
+    """Add `count` generated providers one `plan_add` after the other, as the CLI would."""
+    from prompture_scaffold.checkout import discover
+    from prompture_scaffold.plan import plan_add
+    from prompture_scaffold.writer import apply
+
+    for n in range(count):
+        apply(plan_add(_spec(n), discover(root)), root)
+
+
+def grow_in_bulk(root: Path, count: int) -> None:
+    """The same tree as `grow_by_planning`, fast: the scaffolder plans the first provider, and
+    every text it inserts is repeated for the others with their names (each insertion point of
+    a generated provider holds its neighbours in order: appended entries, and sorted names of
+    one zero-padded family). `tests/scaffold/test_bench_growth.py` holds the two equal."""
+    import difflib
+
+    from prompture_scaffold.checkout import discover
+    from prompture_scaffold.plan import plan_add
+    from prompture_scaffold.writer import write_atomic
+
+    keys = [f"p{n:03d}" for n in range(count)]
+    for change in plan_add(_template(), discover(root)).changes:
+        path = root / change.path
+        if change.before is None:
+            for key in keys:
+                target = root / _as(change.path, key)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, _as(change.after, key).encode())
+            continue
+        matcher = difflib.SequenceMatcher(None, change.before, change.after, autojunk=False)
+        pieces = []
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                pieces.append(change.before[i1:i2])
+            elif op == "insert":
+                pieces += [_as(change.after[j1:j2], key) for key in keys]
+            else:
+                raise SystemExit(f"{change.path}: the first provider's change is not insertions")
+        write_atomic(path, "".join(pieces).encode())
+
+
+def grow_to(root: Path, total: int) -> int:
+    """Grow the checkout at `root` to `total` drivers (bulk, see `grow_in_bulk`)."""
+    from prompture_scaffold.checkout import discover
+
+    grow_in_bulk(root, total - len(discover(root).providers))
     return len(discover(root).providers)
 
 
@@ -85,42 +140,91 @@ def median_ms(command: list[str], runs: int, cwd: Path) -> float:
     return statistics.median(samples[1:]) * 1000
 
 
+def _sizes(text: str) -> list[int]:
+    return sorted({int(part) for part in text.split(",") if part.strip()})
+
+
+def _measures(root: Path, drivers: int, runs: int) -> dict[str, float]:
+    repo = ["--repo", str(root)]
+    return {
+        "dry run": median_ms([*PROMPTURE, *DRY_RUN, *repo], runs, root),
+        "check-drivers": median_ms([*PROMPTURE, "check-drivers", *repo], runs, root),
+        "remove-driver": median_ms(
+            [*PROMPTURE, "remove-driver", REMOVED, "--dry-run", "--yes", *repo], runs, root
+        ),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--sizes",
+        default="150,300",
+        help="driver counts to grow the synthetic checkout to, comma-separated "
+        "(e.g. 150,300,1000; 1000 takes a few minutes)",
+    )
     args = parser.parse_args()
+    from prompture_scaffold.checkout import discover
+
+    rows: list[tuple[str, float, float | None]] = []
     with tempfile.TemporaryDirectory() as tmp:
         ours = copy_repo(Path(tmp) / "repo")
-        big = copy_repo(Path(tmp) / "big")
-        drivers = grow_to(big, 150)
-        from prompture_scaffold.checkout import discover
-
-        ours_count = len(discover(ours).providers)
-        rows = [
+        bare = len(discover(ours).providers)
+        rows.append(
             (
                 "python -c pass (this machine now)",
                 median_ms([sys.executable, "-c", "pass"], args.runs, ours),
                 None,
-            ),
-            ("prompture --help", median_ms([*PROMPTURE, "--help"], args.runs, ours), 200),
-            (
-                f"dry run, this repo ({ours_count} drivers)",
-                median_ms([*PROMPTURE, *DRY_RUN, "--repo", str(ours)], args.runs, ours),
-                500,
-            ),
-            (
-                f"dry run, synthetic ({drivers} drivers)",
-                median_ms([*PROMPTURE, *DRY_RUN, "--repo", str(big)], args.runs, big),
-                500,
-            ),
-        ]
-    print(f"{'measure':36} {'median':>10} {'target':>9}")
+            )
+        )
+        rows.append(("prompture --help", median_ms([*PROMPTURE, "--help"], args.runs, ours), 200))
+        base = _measures(ours, bare, args.runs)
+        found = {bare: base}
+        for size in (s for s in _sizes(args.sizes) if s > bare):
+            big = copy_repo(Path(tmp) / f"big{size}")
+            drivers = grow_to(big, size)
+            found[drivers] = _measures(big, drivers, args.runs)
+            shutil.rmtree(big)
+    for drivers, measured in found.items():
+        where = "this repo" if drivers == bare else "synthetic"
+        for name, value in measured.items():
+            target = 500 if name == "dry run" and drivers <= 150 else None
+            rows.append((f"{name}, {where} ({drivers} drivers)", value, target))
+    _print(rows)
+    print()
+    print(f"{'ratio (same run)':44} {'value':>8} {'target':>8}")
+    for drivers, measured in found.items():
+        check = measured["check-drivers"] / measured["dry run"]
+        grown = measured["dry run"] / base["dry run"]
+        print(
+            _ratio(f"check-drivers / dry run at {drivers}", check, 2.0 if drivers == 300 else None)
+        )
+        if drivers != bare:
+            print(
+                _ratio(
+                    f"dry run at {drivers} / dry run at {bare}",
+                    grown,
+                    1.5 if drivers == 300 else None,
+                )
+            )
+
+
+def _ratio(name: str, value: float, target: float | None) -> str:
+    if target is None:
+        return f"{name:44} {value:7.2f}x"
+    verdict = "ok" if value <= target else "OVER"
+    return f"{name:44} {value:7.2f}x {'<= ' + str(target) + 'x':>8}  {verdict}"
+
+
+def _print(rows) -> None:
+    print(f"{'measure':44} {'median':>10} {'target':>9}")
     for name, value, target in rows:
         if target is None:
-            print(f"{name:36} {value:8.1f}ms {'':>9}  (baseline)")
+            print(f"{name:44} {value:8.1f}ms")
             continue
         verdict = "ok" if value < target else "OVER"
-        print(f"{name:36} {value:8.1f}ms {'< ' + str(target) + ' ms':>9}  {verdict}")
+        print(f"{name:44} {value:8.1f}ms {'< ' + str(target) + ' ms':>9}  {verdict}")
 
 
 if __name__ == "__main__":

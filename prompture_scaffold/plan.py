@@ -133,7 +133,8 @@ def _rewire(old: DriverSpec, new: DriverSpec, layout) -> tuple[list[FileChange],
 
     Both specs are added to the tree with `old` unwired; a file on which the two additions
     agree keeps its text on disk, so regenerating with the same answers changes no wiring
-    (and keeps every entry where it stood). Elsewhere the file takes the new wiring.
+    (and keeps every entry where it stood), except for pieces deleted by hand, which `add`
+    puts back. Elsewhere the file takes the new wiring.
     """
     from .targets import run_edits
 
@@ -141,15 +142,19 @@ def _rewire(old: DriverSpec, new: DriverSpec, layout) -> tuple[list[FileChange],
     base = {c.path: c.after for c in removed if c.after is not None}
     as_new, notes = run_edits("add", new, layout, base=base)
     as_old, _ = run_edits("add", old, layout, base=base)
-    disk = {c.path: c.before for c in (*removed, *as_new, *as_old)}
+    # Where they agree, wiring deleted by hand is put back (`add` on the text on disk).
+    restored, _ = run_edits("add", new, layout)
+    disk = {c.path: c.before for c in (*removed, *as_new, *as_old, *restored)}
     unwired = {c.path: c.after for c in removed}
     new_text = {**unwired, **{c.path: c.after for c in as_new}}
     old_text = {**unwired, **{c.path: c.after for c in as_old}}
-    changed = [
-        FileChange(path, disk[path], new_text.get(path, disk[path]))
-        for path in disk
-        if new_text.get(path, disk[path]) != old_text.get(path, disk[path])
-    ]
+    kept = {c.path: c.after for c in restored}
+    changed = []
+    for path, before in disk.items():
+        if new_text.get(path, before) != old_text.get(path, before):
+            changed.append(FileChange(path, before, new_text.get(path, before)))
+        elif path in kept:
+            changed.append(FileChange(path, before, kept[path]))
     return changed, notes
 
 
@@ -177,3 +182,57 @@ def _change(root: Path, path: str, after: str | None) -> FileChange:
 def _plan(changes: list[FileChange], notes: list[str]) -> Plan:
     kept = sorted((c for c in changes if c.before != c.after), key=lambda c: c.path)
     return Plan(tuple(kept), tuple(dict.fromkeys(notes)))
+
+
+def plan_fix(
+    specs: list[DriverSpec], layout, only: dict[str, set[str]] | None = None
+) -> tuple[Plan, dict[str, str]]:
+    """What `check-drivers --fix` writes: each driver's wiring as `add-driver` plans it (the
+    edits' `add`, chained over every driver), and the generated files (driver, async driver,
+    rate file) that are missing, rendered as add-driver would. Files that exist are never
+    re-rendered: a driver's own code is not the drift. `only`: provider -> the edits to run
+    for it (none rendered): a hand-written driver gets only the places it lacks. Returns the
+    plan and, per provider, why it could not be planned (left out of the plan)."""
+    from .errors import ScaffoldError
+    from .targets import run_edits
+
+    disk: dict[str, str | None] = {}
+    after: dict[str, str | None] = {}
+    notes: list[str] = []
+    failed: dict[str, str] = {}
+    for spec in specs:
+        try:
+            edits = None if only is None else only.get(spec.provider, set())
+            edited, more = run_edits("add", spec, layout, base=after, only=edits)
+            created = _missing_files(spec, layout) if edits is None else {}
+        except ScaffoldError as exc:
+            failed[spec.provider] = str(exc)
+            continue
+        for change in edited:
+            disk.setdefault(change.path, change.before)
+            after[change.path] = change.after
+        for path, text in created.items():
+            disk.setdefault(path, None)
+            after[path] = text
+        notes += more
+    changes = [FileChange(path, disk[path], text) for path, text in after.items()]
+    return _plan(changes, notes), failed
+
+
+def _missing_files(spec: DriverSpec, layout) -> dict[str, str]:
+    """The driver, async driver and rate file add-driver would create, where they are absent."""
+    from .render import new_file_paths, render_new_files
+
+    paths = new_file_paths(dataclasses.replace(spec, example=False, tests=False), layout)
+    if "rates" in paths and _has_rate_file(spec, layout):
+        del paths["rates"]  # under the provider's or the catalogue's name, as check-drivers
+    absent = [p for p in paths.values() if not (Path(layout.root) / p).exists()]
+    if not absent:
+        return {}
+    rendered = render_new_files(dataclasses.replace(spec, example=False, tests=False), layout)
+    return {relative(layout.root, Path(p)): rendered[p] for p in absent if p in rendered}
+
+
+def _has_rate_file(spec: DriverSpec, layout) -> bool:
+    stems = {spec.provider, spec.models_dev_name or spec.provider}
+    return any((Path(layout.rates_dir) / f"{stem}.json").exists() for stem in stems)

@@ -9,7 +9,7 @@ are skipped with a note, never invented.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,13 +89,18 @@ def _declaring(spec: DriverSpec, layout) -> Path | None:
 
 
 def run_edits(
-    op: str, spec: DriverSpec, layout, *, base: Mapping[str, str] | None = None
+    op: str,
+    spec: DriverSpec,
+    layout,
+    *,
+    base: Mapping[str, str] | None = None,
+    only: Collection[str] | None = None,
 ) -> tuple[list[FileChange], list[str]]:
     """Apply every target's `op` in memory: (the changed files, notes). Reads each file once.
 
     `base` (relative path -> text) stands in for files of the checkout: the edits start from
     it, and each change's `before` is still the text on disk (how `--force` chains a removal
-    and an addition into one plan).
+    and an addition into one plan). `only`: the edits to run (None: all).
     """
     from .context import EditContext
 
@@ -105,6 +110,8 @@ def run_edits(
     current: dict[str, str] = {}
     notes: list[str] = []
     for target in edit_targets(spec, layout, op):
+        if only is not None and target.edit not in only:
+            continue
         if target.path is None:
             _missing(target, layout, notes)
             continue

@@ -199,14 +199,19 @@ def existing_providers(layout: Layout) -> dict[str, str]:
 
 
 def provider_map(layout: Layout) -> dict[str, str]:
-    """Provider key -> models.dev id, as the checkout's `PROVIDER_MAP` literal says."""
+    """Provider key -> models.dev id, as the checkout's `PROVIDER_MAP` literal says (empty
+    when its module cannot be read: the edit that needs it reports that)."""
     from .readback import provider_map as read
 
-    return read(layout)
+    try:
+        return read(layout)
+    except UnsafeTarget:
+        return {}
 
 
-def spec_from_checkout(layout: Layout, provider: str) -> DriverSpec:
-    """The `DriverSpec` of an existing driver, rebuilt from its code (for remove-driver)."""
+def spec_from_checkout(layout: Layout, provider: str, snap=None) -> DriverSpec:
+    """The `DriverSpec` of an existing driver, rebuilt from its code (for remove-driver);
+    `snap`: the command's `Snapshot`, when it has one."""
     from .readback import spec_from_checkout as build
 
-    return build(layout, provider)
+    return build(layout, provider, snap)

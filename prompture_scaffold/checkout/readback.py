@@ -14,26 +14,49 @@ from typing import TYPE_CHECKING, Any
 from ..errors import UnsafeTarget
 from ..spec import CAPABILITIES, HTTP_SDKS, DriverSpec
 from .parsed import parse
+from .snapshot import Snapshot
 
 if TYPE_CHECKING:
     from .layout import Layout
 
 
-def _parse(path: Path | None) -> ast.Module | None:
-    try:
-        return parse(path.read_text(encoding="utf-8")) if path else None
-    except (OSError, SyntaxError, ValueError):
-        return None
+def _snap(layout: Layout, snap: Snapshot | None) -> Snapshot:
+    return snap if snap is not None else Snapshot(layout.root)
 
 
-def _class_node(layout: Layout, provider: str, name: str) -> tuple[ast.ClassDef, ast.Module]:
-    """The driver class and the module defining it."""
+def _tree(snap: Snapshot, path: Path | None) -> ast.Module | None:
+    return snap.tree(path) if path else None
+
+
+def _driver_module(snap: Snapshot, path: Path) -> tuple[str, ast.Module | None]:
+    """A driver module's text (read leniently: a driver file is data, not a wiring place)
+    and its tree (None when it does not parse), once per command."""
+
+    def read() -> tuple[str, ast.Module | None]:
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "", None
+        try:
+            return text, parse(text)
+        except (SyntaxError, ValueError):
+            return text, None
+
+    return snap.memo(("driver module", path), read)
+
+
+def _class_node(
+    layout: Layout, provider: str, name: str, snap: Snapshot
+) -> tuple[ast.ClassDef, ast.Module]:
+    """The driver class and the module defining it: `{provider}_driver.py` first, the other
+    modules of the drivers package (listed once per command) only when it is not there."""
     preferred = layout.drivers_dir / f"{provider}_driver.py"
-    others = sorted(layout.drivers_dir.glob("*.py"))
-    for path in [preferred, *others] if preferred.exists() else others:
-        if f"class {name}" not in path.read_text(encoding="utf-8", errors="replace"):
+    candidates = [preferred] if preferred.exists() else []
+    others = snap.memo(("drivers glob",), lambda: sorted(layout.drivers_dir.glob("*.py")))
+    for path in [*candidates, *others]:
+        text, module = _driver_module(snap, path)
+        if f"class {name}" not in text:
             continue
-        module = _parse(path)
         for node in getattr(module, "body", ()):
             if isinstance(node, ast.ClassDef) and node.name == name:
                 return node, module
@@ -81,12 +104,17 @@ def _literals(body: list[ast.stmt]) -> dict[str, Any]:
     return values
 
 
-def _settings(layout: Layout) -> dict[str, Any]:
-    tree = _parse(layout.symbols.get("Settings"))
-    for node in tree.body if tree else ():
-        if isinstance(node, ast.ClassDef) and node.name == "Settings":
-            return _literals(node.body)
-    return {}
+def _settings(layout: Layout, snap: Snapshot) -> dict[str, Any]:
+    """The literal defaults of `Settings` (read once per command)."""
+
+    def read() -> dict[str, Any]:
+        tree = _tree(snap, layout.symbols.get("Settings"))
+        for node in tree.body if tree else ():
+            if isinstance(node, ast.ClassDef) and node.name == "Settings":
+                return _literals(node.body)
+        return {}
+
+    return snap.memo(("settings literals",), read)
 
 
 def _alias_envs(value: Any) -> list[str]:
@@ -98,12 +126,12 @@ def _alias_envs(value: Any) -> list[str]:
     return [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
 
 
-def _sdk(layout: Layout, provider: str) -> str:
-    from ..checkout_read import read_toml, toml_value
+def _sdk(layout: Layout, provider: str, snap: Snapshot) -> str:
+    from ..checkout_read import toml_value
 
     if layout.pyproject is None:
         return "requests"
-    data = read_toml(layout.pyproject, layout.root)
+    data = snap.toml(layout.pyproject)
     keys = ("project", "optional-dependencies", provider)
     extra = toml_value(data, keys, list, [], "pyproject.toml")
     return extra[0] if extra and isinstance(extra[0], str) else "requests"
@@ -139,26 +167,38 @@ def declared_extra(layout: Layout, provider: str) -> str | None:
     return found.group(1) if found else None
 
 
-def provider_map(layout: Layout) -> dict[str, str]:
+def provider_map(layout: Layout, snap: Snapshot | None = None) -> dict[str, str]:
     """The checkout's `PROVIDER_MAP` literal (empty when absent or not a literal)."""
-    tree = _parse(layout.symbols.get("PROVIDER_MAP"))
-    value = _literals(tree.body).get("PROVIDER_MAP") if tree else None
-    return value if isinstance(value, dict) else {}
+    snap = _snap(layout, snap)
+
+    def read() -> dict[str, str]:
+        tree = _tree(snap, layout.symbols.get("PROVIDER_MAP"))
+        value = _literals(tree.body).get("PROVIDER_MAP") if tree else None
+        return value if isinstance(value, dict) else {}
+
+    return snap.memo(("provider map",), read)
 
 
-def spec_from_checkout(layout: Layout, provider: str) -> DriverSpec:
-    """The spec of `provider`'s driver as the checkout holds it; `UnsafeTarget` if absent."""
-    name = layout.providers.get(provider)
+def spec_from_checkout(
+    layout: Layout, provider: str, snap: Snapshot | None = None, class_name: str | None = None
+) -> DriverSpec:
+    """The spec of `provider`'s driver as the checkout holds it; `UnsafeTarget` if absent.
+
+    `snap`: the command's snapshot (files read and parsed once for all drivers);
+    `class_name`: the sync class of a driver module nobody registers (check-drivers --fix).
+    """
+    snap = _snap(layout, snap)
+    name = class_name or layout.providers.get(provider)
     if not name:
         where = layout.relative(layout.drivers_init)
         raise UnsafeTarget(where, provider, "no driver is registered under this key")
-    node, module = _class_node(layout, provider, name)
-    attrs, settings = _class_attrs(node, module), _settings(layout)
+    node, module = _class_node(layout, provider, name, snap)
+    attrs, settings = _class_attrs(node, module), _settings(layout, snap)
     envs = attrs.get("api_key_env") or _alias_envs(settings.get(f"{provider}_api_key"))
     envs = [envs] if isinstance(envs, str) else [e for e in envs if isinstance(e, str)]
     envs = envs or [f"{provider.upper()}_API_KEY"]
     endpoint = _string(attrs.get("default_endpoint"), settings.get(f"{provider}_endpoint"))
-    sdk, class_name = _sdk(layout, provider), name.removesuffix("Driver") or name
+    sdk, class_name = _sdk(layout, provider, snap), name.removesuffix("Driver") or name
     needs_key = attrs.get("requires_api_key", True) is not False
     return DriverSpec(
         provider=provider,
@@ -172,7 +212,7 @@ def spec_from_checkout(layout: Layout, provider: str) -> DriverSpec:
         api_key_env=envs[0],
         extra_api_key_envs=tuple(envs[1:]),
         endpoint=endpoint,
-        models_dev_name=provider_map(layout).get(provider) or _rate_file_id(layout, provider),
+        models_dev_name=provider_map(layout, snap).get(provider) or _rate_file_id(layout, provider),
         **{cap: attrs.get(f"supports_{cap}") is True for cap in CAPABILITIES},
         example=bool(
             layout.examples_dir and (layout.examples_dir / f"{provider}_example.py").exists()

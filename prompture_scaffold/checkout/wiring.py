@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import UnsafeTarget
 from .parsed import parse
+from .snapshot import Snapshot
 
 #: Class or key fragments of the drivers that are not chat drivers.
 NOT_CHAT = re.compile(
@@ -57,19 +59,29 @@ def chat_providers(layout) -> dict[str, str]:
     return found
 
 
-def read_facts(layout) -> Facts:
+def read_facts(layout, snap: Snapshot | None = None) -> Facts:
+    """The facts of every driver, each file read once (through `snap`: its overlay stands in
+    for files a repair would write). The wiring files themselves must read and parse (exit 3
+    naming a damaged one); other modules that do not decode are left out."""
+    snap = snap if snap is not None else Snapshot(layout.root)
+    wiring = [layout.drivers_init, Path(layout.package_dir) / "__init__.py"]
+    wiring += [layout.symbols.get(n) for n in ("Settings", "get_available_models")]
+    for path in dict.fromkeys(p for p in wiring if p is not None):
+        snap.tree(path)
     sources = {}
     for path in sorted(Path(layout.package_dir).rglob("*.py")):
         try:
-            sources[path] = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            text = snap.text(path)
+        except UnsafeTarget:
             continue
+        if text is not None:
+            sources[path] = text
     return Facts(
         layout=layout,
         sources=sources,
         settings_fields=frozenset(_settings_fields(layout, sources)),
-        env_text=_text(layout.env_template),
-        docs_text=_text(layout.docs_file),
+        env_text=_text(snap, layout.env_template),
+        docs_text=_text(snap, layout.docs_file),
         discovery_keys=_discovery_keys(layout, sources),
     )
 
@@ -94,11 +106,8 @@ def check(facts: Facts, provider: str, cls: str) -> dict[str, bool | None]:
     return places
 
 
-def _text(path: Path | None) -> str:
-    try:
-        return Path(path).read_text(encoding="utf-8") if path else ""
-    except (OSError, UnicodeDecodeError):
-        return ""
+def _text(snap: Snapshot, path: Path | None) -> str:
+    return (snap.text(path) or "") if path else ""
 
 
 def _settings_fields(layout, sources: dict[Path, str]) -> set[str]:

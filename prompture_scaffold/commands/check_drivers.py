@@ -1,12 +1,13 @@
-"""`prompture check-drivers`: is every driver wired in every place? (for CI)
+"""`prompture check-drivers`: is every driver wired in every place? (for CI) `--fix` repairs.
 
-A place is missing when running its edit's `add` on today's text would change the file; the
-driver, async driver and rate files must exist. Exit 1 with the table when anything is missing.
+Exit 0 all wired (or all repaired), 1 drift found (or left unrepaired), 3 a wiring file is
+damaged (not UTF-8, bare-CR line endings, not Python or TOML, wrongly typed pyproject fields),
+4 internal error. The survey is `checkout.drift`; `--fix` plans with `plan.plan_fix` (the
+same edits as add-driver) and writes through the journaled writer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
 
@@ -16,201 +17,168 @@ from . import _common
 
 app = typer.Typer()
 
-PLACES = {
-    "drivers_init": "registry",
-    "package_init": "exports",
-    "settings": "settings",
-    "discovery": "discovery",
-    "provider_map": "provider map",
-    "pyproject": "extras",
-    "env_template": "env template",
-    "docs_bullet": "docs",
-}
-COLUMNS = ("files", *dict.fromkeys(PLACES.values()), "rate file")
-
-
-@dataclass
-class Status:
-    """One driver's places: True wired, False missing, None not applicable."""
-
-    provider: str
-    places: dict[str, bool | None] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
-
-    @property
-    def gaps(self) -> list[str]:
-        return [name for name, ok in self.places.items() if ok is False] + self.problems
-
 
 @app.command("check-drivers")
 def check_drivers(
     json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     repo: Annotated[Path | None, _common.repo_option("The checkout to check.")] = None,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix",
+            help="Repair what is missing with add-driver's edits: show the diff, then write "
+            "(asks first on a terminal).",
+        ),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="With --fix: print the diff, write nothing.")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="With --fix: never prompt.")] = False,
 ) -> None:
-    """Check that every driver is wired in every place; exit 1 listing the gaps."""
+    """Check that every driver is wired in every place; exit 1 listing the gaps.
+
+    Exit codes: 0 all wired (or repaired), 1 drift found (or left unrepaired), 3 a file of
+    the checkout is damaged, 4 internal error."""
+    from ..checkout.drift import survey
+    from ..checkout.snapshot import Snapshot
+
     with _common.exit_codes(as_json=json_output):
         layout = _common.open_layout(repo)
-        if _handwritten(layout):
-            statuses, columns = _presence(layout)
-        else:
-            statuses = [_status(layout, provider) for provider in _drivers(layout)]
-            columns = COLUMNS if layout.rates_dir else COLUMNS[:-1]
+        found = survey(layout, Snapshot(layout.root))
+        if fix:
+            interactive = _common.stdin_is_terminal() and not (yes or json_output or dry_run)
+            _fix(layout, found, json_output, dry_run, interactive)
+            return
         if json_output:
-            _common.print_json({"drivers": [_as_dict(s) for s in statuses]})
+            _common.print_json({"drivers": [_as_dict(s) for s in found.statuses]})
         else:
-            _table(statuses, columns)
-        if any(s.gaps for s in statuses):
-            for s in (s for s in statuses if s.gaps):
-                typer.echo(f"{s.provider}: missing {', '.join(s.gaps)}", err=True)
+            table(found.statuses, found.columns, _common.console())
+        if _report_gaps(found.statuses, "missing"):
             raise typer.Exit(1)
 
 
-def _handwritten(layout) -> bool:
-    """A checkout of upstream Prompture (descriptors, flat rate files, or neither rate files nor
-    our contract suites): its drivers are hand-written, so places are checked for presence."""
-    if layout.testing_contracts:
-        return False
-    return layout.by_descriptor or not layout.rate_style.wrapped or layout.rates_dir is None
+def _report_gaps(statuses, verb: str) -> bool:
+    drifted = [s for s in statuses if s.gaps]
+    for s in drifted:
+        typer.echo(f"{s.provider}: {verb} {', '.join(s.gaps)}", err=True)
+    return bool(drifted)
 
 
-def _presence(layout) -> tuple[list[Status], tuple[str, ...]]:
-    from ..checkout import wiring
+def _fix(layout, found, as_json: bool, dry_run: bool, interactive: bool) -> None:
+    """Plan the repair of every drifted driver, show it, write it, say what is left."""
+    from ..repair import plan_repair
 
-    facts = wiring.read_facts(layout)
-    statuses = [
-        Status(provider, wiring.check(facts, provider, cls))
-        for provider, cls in wiring.chat_providers(layout).items()
-    ]
-    return statuses, facts.place_names()
+    repair = plan_repair(layout, found)
+    plan, left = repair.plan, repair.left
+    if not as_json:  # on a terminal, the confirmation shows the diff
+        table(found.statuses, found.columns, _common.console())
+        if not interactive:
+            _common.print_diff(plan.diff)
+        _common.print_notes(plan.notes, err=True)
+    written = False
+    if not plan.empty and not dry_run and (not interactive or _common.confirm(plan)):
+        from ..writer import apply
 
-
-def _drivers(layout) -> list[str]:
-    """The registered providers, then driver modules nobody registers (a gap in itself)."""
-    files = sorted(p.name for p in Path(layout.drivers_dir).glob("*_driver.py"))
-    stems = [n.removesuffix("_driver.py") for n in files if not n.startswith("async_")]
-    return [*layout.providers, *(s for s in stems if s not in layout.providers)]
-
-
-def _status(layout, provider: str) -> Status:
-    from ..checkout import spec_from_checkout
-    from ..errors import ScaffoldError
-
-    status = Status(provider)
-    if provider not in layout.providers:
-        status.places.update({"files": True, "registry": False})
-        return status
-    try:
-        spec = spec_from_checkout(layout, provider)
-        _check_files(status, spec, layout)
-        _check_edits(status, spec, layout)
-    except ScaffoldError as exc:
-        status.problems.append(str(exc))
-    return status
+        apply(plan, layout.root, command="prompture check-drivers --fix")
+        written = True
+    if as_json:
+        _fix_json(found, repair, written)
+    else:
+        _fix_text(repair, written, dry_run)
+    if left or (any(s.gaps for s in found.statuses) and not written):
+        raise typer.Exit(1)
 
 
-def _check_files(status: Status, spec, layout) -> None:
-    drivers = Path(layout.drivers_dir)
-    names = (f"{spec.provider}_driver.py", f"async_{spec.provider}_driver.py")
-    status.places["files"] = all((drivers / name).exists() for name in names)
-    rates = Path(layout.rates_dir) if layout.rates_dir else None
-    stems = {spec.provider, spec.models_dev_name or spec.provider}
-    status.places["rate file"] = bool(rates) and any((rates / f"{s}.json").exists() for s in stems)
+def _fix_text(repair, written: bool, dry_run: bool) -> None:
+    plan, left = repair.plan, repair.left
+    if plan.empty:
+        typer.echo("nothing to fix" if not left else "nothing that can be fixed")
+    elif written:
+        _common.print_summary(plan, "fixed")
+    else:
+        typer.echo("nothing written" + (" (dry run)" if dry_run else ""), err=True)
+    for provider, status in left.items():
+        why = repair.reason(provider)
+        typer.echo(f"cannot repair {provider}: {', '.join(status.gaps)} ({why})", err=True)
 
 
-def _check_edits(status: Status, spec, layout) -> None:
-    from ..targets import edit_targets
-
-    for target in edit_targets(spec, layout, "add"):
-        place = PLACES.get(target.edit, "registry")
-        if not _relevant(target.edit, spec):
-            status.places.setdefault(place, None)
-        elif target.path is None:
-            status.places.setdefault(place, False if target.required else None)
-        else:
-            wired = _wired(status, target, spec, layout)
-            if target.edit == "settings":
-                wired = wired and _settings_fields(Path(target.path), spec)
-            if target.edit == "env_template":
-                wired = wired and _env_lines(Path(target.path), spec)
-            status.places[place] = status.places.get(place) is not False and wired
-    _check_declared_extra(status, spec, layout)
+def _fix_json(found, repair, written: bool) -> None:
+    _common.print_json(
+        {
+            "drivers": [_as_dict(s) for s in found.statuses],
+            "changes": _common.changes_json(repair.plan),
+            "notes": list(repair.plan.notes),
+            "written": written,
+            "unrepaired": [
+                {"provider": p, "missing": s.gaps, "reason": repair.reason(p)}
+                for p, s in repair.left.items()
+            ],
+        }
+    )
 
 
-def _check_declared_extra(status: Status, spec, layout) -> None:
-    """A driver naming a pip extra (``pip_extra = "x"``) needs it in pyproject.toml, even when
-    the spec read back from the checkout could not tell (the extra is what was deleted)."""
-    from ..checkout.readback import declared_extra
-
-    extra = declared_extra(layout, spec.provider)
-    if extra is None or spec.sdk_requirement is not None:
-        return
-    status.places["extras"] = False
-    status.problems.append(f"pyproject.toml: the driver names the extra {extra!r}; none is there")
-
-
-def _env_lines(path: Path, spec) -> bool:
-    """The env template has every line of the provider's section (key, model, endpoint)."""
-    text = path.read_text(encoding="utf-8")
-    prefix = spec.provider.upper()
-    wanted = [f"{prefix}_MODEL="]
-    wanted += [f"{prefix}_API_KEY="] if spec.requires_api_key else []
-    wanted += [f"{prefix}_ENDPOINT="] if spec.endpoint else []
-    lines = text.splitlines()
-    return all(any(line.startswith(w) for line in lines) for w in wanted)
-
-
-def _wired(status: Status, target, spec, layout) -> bool | None:
-    """Whether the target's `add` would leave its file as it is (None: an optional target
-    without its anchor, such as a guide with no driver list, which add-driver skips too)."""
-    from ..context import EditContext
-    from ..errors import UnsafeTarget
-    from ..plan import read_text
-    from ..targets import run_edit
-
-    text = read_text(Path(target.path)) or ""
-    try:
-        return run_edit(target, "add", text, EditContext(spec, layout, Path(target.path))) == text
-    except UnsafeTarget as exc:
-        if not target.required:
-            return None
-        status.problems.append(str(exc))
-        return False
-
-
-def _settings_fields(path: Path, spec) -> bool:
-    """`Settings` holds all of `{provider}_api_key`, `_model` and (with a URL) `_endpoint`."""
-    import ast
-
-    from ..checkout.parsed import parse
-
-    wanted = {f"{spec.provider}_api_key", f"{spec.provider}_model"}
-    wanted |= {f"{spec.provider}_endpoint"} if spec.endpoint else set()
-    for node in parse(path.read_text(encoding="utf-8")).body:
-        if isinstance(node, ast.ClassDef) and node.name == "Settings":
-            names = {
-                getattr(s.target, "id", None) for s in node.body if isinstance(s, ast.AnnAssign)
-            }
-            return wanted <= names
-    return False
-
-
-def _relevant(edit: str, spec) -> bool:
-    if edit == "provider_map":
-        return spec.models_dev_name is not None
-    if edit == "pyproject":
-        return spec.sdk_requirement is not None
-    return True
-
-
-def _as_dict(status: Status) -> dict:
+def _as_dict(status) -> dict:
     return {"provider": status.provider, "places": status.places, "missing": status.gaps}
 
 
-def _table(statuses: list[Status], columns: tuple[str, ...]) -> None:
+#: Short column names for a narrow terminal, explained in a legend under the table.
+SHORT = {
+    "files": "fil",
+    "registry": "reg",
+    "exports": "exp",
+    "settings": "set",
+    "discovery": "dis",
+    "provider map": "map",
+    "extras": "ext",
+    "env template": "env",
+    "docs": "doc",
+    "rate file": "rat",
+}
+_MARKS = {True: "✓", False: "✗", None: "–"}
+
+
+#: Past this many drivers the table shows only the drifted ones (and counts the others).
+ALL_ROWS = 40
+
+
+def table(statuses, columns: tuple[str, ...], console) -> None:
+    """One row per driver with its full name: the place names as headers when that fits the
+    console, else short ones with a legend, else one line per driver listing what is missing.
+    A checkout with many drivers shows only those with gaps, and counts the others."""
+    shown = statuses if len(statuses) <= ALL_ROWS else [s for s in statuses if s.gaps]
+    hidden = len(statuses) - len(shown)
+    name = max((len(s.provider) for s in shown), default=6)
+    for short in (False, True):
+        headers = [SHORT.get(c, c) if short else c for c in columns]
+        # A cell is padded by one space each side, and each column has one border.
+        if (
+            sum(len(h) + 3 for h in ["driver" if name < 6 else "x" * name, *headers]) + 1
+            <= console.width
+        ):
+            if shown:
+                console.print(_grid(shown, columns, short))
+            if short and shown:
+                legend = ", ".join(f"{SHORT.get(c, c)}={c}" for c in columns)
+                console.print(f"{legend}; ✓ wired, ✗ missing, – not applicable")
+            break
+    else:
+        console.print("check-drivers")
+        for s in shown:
+            gaps = s.gaps
+            console.print(f"{s.provider}: " + ("missing " + ", ".join(gaps) if gaps else "✓ wired"))
+    if hidden:
+        console.print(f"{hidden} more drivers wired in every place (--json lists every driver)")
+
+
+def _grid(statuses, columns: tuple[str, ...], short: bool):
+    from rich import box
     from rich.table import Table
 
-    marks = {True: "✓", False: "✗", None: "–"}
-    table = Table("driver", *columns, title="check-drivers")
+    headers = [SHORT.get(c, c) if short else c for c in columns]
+    grid = Table(title="check-drivers", box=box.SIMPLE_HEAD if short else box.HEAVY_HEAD)
+    grid.add_column("driver", no_wrap=True)
+    for header in headers:
+        grid.add_column(header, no_wrap=True, justify="center" if short else "left")
     for s in statuses:
-        table.add_row(s.provider, *(marks[s.places.get(c)] for c in columns))
-    _common.console().print(table)
+        grid.add_row(s.provider, *(_MARKS[s.places.get(c)] for c in columns))
+    return grid

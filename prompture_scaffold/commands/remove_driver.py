@@ -62,6 +62,10 @@ def _spec_of(layout, provider: str):
 
     known = existing_providers(layout)
     if check_provider(provider) not in known:
+        from ..checkout.snapshot import Snapshot
+
+        # A registry module that does not parse registers nothing: exit 3 naming it, not 2.
+        Snapshot(layout.root).tree(layout.symbols.get("register_driver_calls", layout.drivers_init))
         from difflib import get_close_matches
 
         close = get_close_matches(provider, list(known), n=3)

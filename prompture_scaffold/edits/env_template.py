@@ -67,10 +67,38 @@ def _own_lines(lines: list[str], provider: str) -> list[int]:
     return [i for i, line in enumerate(lines) if own.match(line)]
 
 
+def _restore(source: str, ctx: EditContext) -> str:
+    """A section some of whose lines were deleted by hand gets them back, each beside its
+    neighbours in the section's order (key, model, endpoint)."""
+    spec, prefix = ctx.spec, ctx.spec.provider.upper()
+    wanted = {f"{prefix}_API_KEY": "your-api-key-here"} if spec.requires_api_key else {}
+    wanted[f"{prefix}_MODEL"] = _value(spec.default_model)
+    if spec.endpoint:
+        wanted[f"{prefix}_ENDPOINT"] = _value(spec.endpoint)
+    newline = "\r\n" if "\r\n" in source else "\n"
+    order, text = list(wanted), source
+    for name in order:
+        lines = text.splitlines(keepends=True)
+        at = {n: i for i, line in enumerate(lines) for n in order if line.startswith(n + "=")}
+        if name in at:
+            continue
+        before = [at[n] for n in order[: order.index(name)] if n in at]
+        after = [at[n] for n in order[order.index(name) + 1 :] if n in at]
+        index, line = (before[-1] + 1 if before else after[0]), f"{name}={wanted[name]}{newline}"
+        if index == len(lines) and not lines[-1].endswith("\n"):  # keep the habit: no
+            line = newline + line.removesuffix(newline)  # newline at the end
+        lines.insert(index, line)
+        text = "".join(lines)
+    return text
+
+
 def add(source: str, ctx: EditContext) -> str:
-    """`source` with the provider's section and valid value; unchanged when both exist."""
+    """`source` with the provider's section and valid value; unchanged when both exist. A
+    section missing some of its lines gets them back."""
     provider, text = ctx.spec.provider, source
-    if not _own_lines(source.splitlines(), provider):
+    if _own_lines(source.splitlines(), provider):
+        text = _restore(source, ctx)
+    else:
         newline = "\r\n" if "\r\n" in text else "\n"
         section = _section(ctx, source)
         if text and not text.endswith("\n"):  # keep the habit: no newline at the end

@@ -77,26 +77,71 @@ def _value_lines(head: str, value: str, ctx: EditContext) -> list[str]:
     return [f"{head}{literal}  # noqa: E501"]
 
 
+def _annotation(fields: list[ast.stmt]) -> str:
+    keys = [s for s in fields if _name(s).endswith("_api_key") and isinstance(s, ast.AnnAssign)]
+    return ast.unparse(keys[-1].annotation) if keys else "str | None"
+
+
+def _field_lines(indent: str, ctx: EditContext, annotation: str) -> dict[str, list[str]]:
+    """Field name -> its lines: key, model and endpoint, in block order."""
+    spec = ctx.spec
+    return {
+        f"{spec.provider}_api_key": _key_line(indent, ctx, annotation),
+        f"{spec.provider}_model": _value_lines(
+            f"{indent}{spec.provider}_model: str = ", spec.default_model, ctx
+        ),
+        f"{spec.provider}_endpoint": _value_lines(
+            f"{indent}{spec.provider}_endpoint: str = ", spec.endpoint, ctx
+        ),
+    }
+
+
 def add(source: str, ctx: EditContext) -> str:
-    """`source` with the provider's settings block; unchanged when the fields exist."""
+    """`source` with the provider's settings block; unchanged when the fields exist. A block
+    missing some of its fields (deleted by hand) gets them back beside the others."""
     src, spec = PySource(source, ctx), ctx.spec
     node = _class(src, ctx)
-    if _fields(node, spec.provider):
-        return source
     fields = [s for s in node.body if isinstance(s, ast.AnnAssign | ast.Assign) and _name(s)]
+    if present := _fields(node, spec.provider):
+        lines, text = _restore(src, present, _annotation(fields), ctx)
+        return _with_pydantic(text, lines, ctx)
     last = (fields or node.body)[-1]
     indent = src.indent_of(last)
-    keys = [s for s in fields if _name(s).endswith("_api_key") and isinstance(s, ast.AnnAssign)]
-    annotation = ast.unparse(keys[-1].annotation) if keys else "str | None"
     lines = [
         "",
         f"{indent}# {comment_text(spec.display_name)}",
-        *_key_line(indent, ctx, annotation),
-        *_value_lines(f"{indent}{spec.provider}_model: str = ", spec.default_model, ctx),
-        *_value_lines(f"{indent}{spec.provider}_endpoint: str = ", spec.endpoint, ctx),
+        *(
+            line
+            for block in _field_lines(indent, ctx, _annotation(fields)).values()
+            for line in block
+        ),
     ]
     text = src.insert_lines(last.end_lineno, "".join(line + "\n" for line in lines))
-    if "Field(" not in lines[2]:
+    return _with_pydantic(text, lines, ctx)
+
+
+def _restore(
+    src: PySource, present: list[ast.stmt], annotation: str, ctx: EditContext
+) -> tuple[list[str], str]:
+    """The fields of the block that are missing (the endpoint only with a URL), each put
+    after the field before it in block order (or before the one after it)."""
+    blocks = _field_lines(src.indent_of(present[0]), ctx, annotation)
+    if not ctx.spec.endpoint:
+        blocks.pop(f"{ctx.spec.provider}_endpoint")
+    at = {_name(s): s for s in present}
+    order, inserts, added = list(blocks), [], []
+    for name in (n for n in order if n not in at):
+        before = [at[n] for n in order[: order.index(name)] if n in at]
+        after = [at[n] for n in order[order.index(name) + 1 :] if n in at]
+        index = before[-1].end_lineno if before else after[0].lineno - 1
+        inserts.append((index, "".join(line + "\n" for line in blocks[name])))
+        added += blocks[name]
+    return added, src.insert_many(inserts) if inserts else src.text
+
+
+def _with_pydantic(text: str, lines: list[str], ctx: EditContext) -> str:
+    """`text` importing ``AliasChoices``/``Field`` when the new lines use them."""
+    if not any("Field(" in line for line in lines):
         return text
     src = PySource(text, ctx)
     bound = {a.asname or a.name for n in _imports.leading_imports(src.tree) for a in n.names}
