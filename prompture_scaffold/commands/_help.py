@@ -28,6 +28,8 @@ EXAMPLES: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     "check-drivers": (
         ("check every driver (exit 1 on a gap)", "check-drivers"),
+        ("repair what it reports: show the diff, then write", "check-drivers --fix"),
+        ("only show the repair", "check-drivers --fix --dry-run"),
         ("the same for a script", "check-drivers --json"),
     ),
     "providers": (
