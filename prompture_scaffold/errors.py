@@ -2,6 +2,7 @@
 
 ScaffoldError (exit 1)
 ├── InvalidInput (exit 2)       a flag, spec file or provider name is wrong
+│   └── HandEdits (exit 2)      generated files carry hand edits (--discard-edits)
 ├── UnsafeTarget (exit 3)       a target file is missing, does not parse, or lacks its anchor
 │   └── ProviderExists (exit 3) the provider already has a driver (use --force)
 ├── WriteFailed (exit 3)        a write failed; every file was restored (also an OSError)
@@ -29,6 +30,23 @@ class InvalidInput(ScaffoldError):
 #: The symbol an `UnsafeTarget` names when the whole file is the problem (it does not parse);
 #: the edit runner replaces it with the anchor the edit came for.
 WHOLE_FILE = "<module>"
+
+
+class HandEdits(InvalidInput):
+    """Generated files the change would overwrite or delete differ from what the scaffolder
+    generates from their spec: hand edits, shown as a diff (generated to on disk)."""
+
+    def __init__(self, command: str, diff: str, paths: list[str]) -> None:
+        super().__init__(command, diff, paths)
+        self.command, self.diff, self.paths = command, diff, paths
+
+    def __str__(self) -> str:
+        return (
+            f"{self.command} would drop the hand edits in {', '.join(self.paths)}: they differ "
+            "from what add-driver generates from the driver's spec; nothing written. Copy "
+            "the edits out, or rerun with --discard-edits to drop them. The edits (from what "
+            f"add-driver generates to what is on disk):\n{self.diff}"
+        ).rstrip("\n")
 
 
 class UnsafeTarget(ScaffoldError):

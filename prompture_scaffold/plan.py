@@ -174,6 +174,29 @@ def plan_remove(spec: DriverSpec, layout) -> Plan:
     return _plan([*changes, *edited], notes)
 
 
+def hand_edits(generated_from: DriverSpec, layout, plan: Plan) -> tuple[FileChange, ...]:
+    """The generated files `plan` would overwrite or delete whose text on disk is not what
+    `generated_from` (the spec read back from the checkout) renders: hand edits. Each comes as
+    a change from the generated text to the text on disk, so its diff shows the edits.
+
+    When nothing can be rendered to compare with (no template for the driver's wire format
+    here, a catalogue or template that fails), no file counts as edited: removal finds files by
+    path and must work all the same.
+    """
+    from .render import render_new_files
+
+    try:
+        expected = render_new_files(generated_from, layout)
+    except Exception:  # nothing to compare with is no reason to refuse a removal
+        return ()
+    touched = {c.path: c for c in plan.changes if c.before is not None}
+    return tuple(
+        FileChange(path, text, touched[path].before)
+        for path, text in sorted(expected.items())
+        if path in touched and touched[path].before != text
+    )
+
+
 def _change(root: Path, path: str, after: str | None) -> FileChange:
     rel = relative(root, Path(path))
     return FileChange(rel, read_text(Path(root) / rel, Path(root)), after)

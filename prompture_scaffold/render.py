@@ -4,12 +4,12 @@
 symbols live, its folders and line length) and the catalogue, and returns
 ``{path relative to the checkout: content}``; the planner decides what to do with it.
 
-Template choice (`template_kind`): the ``custom`` wire format gets the fill-in skeleton; the
-``openai`` and ``anthropic`` ones get the short subclass of the checkout's shared base for the
-wire (`OpenAICompatibleDriver`, `AnthropicMessagesDriver`). An OpenAI-compatible driver on a
-checkout without its base, or with ``template = "full"``, gets the self-contained driver;
-there is no self-contained Anthropic driver, so those cases are refused (exit 2) with a
-pointer to ``--compat custom``.
+Template choice (`template_kind`): each wire format gets the short subclass of the checkout's
+shared base for it (`OpenAICompatibleDriver`, `AnthropicMessagesDriver`, and for ``custom``
+`CustomWireDriver`: the profile plus the two methods to write). A checkout without that base
+(upstream ones), or ``template = "full"``, gets the self-contained driver: the OpenAI one, or
+for ``custom`` the same with its two wire methods left to write; there is no self-contained
+Anthropic driver, so those cases are refused (exit 2) with a pointer to ``--compat custom``.
 
 Generated code is formatted as ruff formats it at the checkout's line length: template code
 is written to be stable at any length from 79 up, and the lines holding user values are laid
@@ -51,10 +51,12 @@ _MODULE = re.compile(r"^(\.*)([A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?$")
 _SHARED_BASES = {
     "openai": ("OpenAICompatibleDriver", "AsyncOpenAICompatibleDriver"),
     "anthropic": ("AnthropicMessagesDriver", "AsyncAnthropicMessagesDriver"),
+    "custom": ("CustomWireDriver", "AsyncCustomWireDriver"),
 }
 _SUBCLASS_TEMPLATES = {
     "openai": ("openai_subclass.py.j2", "async_openai_subclass.py.j2"),
     "anthropic": ("anthropic_subclass.py.j2", "async_anthropic_subclass.py.j2"),
+    "custom": ("custom_driver.py.j2", "async_custom_driver.py.j2"),
 }
 #: The contract mixin (in ``prompture.testing``) and the server's wire, per wire format.
 _CONTRACTS = {
@@ -67,18 +69,18 @@ _BESIDE = {"prepare_strict_schema": "CostMixin", "get_model_capabilities": "PROV
 
 
 def template_kind(spec: DriverSpec, layout: Any) -> str:
-    """``"subclass"``, ``"full"`` or ``"custom"``: which driver templates `spec` gets.
+    """``"subclass"``, ``"full"`` or ``"full_custom"``: which driver templates `spec` gets.
 
     `InvalidInput` for the ``anthropic`` wire format when only a self-contained driver
     would do (no shared base in the checkout, or ``template = "full"``): there is none.
     """
-    if spec.compat == "custom":
-        return "custom"
     if spec.compat not in _SHARED_BASES:
         raise InvalidInput(f"--compat {spec.compat!r}: expected openai, anthropic or custom")
     has_base = all(_serves(layout, name) for name in _SHARED_BASES[spec.compat])
     if spec.template != "full" and has_base:
         return "subclass"
+    if spec.compat == "custom":
+        return "full_custom"
     if spec.compat == "anthropic":
         raise InvalidInput(_no_anthropic_template(layout, has_base))
     return "full"
@@ -431,14 +433,14 @@ def _driver_vars(
     else:
         sync, async_ = _full_imports(kind, spec, layout, paths)
         sync_base, async_base = "Driver", "AsyncDriver"
-        prefix = "custom" if kind == "custom" else "full"
-        templates = (f"{prefix}_driver.py.j2", f"async_{prefix}_driver.py.j2")
+        templates = (f"{kind}_driver.py.j2", f"async_{kind}_driver.py.j2")
     capabilities = None
     if kind == "full" and _resolve(layout, "get_model_capabilities"):
         capabilities = _from_checkout(layout, paths.sync_file, "get_model_capabilities").module
     shared = {
         "checkout_errors": _has_errors(layout),
         "capabilities_module": capabilities and jinja_env.Code(capabilities),
+        **_wire_tables(),
     }
     sync_vars = {
         "template": templates[0],
@@ -453,6 +455,20 @@ def _driver_vars(
         **shared,
     }
     return sync_vars, async_vars
+
+
+def _wire_tables() -> dict[str, jinja_env.Code]:
+    """The self-contained driver's data tables, taken from the runtime's own OpenAI wire
+    module, so the generated copy knows every finish reason the built-ins know."""
+    from prompture.drivers import _openai_wire as wire
+
+    items = "".join(
+        f"    {jinja_env.pystr(k)}: {jinja_env.pystr(v)},\n" for k, v in wire.STOP_REASONS.items()
+    )
+    return {
+        "stop_reasons": jinja_env.Code("{\n" + items + "}"),
+        "stream_error_fallback": jinja_env.pystr(wire.STREAM_ERROR_FALLBACK),
+    }
 
 
 def _has_errors(layout: Any) -> bool:

@@ -247,17 +247,64 @@ def run_checks(
     interpreter = choose_interpreter(Path(layout.root), python)
     env = _environment(spec, layout, interpreter)
     argvs = commands(spec, layout, interpreter.path)
+    results = []
+    if spec.compat == "custom":  # static: it needs no interpreter
+        results.append(
+            wire_methods_check(spec, Path(layout.drivers_dir) / f"{spec.provider}_driver.py")
+        )
     probe = _probe(interpreter, layout.root, env, timeout, run)
     if isinstance(probe, str):
         checks = tuple(_not_run(name, argv, probe) for name, argv in argvs.items())
-        return Report(interpreter, checks)
-    results = []
+        return Report(interpreter, (*results, *checks))
     for name, argv in argvs.items():
         if name == "tests":
             results.append(_run_tests(argv, probe, layout.root, env, timeout, run))
         else:
             results.append(_run_one(name, argv, layout.root, env, timeout, run))
     return Report(interpreter, tuple(results))
+
+
+#: The methods a custom wire format's driver must write (the skeleton leaves them open).
+WIRE_METHODS = ("_build_request", "_parse_response")
+
+
+def wire_methods_check(spec: DriverSpec, path: Path) -> CheckResult:
+    """The ``wire methods`` check of a ``custom`` driver: both `WIRE_METHODS` are written in
+    its module (defined, with a body that does more than raise NotImplementedError), else a
+    failure naming those still to write. Static (`ast`): nothing is imported or called."""
+    import ast
+
+    start = time.perf_counter()
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
+        output = f"cannot read {path}: {type(exc).__name__}"
+        return CheckResult("wire methods", FAIL, 0.0, (), 1, output)
+    written = {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and not _stub(node)
+    }
+    missing = [f"{spec.sync_class}.{name}" for name in WIRE_METHODS if name not in written]
+    seconds = time.perf_counter() - start
+    if missing:
+        output = "still to write: " + ", ".join(missing)
+        return CheckResult("wire methods", FAIL, seconds, (), 1, output)
+    return CheckResult("wire methods", PASS, seconds, (), 0, "")
+
+
+def _stub(node) -> bool:
+    """A function whose body is (a docstring and) ``raise NotImplementedError(...)``."""
+    import ast
+
+    body = list(node.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if len(body) != 1 or not isinstance(body[0], ast.Raise) or body[0].exc is None:
+        return False
+    exc = body[0].exc
+    name = exc.func if isinstance(exc, ast.Call) else exc
+    return isinstance(name, ast.Name) and name.id == "NotImplementedError"
 
 
 def _probe(interpreter, cwd, env, timeout, run) -> dict | str:

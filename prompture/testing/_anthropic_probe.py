@@ -55,6 +55,11 @@ class AnthropicWire(WireProbe):
             b.get("name", "") for b in self.blocks(req, "assistant") if b.get("type") == "tool_use"
         ]
 
+    def tool_call_arguments(self, req: RecordedRequest) -> list[Any]:
+        return [
+            b.get("input") for b in self.blocks(req, "assistant") if b.get("type") == "tool_use"
+        ]
+
     def tool_results(self, req: RecordedRequest) -> list[str]:
         return [
             fmt.block_text(b.get("content"))

@@ -86,6 +86,8 @@ class Case:
     model: str
     priced_model: str | None
     monkeypatch: pytest.MonkeyPatch
+    #: The driver has a live model list (else `list_models` must say None, asking nothing).
+    lists_models: bool = True
 
     def require(self, flag: str) -> None:
         """Skip the check unless the driver class sets capability `flag`."""
@@ -222,6 +224,28 @@ async def tool_follow_up(case: Case) -> None:
     assert result["tool_calls"] == []
     assert case.wire.tool_calls_sent(case.sent) == ["get_weather"]
     assert case.wire.tool_results(case.sent) == ["18C and sunny"]
+    assert messages == before, "the caller's messages were mutated"
+
+
+async def tool_follow_up_from_result(case: Case) -> None:
+    """Tool calls passed back exactly as a result returned them (``{"id", "name", "arguments":
+    dict}``) go out in the wire's own shape, names and arguments intact."""
+    case.require("supports_tool_use")
+    driver = case.make()
+    question = [{"role": "user", "content": "Weather in Paris?"}]
+    first = await driver.generate_messages_with_tools(question, [WEATHER_TOOL], {})
+    [call] = first["tool_calls"]
+    messages = [
+        *question,
+        {"role": "assistant", "content": "Checking.", "tool_calls": first["tool_calls"]},
+        {"role": "tool", "tool_call_id": call["id"], "content": "18C and sunny"},
+    ]
+    before = copy.deepcopy(messages)
+    result = await driver.generate_messages_with_tools(messages, [WEATHER_TOOL], {})
+    assert case.wire.tool_calls_sent(case.sent) == ["get_weather"], "the call went out unconverted"
+    assert case.wire.tool_call_arguments(case.sent) == [{"city": "Paris"}]
+    assert case.wire.tool_results(case.sent) == ["18C and sunny"]
+    assert (result["stop_reason"], result["tool_calls"]) == ("end_turn", [])
     assert messages == before, "the caller's messages were mutated"
 
 
@@ -410,8 +434,12 @@ async def missing_key(case: Case) -> None:
 
 
 async def list_models(case: Case) -> None:
-    """``list_models`` returns the ids the server lists, sending the key."""
+    """``list_models`` returns the ids the server lists, sending the key; a driver without a
+    live list (``lists_models = False`` on the test class) returns None and asks nothing."""
     models = case.driver_class.list_models(endpoint=case.endpoint, api_key=case.api_key)
+    if not case.lists_models:
+        assert models is None and case.server.requests == []
+        return
     assert sorted(models or []) == sorted(case.server.models)
     assert case.wire.api_key(case.sent) == case.api_key
 
@@ -433,6 +461,7 @@ SCENARIOS = (
     json_schema,
     tool_call,
     tool_follow_up,
+    tool_follow_up_from_result,
     stop_reasons,
     stream,
     stream_http_error,

@@ -71,6 +71,14 @@ class GeminiWire(WireProbe):
             for call in fmt.function_calls(content)
         ]
 
+    def tool_call_arguments(self, req: RecordedRequest) -> list[Any]:
+        return [
+            fmt.get(call, "args", {})
+            for content in fmt.contents(_body(req))
+            if fmt.get(content, "role") == "model"
+            for call in fmt.function_calls(content)
+        ]
+
     def tool_results(self, req: RecordedRequest) -> list[str]:
         return [
             fmt.function_response_text(fmt.get(response, "response"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._server import RecordedRequest
-from ._wire_probe import WireProbe
+from ._wire_probe import WireProbe, decoded_arguments
 
 __all__ = ["OllamaWire"]
 
@@ -48,6 +48,14 @@ class OllamaWire(WireProbe):
     def tool_calls_sent(self, req: RecordedRequest) -> list[str]:
         return [
             (call.get("function") or {}).get("name", "")
+            for m in self.messages(req)
+            if m.get("role") == "assistant"
+            for call in m.get("tool_calls") or []
+        ]
+
+    def tool_call_arguments(self, req: RecordedRequest) -> list[Any]:
+        return [
+            decoded_arguments((call.get("function") or {}).get("arguments"))
             for m in self.messages(req)
             if m.get("role") == "assistant"
             for call in m.get("tool_calls") or []

@@ -13,7 +13,18 @@ from typing import Any
 
 from ._server import RecordedRequest
 
-__all__ = ["OpenAIWire", "WireProbe", "content_text", "schema_in_text"]
+__all__ = ["OpenAIWire", "WireProbe", "content_text", "decoded_arguments", "schema_in_text"]
+
+
+def decoded_arguments(arguments: Any) -> Any:
+    """Tool-call arguments as sent in OpenAI's shape (a JSON string) decoded; other values as
+    they are (None when the call carried none)."""
+    if isinstance(arguments, str):
+        try:
+            return json.loads(arguments)
+        except ValueError:
+            return arguments
+    return arguments
 
 
 class WireProbe:
@@ -62,6 +73,10 @@ class WireProbe:
 
     def tool_calls_sent(self, req: RecordedRequest) -> list[str]:
         """Names of the tool calls earlier assistant turns made (sent back as history)."""
+        raise NotImplementedError
+
+    def tool_call_arguments(self, req: RecordedRequest) -> list[Any]:
+        """Arguments of those tool calls, decoded (a dict each when sent in the right shape)."""
         raise NotImplementedError
 
     def tool_results(self, req: RecordedRequest) -> list[str]:
@@ -126,6 +141,14 @@ class OpenAIWire(WireProbe):
     def tool_calls_sent(self, req: RecordedRequest) -> list[str]:
         return [
             (call.get("function") or {}).get("name", "")
+            for m in self.messages(req)
+            if m.get("role") == "assistant"
+            for call in m.get("tool_calls") or []
+        ]
+
+    def tool_call_arguments(self, req: RecordedRequest) -> list[Any]:
+        return [
+            decoded_arguments((call.get("function") or {}).get("arguments"))
             for m in self.messages(req)
             if m.get("role") == "assistant"
             for call in m.get("tool_calls") or []

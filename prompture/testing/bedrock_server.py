@@ -405,6 +405,9 @@ class BedrockWire(WireProbe):
             b["toolUse"].get("name", "") for b in self._blocks(req, "assistant") if "toolUse" in b
         ]
 
+    def tool_call_arguments(self, req: RecordedRequest) -> list[Any]:
+        return [b["toolUse"].get("input") for b in self._blocks(req, "assistant") if "toolUse" in b]
+
     def tool_results(self, req: RecordedRequest) -> list[str]:
         return [
             " ".join(part.get("text", "") for part in b["toolResult"].get("content") or [])

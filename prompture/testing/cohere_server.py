@@ -23,7 +23,7 @@ from urllib.parse import parse_qs
 from .._compat import Self
 from . import _openai_format as fmt
 from ._server import LocalServer, RecordedRequest, Reply
-from ._wire_probe import WireProbe, content_text
+from ._wire_probe import WireProbe, content_text, decoded_arguments
 
 __all__ = ["CohereServer", "CohereWire"]
 
@@ -297,6 +297,14 @@ class CohereWire(WireProbe):
     def tool_calls_sent(self, req: RecordedRequest) -> list[str]:
         return [
             (call.get("function") or {}).get("name", "")
+            for m in self.messages(req)
+            if m.get("role") == "assistant"
+            for call in m.get("tool_calls") or []
+        ]
+
+    def tool_call_arguments(self, req: RecordedRequest) -> list[Any]:
+        return [
+            decoded_arguments((call.get("function") or {}).get("arguments"))
             for m in self.messages(req)
             if m.get("role") == "assistant"
             for call in m.get("tool_calls") or []

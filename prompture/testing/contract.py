@@ -120,6 +120,8 @@ class DriverContract:
     driver_class: ClassVar[type]
     async_driver_class: ClassVar[type | None] = None
     priced_model: ClassVar[str | None] = None
+    #: False for a driver without a live model list (`list_models` then returns None).
+    lists_models: ClassVar[bool] = True
     #: Model the drivers are built with (the server accepts any).
     model: ClassVar[str] = "test-model"
     #: Key the server expects and the drivers send (None for servers that take no key).
@@ -172,6 +174,7 @@ class DriverContract:
             model=self.model,
             priced_model=self.priced_model,
             monkeypatch=monkeypatch,
+            lists_models=self.lists_models,
         )
 
 

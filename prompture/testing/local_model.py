@@ -490,6 +490,9 @@ class AirLLMWire(WireProbe):
     def tool_calls_sent(self, req: RecordedRequest) -> list[str]:
         return []
 
+    def tool_call_arguments(self, req: RecordedRequest) -> list[Any]:
+        return []
+
     def tool_results(self, req: RecordedRequest) -> list[str]:
         return []
 

@@ -47,8 +47,9 @@ def _driver_module(snap: Snapshot, path: Path) -> tuple[str, ast.Module | None]:
 
 def _class_node(
     layout: Layout, provider: str, name: str, snap: Snapshot
-) -> tuple[ast.ClassDef, ast.Module]:
-    """The driver class and the module defining it: `{provider}_driver.py` first, the other
+) -> tuple[ast.ClassDef, ast.Module, str]:
+    """The driver class, the module defining it and that module's text: `{provider}_driver.py`
+    first, the other
     modules of the drivers package (listed once per command) only when it is not there."""
     preferred = layout.drivers_dir / f"{provider}_driver.py"
     candidates = [preferred] if preferred.exists() else []
@@ -59,7 +60,7 @@ def _class_node(
             continue
         for node in getattr(module, "body", ()):
             if isinstance(node, ast.ClassDef) and node.name == name:
-                return node, module
+                return node, module, text
     raise UnsafeTarget(layout.relative(layout.drivers_dir), name, "the driver class is not found")
 
 
@@ -88,7 +89,36 @@ def _compat(node: ast.ClassDef, module: ast.Module) -> str:
         for n in ast.walk(module)
         if isinstance(n, ast.Constant) and n.value == "/chat/completions"
     }
-    return "openai" if paths and "_parse_response" not in names else "custom"
+    # The self-contained OpenAI driver parses streams (`_stream_event`); the custom skeleton
+    # leaves its wire to `_parse_response`, even once written for a similar wire.
+    openai = paths and ("_parse_response" not in names or "_stream_event" in names)
+    return "openai" if openai else "custom"
+
+
+#: The comment the custom skeleton writes above ``supports_streaming = False`` for a provider
+#: that streams (see templates/custom_driver.py.j2 and full_custom_driver.py.j2).
+_STREAMS_NOTE = "# The provider streams:"
+
+
+def _lazy(module: ast.Module, sdk: str, *, self_contained: bool) -> bool:
+    """Eager when the module imports at its top what it could import late (the HTTP library
+    of a self-contained driver, an SDK tried at import); lazy for a self-contained driver or a
+    custom skeleton that does not; else as the SDK suggests (the subclasses show no sign)."""
+    for node in getattr(module, "body", ()):
+        if isinstance(node, ast.Import) and any(a.name in HTTP_SDKS for a in node.names):
+            return False
+        if isinstance(node, ast.Try) and any(isinstance(n, ast.Import) for n in node.body):
+            return False
+    return True if self_contained else sdk not in HTTP_SDKS
+
+
+def _template(node: ast.ClassDef, module: ast.Module) -> str:
+    """``"full"`` for a self-contained driver (its profile on a mixin of its own module, no
+    shared base), else ``"auto"``."""
+    local = {n.name for n in module.body if isinstance(n, ast.ClassDef)}
+    bases = [ast.unparse(b) for b in node.bases]
+    shared = any(b.endswith(("CompatibleDriver", "MessagesDriver", "WireDriver")) for b in bases)
+    return "full" if not shared and any(b in local for b in bases) else "auto"
 
 
 def _literals(body: list[ast.stmt]) -> dict[str, Any]:
@@ -192,7 +222,7 @@ def spec_from_checkout(
     if not name:
         where = layout.relative(layout.drivers_init)
         raise UnsafeTarget(where, provider, "no driver is registered under this key")
-    node, module = _class_node(layout, provider, name, snap)
+    node, module, text = _class_node(layout, provider, name, snap)
     attrs, settings = _class_attrs(node, module), _settings(layout, snap)
     envs = attrs.get("api_key_env") or _alias_envs(settings.get(f"{provider}_api_key"))
     envs = [envs] if isinstance(envs, str) else [e for e in envs if isinstance(e, str)]
@@ -200,20 +230,25 @@ def spec_from_checkout(
     endpoint = _string(attrs.get("default_endpoint"), settings.get(f"{provider}_endpoint"))
     sdk, class_name = _sdk(layout, provider, snap), name.removesuffix("Driver") or name
     needs_key = attrs.get("requires_api_key", True) is not False
+    compat, template = _compat(node, module), _template(node, module)
+    caps = {cap: attrs.get(f"supports_{cap}") is True for cap in CAPABILITIES}
+    # The custom skeleton keeps streaming off until written, saying so when the provider streams.
+    caps["streaming"] = caps["streaming"] or _STREAMS_NOTE in text
     return DriverSpec(
         provider=provider,
         class_name=class_name,
         display_name=_string(attrs.get("display_name"), class_name),
-        compat=_compat(node, module),
+        compat=compat,
+        template=template,
         sdk=sdk,
-        lazy=sdk not in HTTP_SDKS,
+        lazy=_lazy(module, sdk, self_contained=template == "full" or compat == "custom"),
         default_model=_string(attrs.get("default_model"), settings.get(f"{provider}_model")),
         auth=("api-key+endpoint" if endpoint else "api-key") if needs_key else "endpoint",
         api_key_env=envs[0],
         extra_api_key_envs=tuple(envs[1:]),
         endpoint=endpoint,
         models_dev_name=provider_map(layout, snap).get(provider) or _rate_file_id(layout, provider),
-        **{cap: attrs.get(f"supports_{cap}") is True for cap in CAPABILITIES},
+        **caps,
         example=bool(
             layout.examples_dir and (layout.examples_dir / f"{provider}_example.py").exists()
         ),

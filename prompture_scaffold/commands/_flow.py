@@ -24,14 +24,27 @@ class Outcome:
     python: Path | None = None
     #: Run once the plan is applied (or at the end of a dry run): `--save-spec`.
     then: Callable[[], None] | None = None
+    #: Generated files the plan would overwrite or delete that carry hand edits
+    #: (`plan.hand_edits`), and whether `--discard-edits` lets them go.
+    edits: tuple = ()
+    discard_edits: bool = False
 
 
 def finish(plan, spec, layout, how: Outcome) -> None:
     """Print the dry run, or apply the plan and summarise; exit 1 when verification fails."""
     if how.dry_run:
         _report(plan, spec, None, how, preview=True)
+        if how.edits and not how.discard_edits and not how.as_json:
+            paths = ", ".join(c.path for c in how.edits)
+            typer.echo(f"note: hand edits in {paths}: a real run refuses them", err=True)
         _then(how, written=False)
         return
+    if how.edits and not how.discard_edits:
+        from ..errors import HandEdits
+
+        command = f"{'remove' if how.verb == 'removed' else 'add'}-driver {spec.provider}"
+        diff = "".join(change.diff for change in how.edits)
+        raise HandEdits(command, diff, [change.path for change in how.edits])
     if how.ask and not plan.empty and not out.confirm(plan):
         typer.echo(
             "nothing written", err=True

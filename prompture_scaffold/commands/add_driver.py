@@ -76,6 +76,14 @@ def add_driver(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Never prompt.")] = False,
     no_input: Annotated[bool, typer.Option("--no-input", help="Never prompt.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Regenerate an existing driver.")] = False,
+    discard_edits: Annotated[
+        bool,
+        typer.Option(
+            "--discard-edits",
+            help="With --force, overwrite generated files even where they carry hand edits "
+            "(else exit 2, showing the edits).",
+        ),
+    ] = False,
     repo: Annotated[Path | None, _common.repo_option("The checkout to edit.")] = None,
     verify: Annotated[
         bool,
@@ -124,7 +132,15 @@ def add_driver(
 
             refresh(_common.console(stderr=True), err_console=_common.console(stderr=True))
         interactive = _common.stdin_is_terminal() and not (yes or no_input or json_output)
-        how = _flow.Outcome(dry_run, json_output, interactive, verify, "added", python=python)
+        how = _flow.Outcome(
+            dry_run,
+            json_output,
+            interactive,
+            verify,
+            "added",
+            python=python,
+            discard_edits=discard_edits,
+        )
         _run(request, repo, save_spec, how, ask_fields)
 
 
@@ -165,6 +181,11 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
         )
     else:
         spec, plan = make(request, refuse_missing)
+    old = _replacing(layout, spec.provider, request.force)
+    if old is not None:
+        from ..plan import hand_edits
+
+        how = dataclasses.replace(how, edits=hand_edits(old, layout, plan))
     if save_spec is not None:  # checked now, written once the change is (or at a dry run's end)
         check_save_path(save_spec, layout.root, [c.path for c in plan.changes])
         how = dataclasses.replace(how, then=functools.partial(save_spec_file, save_spec, spec))

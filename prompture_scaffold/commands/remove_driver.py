@@ -30,6 +30,14 @@ def remove_driver(
     json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Never prompt.")] = False,
     repo: Annotated[Path | None, _common.repo_option("The checkout to edit.")] = None,
+    discard_edits: Annotated[
+        bool,
+        typer.Option(
+            "--discard-edits",
+            help="Delete generated files even where they carry hand edits (else exit 2, "
+            "showing the edits).",
+        ),
+    ] = False,
 ) -> None:
     """Remove a provider driver: delete its files and unwire it everywhere."""
     with _common.exit_codes(as_json=json_output):
@@ -40,10 +48,17 @@ def remove_driver(
             typer.echo("nothing to change")  # the same command, interrupted, now completed
             return
         spec = _spec_of(layout, provider)
-        from ..plan import plan_remove
+        from ..plan import hand_edits, plan_remove
 
         plan = plan_remove(spec, layout)
-        how = _flow.Outcome(dry_run, json_output, interactive, verb="removed")
+        how = _flow.Outcome(
+            dry_run,
+            json_output,
+            interactive,
+            verb="removed",
+            edits=hand_edits(spec, layout, plan),
+            discard_edits=discard_edits,
+        )
         _flow.finish(plan, spec, layout, how)
 
 

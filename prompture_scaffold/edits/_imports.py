@@ -46,12 +46,19 @@ def _key(src: PySource, node: ast.Import | ast.ImportFrom) -> tuple:
 
 
 def imports_of(src: PySource, module: str) -> list[ast.ImportFrom]:
-    """Top-level ``from ... import`` statements of the absolute `module`."""
-    return [
-        node
-        for node in src.tree.body
-        if isinstance(node, ast.ImportFrom) and src.ctx.absolute(node.level, node.module) == module
-    ]
+    """Top-level ``from ... import`` statements of the absolute `module` (the module's
+    imports are grouped once per source: edits ask several times)."""
+    grouped = src.__dict__.get("_imports_by_module")
+    if grouped is None:
+        grouped, names = {}, {}
+        for node in src.tree.body:
+            if isinstance(node, ast.ImportFrom):
+                key = (node.level, node.module)
+                if key not in names:
+                    names[key] = src.ctx.absolute(node.level, node.module)
+                grouped.setdefault(names[key], []).append(node)
+        src.__dict__["_imports_by_module"] = grouped
+    return list(grouped.get(module, ()))
 
 
 def new_line(src: PySource, written: str, names: list[str]) -> tuple[int, str]:
@@ -115,12 +122,18 @@ def remove_names(src: PySource, module: str, names: list[str]) -> str:
         if len(present) < len(node.names):
             text = _display.delete(src, node, _display.keys(node).index(present[0]))
         else:
-            first, stop = node.lineno - 1, node.end_lineno
-            alone = (first == 0 or src.is_blank(first - 1)) and (
-                src.is_blank(stop) or stop == len(src.lines)
-            )
-            if alone:  # alone in its section: the blank line separating it goes too
-                first, stop = (first - 1, stop) if first else (first, stop + src.is_blank(stop))
-            text = src.delete_lines(first, stop)
+            text = src.delete_lines(*statement_lines(src, node))
         return remove_names(PySource(text, src.ctx), module, names)
     return src.text
+
+
+def statement_lines(src: PySource, node: ast.ImportFrom) -> tuple[int, int]:
+    """The lines ``[first, stop)`` removing the import statement takes: its own, and the
+    blank line separating it when it is alone in its section."""
+    first, stop = node.lineno - 1, node.end_lineno
+    alone = (first == 0 or src.is_blank(first - 1)) and (
+        src.is_blank(stop) or stop == len(src.lines)
+    )
+    if alone:
+        first, stop = (first - 1, stop) if first else (first, stop + src.is_blank(stop))
+    return first, stop

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 _DIGITS = re.compile(r"(\d+)")
@@ -22,12 +23,14 @@ def natural(text: str) -> list[Any]:
     return [int(part) if part.isdigit() else part for part in _DIGITS.split(text)]
 
 
+@lru_cache(maxsize=16384)  # a display's names are keyed several times per edit
 def member_key(name: str) -> tuple:
     """ruff's order-by-type: CONSTANTS, then Classes, then everything else; case-insensitive."""
     kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
     return kind, natural(name.lower()), natural(name)
 
 
+@lru_cache(maxsize=16384)
 def dunder_all_key(name: str) -> tuple:
     """ruff's RUF022 order for ``__all__``: the same three kinds, then a case-sensitive
     natural sort (``AsyncSTTDriver`` before ``AsyncStabilityDriver``)."""

@@ -58,16 +58,19 @@ class PySource:
         """`block` (whole lines) inserted before 0-based line `index`."""
         return self.insert_many([(index, block)])
 
-    def insert_many(self, inserts: list[tuple[int, str]]) -> str:
-        """Several `insert_lines` at once, by line of this text; equal lines keep list order."""
+    def insert_many(self, inserts: list[tuple[int, str]], text: str | None = None) -> str:
+        """Several `insert_lines` at once, by line of this text; equal lines keep list order.
+        `text`: insert into this text instead, one equal to ours up to the last insertion
+        point (ours edited further down), so the edit needs no second parse."""
+        base = self.text if text is None else text
         pieces, done = [], 0
         for index, block in sorted(inserts, key=lambda insert: insert[0]):
             at = self._starts[min(index, len(self.lines))]
-            if at == len(self.text) and self.text and not self.text.endswith("\n"):
+            if at == len(base) and base and not base.endswith("\n"):
                 block = "\n" + block  # a last line without its newline
-            pieces += [self.text[done:at], block.replace("\n", self.newline)]
+            pieces += [base[done:at], block.replace("\n", self.newline)]
             done = at
-        return "".join(pieces) + self.text[done:]
+        return "".join(pieces) + base[done:]
 
     def delete_lines(self, first: int, stop: int) -> str:
         """Lines ``first <= i < stop`` (0-based) removed."""
@@ -79,6 +82,28 @@ class PySource:
     def indent_of(self, node: ast.AST) -> str:
         line = self.lines[node.lineno - 1]
         return line[: len(line) - len(line.lstrip())]
+
+
+def statement_source(src: PySource, node: ast.stmt) -> tuple[int, int, PySource]:
+    """A top-level statement's whole lines ``first <= i < stop`` as a source of their own:
+    edits on one statement then parse a few lines, not the whole module."""
+    first, stop = node.lineno - 1, node.end_lineno
+    return first, stop, PySource("".join(src.lines[first:stop]), src.ctx)
+
+
+def splice_lines(src: PySource, edits: list[tuple[int, int, str]]) -> str | None:
+    """The text with each run of whole lines ``[first, stop)`` replaced, all at once; None
+    when two runs touch or are one line apart (their edits could interact: an import left
+    alone in its section takes its blank line, a display collapses), to be done in turn."""
+    edits = sorted(edits)
+    for (_, stop, _), (first, _, _) in zip(edits, edits[1:], strict=False):
+        if first <= stop + 1:  # the line between them is a neighbour of both
+            return None
+    pieces, done = [], 0
+    for first, stop, text in edits:
+        pieces += [src.text[done : src._starts[first]], text]
+        done = src._starts[stop]
+    return "".join(pieces) + src.text[done:]
 
 
 def find_assign(body: list[ast.stmt], name: str) -> ast.Assign | ast.AnnAssign | None:
@@ -100,13 +125,36 @@ def dunder_all(tree: ast.Module) -> ast.List | ast.Tuple | None:
 def find_def(tree: ast.AST, name: str, kind: type | tuple[type, ...]) -> ast.AST | None:
     """The class or function called `name` that runs: at any depth, but never an
     ``@overload`` stub nor a definition under ``if TYPE_CHECKING:`` (both only describe it)."""
-    skipped = {id(n) for block in _type_checking_blocks(tree) for n in ast.walk(block)}
+    for node in getattr(tree, "body", ()):  # walk order starts with the top level
+        if isinstance(node, kind) and node.name == name and not is_stub(node):
+            return node
+    skipped, defs = _definitions(tree)
     found = (
         n
-        for n in ast.walk(tree)
+        for n in defs
         if isinstance(n, kind) and n.name == name and id(n) not in skipped and not is_stub(n)
     )
     return next(found, None)
+
+
+_DEFS: dict[int, tuple[ast.AST, set[int], list[ast.AST]]] = {}
+
+
+def _definitions(tree: ast.AST) -> tuple[set[int], list[ast.AST]]:
+    """(ids of the nodes under ``if TYPE_CHECKING:``, every class and function in walk order),
+    one walk per tree (trees are shared: `checkout.parsed`)."""
+    kept = _DEFS.get(id(tree))
+    if kept is None or kept[0] is not tree:
+        if len(_DEFS) > 32:
+            _DEFS.clear()
+        skipped = {id(n) for block in _type_checking_blocks(tree) for n in ast.walk(block)}
+        kinds = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+        kept = _DEFS[id(tree)] = (
+            tree,
+            skipped,
+            [n for n in ast.walk(tree) if isinstance(n, kinds)],
+        )
+    return kept[1], kept[2]
 
 
 def is_stub(node: ast.AST) -> bool:

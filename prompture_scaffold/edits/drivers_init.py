@@ -16,7 +16,7 @@ from ..checkout import Layout
 from ..checkout.symbols import registrations
 from ..context import EditContext
 from . import _display, _imports
-from ._source import PySource, dunder_all, py_str
+from ._source import PySource, dunder_all, find_assign, py_str, splice_lines, statement_source
 
 _SYNC, _ASYNC, _FACTORY = "register_driver", "register_async_driver", "settings_factory"
 
@@ -86,6 +86,8 @@ def add(source: str, ctx: EditContext) -> str:
         if not _imports.imports_of(src, module):
             inserts.append(_imports.new_line(src, ctx.relative(module), [name]))
         inserts += _call(src, ctx, function, name)
+    if (fast := _below(src, registries, inserts)) is not None:
+        return fast
     src = PySource(src.insert_many(inserts), ctx) if inserts else src
     for _, name, module in registries:  # a module imported without the class: join it
         text = _imports.add_names(src, module, [name], ctx.relative(module))
@@ -96,8 +98,30 @@ def add(source: str, ctx: EditContext) -> str:
     return text
 
 
+def _below(src: PySource, registries, inserts: list[tuple[int, str]]) -> str | None:
+    """The whole edit on one parse, when it can be: ``__all__`` below every inserted line
+    (edited first, the lines above keep their places) and no existing import to join."""
+    names = dunder_all(src.tree)
+    if names is None or not inserts or names.lineno - 1 < max(i for i, _ in inserts):
+        return None
+    for _, name, module in registries:
+        imported = _imports.imports_of(src, module)
+        if imported and name not in {a.asname or a.name for n in imported for a in n.names}:
+            return None
+    entries = [(py_str(n), n) for _, n, _ in registries]
+    return src.insert_many(inserts, text=_display.add_entries(src, names, entries))
+
+
 def remove(source: str, ctx: EditContext) -> str:
     """`source` without the provider's import, registration and export: `add`'s inverse."""
+    if (text := _remove_at_once(PySource(source, ctx), ctx)) is not None:
+        return text
+    return remove_step_by_step(source, ctx)
+
+
+def remove_step_by_step(source: str, ctx: EditContext) -> str:
+    """`remove` one change after the other, each on a fresh parse (what `_remove_at_once`
+    must equal)."""
     text = source
     for function, name, module in reversed(_registries(ctx)):
         src = PySource(text, ctx)
@@ -107,3 +131,32 @@ def remove(source: str, ctx: EditContext) -> str:
         text = src.delete_lines(call.lineno - 1, call.end_lineno) if call else text
         text = _imports.remove_names(PySource(text, ctx), module, [name])
     return text
+
+
+def _remove_at_once(src: PySource, ctx: EditContext) -> str | None:
+    """`remove` on one parse of the module (each statement it changes re-parsed alone), when
+    no two changes are near each other; None otherwise (`remove` then goes step by step)."""
+    registries = list(reversed(_registries(ctx)))
+    edits: list[tuple[int, int, str]] = []
+    exported = find_assign(src.tree.body, "__all__")
+    names = dunder_all(src.tree)
+    present = [n for _, n, _ in registries if names is not None and n in _display.keys(names)]
+    if present:
+        first, stop, alone = statement_source(src, exported)
+        for name in present:
+            alone = PySource(_display.remove_entry(alone, dunder_all(alone.tree), name), ctx)
+        edits.append((first, stop, alone.text))
+    for function, name, module in registries:
+        call = registrations(src.tree, function).get(ctx.spec.provider)
+        if call is not None:
+            edits.append((call.lineno - 1, call.end_lineno, ""))
+        for node in _imports.imports_of(src, module):
+            if name not in _display.keys(node):
+                continue
+            if len(node.names) > 1:
+                first, stop, alone = statement_source(src, node)
+                index = _display.keys(node).index(name)
+                edits.append((first, stop, _display.delete(alone, alone.tree.body[0], index)))
+            else:
+                edits.append((*_imports.statement_lines(src, node), ""))
+    return splice_lines(src, edits) if edits else src.text

@@ -50,6 +50,8 @@ def test_discover_our_checkout():
         "AsyncOpenAICompatibleDriver": "prompture/drivers/openai_compatible.py",
         "AnthropicMessagesDriver": "prompture/drivers/anthropic_messages.py",
         "AsyncAnthropicMessagesDriver": "prompture/drivers/anthropic_messages.py",
+        "CustomWireDriver": "prompture/drivers/custom_wire.py",
+        "AsyncCustomWireDriver": "prompture/drivers/custom_wire.py",
         "register_driver_calls": "prompture/drivers/__init__.py",
         "register_async_driver_calls": "prompture/drivers/__init__.py",
         # Optional ones the templates use when the checkout has them:
