@@ -73,7 +73,7 @@ def _extra_envs(text: str, filled: Filled, catalogue) -> dict[str, Any]:
 
 
 def _auth(text: str, filled: Filled, catalogue) -> dict[str, Any]:
-    auth = v.check_choice("auth", text, AUTHS)
+    auth = v.check_choice("auth", expanded(text, AUTHS), AUTHS)
     v.check_auth_for_wire(filled.get("compat"), auth)
     return {"auth": auth}
 
@@ -82,8 +82,14 @@ def _api_key_env(text: str, filled: Filled, catalogue) -> dict[str, Any]:
     return {"api_key_env": v.check_env(text, provider=filled.get("provider"))}
 
 
+def expanded(text: str, choices: tuple[str, ...]) -> str:
+    """`text`, or the one choice it starts (`o`: openai), as typing filters the keyboard list."""
+    starting = [c for c in choices if text and c.startswith(text.lower())]
+    return starting[0] if text not in choices and len(starting) == 1 else text
+
+
 def _choice(name: str, choices: tuple[str, ...]) -> Parse:
-    return field(name, lambda text: v.check_choice(name, text, choices))
+    return field(name, lambda text: v.check_choice(name, expanded(text, choices), choices))
 
 
 def _q(key, label, help, parse, when=lambda filled: True, options: Options = no_options,
