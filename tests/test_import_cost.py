@@ -33,6 +33,70 @@ def test_import_prompture_stays_light():
     assert json.loads(out.stdout) == []
 
 
+DRIVER_MODULES = (
+    "sorted(m for m in sys.modules if m.startswith('prompture.drivers.') and m.endswith('_driver'))"
+)
+
+
+def _run(code: str) -> object:
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_import_prompture_loads_no_driver_module():
+    loaded = _run(
+        "import sys, json, prompture; "
+        "print(json.dumps(sorted(m for m in sys.modules if m.startswith('prompture.'))))"
+    )
+    assert loaded == ["prompture._lazy"]
+
+
+def test_a_driver_class_is_imported_alone_when_first_named():
+    loaded = _run(
+        "import sys, json\n"
+        "from prompture import GrokDriver\n"
+        "from prompture.drivers import AsyncGrokDriver\n"
+        "assert GrokDriver.__name__ == 'GrokDriver' and AsyncGrokDriver.provider == 'grok'\n"
+        f"print(json.dumps({DRIVER_MODULES}))"
+    )
+    assert loaded == ["prompture.drivers.async_grok_driver", "prompture.drivers.grok_driver"]
+
+
+def test_the_registry_imports_only_the_driver_it_builds():
+    loaded = _run(
+        "import sys, json, prompture\n"
+        "driver = prompture.get_driver_for_model('moonshot/kimi-k2-0905-preview')\n"
+        "assert type(driver).__name__ == 'MoonshotDriver'\n"
+        f"print(json.dumps({DRIVER_MODULES}))"
+    )
+    assert loaded == ["prompture.drivers.moonshot_driver"]
+
+
+def test_every_exported_name_resolves_and_is_listed():
+    import prompture
+    import prompture.drivers
+
+    for package in (prompture, prompture.drivers):
+        for name in package.__all__:
+            assert getattr(package, name) is not None, name
+        assert set(package.__all__) <= set(dir(package))
+    lazy = {name for names in prompture._LAZY_IMPORTS.values() for name in names}
+    assert lazy == set(prompture.__all__)
+    lazy_drivers = {name for names in prompture.drivers._LAZY_IMPORTS.values() for name in names}
+    assert lazy_drivers == {n for n in prompture.drivers.__all__ if n.endswith("Driver")}
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    import prompture
+
+    try:
+        prompture.NoSuchDriver  # noqa: B018
+    except AttributeError as exc:
+        assert "NoSuchDriver" in str(exc)
+    else:
+        raise AssertionError("no AttributeError")
+
+
 def test_cli_help_imports_no_scaffolding_machinery():
     code = (
         "import sys, json\n"

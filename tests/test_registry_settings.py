@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 import prompture
@@ -163,3 +167,24 @@ def test_a_negative_max_retries_setting_names_its_variable(monkeypatch, grok_ser
     with pytest.raises(ConfigurationError, match="PROMPTURE_MAX_RETRIES.*not -1"):
         get_async_driver_for_model("grok/test-model")
     assert grok_server.requests == []
+
+
+def test_entry_point_drivers_are_found_and_never_replace_a_builtin(tmp_path):
+    """A plugin's driver is found by key; a plugin claiming a built-in key is ignored."""
+    dist = tmp_path / "acme_plugin-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-plugin\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(
+        "[prompture.drivers]\nacme = acme_plugin:factory\nmoonshot = acme_plugin:factory\n"
+    )
+    (tmp_path / "acme_plugin.py").write_text(
+        "def factory(model=None):\n    return ('acme', model)\n"
+    )
+    code = (
+        "import prompture\n"
+        "print(prompture.get_driver_for_model('acme/m1'))\n"
+        "print(type(prompture.get_driver_for_model('moonshot/kimi-k2-0905-preview')).__name__)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "MOONSHOT_API_KEY": "k"}
+    run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert run.stdout.splitlines() == ["('acme', 'm1')", "MoonshotDriver"], run.stderr

@@ -101,7 +101,8 @@ def list_registered_async_drivers() -> list[str]:
 
 
 def load_entry_point_drivers() -> None:
-    """Register the drivers other packages declare; done once, on first lookup."""
+    """Register the drivers other packages declare; done once, when first needed (listing the
+    drivers, or a lookup of a key no built-in holds)."""
     global _entry_points_loaded
     if _entry_points_loaded:
         return
@@ -133,8 +134,9 @@ def canonical_provider(name: str) -> str | None:
 
 
 def _lookup(table: dict[str, DriverFactory], model_name: str) -> Any:
-    load_entry_point_drivers()
     provider, model = _split(model_name)
+    if provider not in table:  # a plugin never replaces a registered key: skip the scan
+        load_entry_point_drivers()
     key = provider if provider in table else PROVIDER_ALIASES.get(provider, provider)
     factory = table.get(key)
     if factory is None:
@@ -177,20 +179,23 @@ def get_async_driver_for_model(model_name: str) -> Any:
     return _lookup(_ASYNC, model_name)
 
 
-def settings_factory(driver_class: type) -> DriverFactory:
+def settings_factory(driver_class: type | str) -> DriverFactory:
     """A factory building `driver_class` from settings read at call time.
 
     It follows the settings naming pattern: ``{provider}_api_key``, ``{provider}_model`` and
     ``{provider}_endpoint``, and passes the retry policy (``max_retries``, ``retry_backoff``,
     i.e. PROMPTURE_MAX_RETRIES and PROMPTURE_RETRY_BACKOFF); a setting the checkout does not
-    define is left to the driver.
+    define is left to the driver. A class given by name is one the drivers package exports,
+    imported when the factory is first called (so registering a built-in imports nothing).
     """
+    name = driver_class if isinstance(driver_class, str) else driver_class.__name__
 
     def factory(model: str | None = None) -> Any:
         from .._lazy_settings import settings
 
-        provider = driver_class.provider
-        return driver_class(
+        cls = _driver_class(driver_class)
+        provider = cls.provider
+        return cls(
             api_key=getattr(settings, f"{provider}_api_key", None),
             model=model or getattr(settings, f"{provider}_model", None),
             endpoint=getattr(settings, f"{provider}_endpoint", None),
@@ -198,5 +203,14 @@ def settings_factory(driver_class: type) -> DriverFactory:
             retry_backoff=getattr(settings, "retry_backoff", None),
         )
 
-    factory.__qualname__ = f"settings_factory({driver_class.__name__})"
+    factory.__qualname__ = f"settings_factory({name})"
     return factory
+
+
+def _driver_class(driver_class: type | str) -> type:
+    """`driver_class` itself, or the class of that name the drivers package exports."""
+    if not isinstance(driver_class, str):
+        return driver_class
+    from importlib import import_module
+
+    return getattr(import_module(__package__), driver_class)

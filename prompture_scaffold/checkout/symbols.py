@@ -108,7 +108,8 @@ def scan(package_dir: Path) -> tuple[dict[str, Path], Path | None, dict[Path, as
 
 
 def _factory_class(node: ast.expr) -> str | None:
-    """The driver class a registration builds: ``settings_factory(X)``, ``X``, or a lambda."""
+    """The driver class a registration builds: ``settings_factory(X)`` (or the class named
+    ``settings_factory("X")``), ``X``, or a lambda."""
     if isinstance(node, ast.Lambda):
         node = node.body
     if isinstance(node, ast.Name):
@@ -116,8 +117,11 @@ def _factory_class(node: ast.expr) -> str | None:
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         if node.func.id.endswith("Driver"):
             return node.func.id
-        if node.args and isinstance(node.args[0], ast.Name):
-            return node.args[0].id
+        first = node.args[0] if node.args else None
+        if isinstance(first, ast.Name):
+            return first.id
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
     return None
 
 

@@ -57,6 +57,7 @@ def _absolute(layout: Layout, path: Path, level: int, module: str | None) -> str
 
 def _py_index(edit: str, path: Path, layout: Layout, snap: Snapshot) -> PyIndex:
     from ..edits import _display
+    from ..edits._lazy import split, written_imports
     from ..edits._source import dunder_all
     from .symbols import registrations
 
@@ -71,6 +72,8 @@ def _py_index(edit: str, path: Path, layout: Layout, snap: Snapshot) -> PyIndex:
             imports.setdefault(_absolute(layout, path, node.level, node.module), set()).update(
                 names
             )
+    for written, names in written_imports(tree):  # a lazy-import table (our runtime)
+        imports.setdefault(_absolute(layout, path, *split(written)), set()).update(names)
     names = dunder_all(tree)
     return PyIndex(
         imports={module: frozenset(found) for module, found in imports.items()},

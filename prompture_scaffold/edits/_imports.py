@@ -12,7 +12,7 @@ import ast
 import sys
 from typing import Any
 
-from . import _display, _seq
+from . import _display, _lazy, _seq
 from ._source import PySource
 
 _SECTIONS = ("future", "std", "third", "first", "local")
@@ -61,6 +61,13 @@ def imports_of(src: PySource, module: str) -> list[ast.ImportFrom]:
     return list(grouped.get(module, ()))
 
 
+def imported_names(src: PySource, module: str) -> list[str]:
+    """The names bound from the absolute `module`, by import lines or the lazy table."""
+    if _lazy.table(src) is not None:
+        return _lazy.names_of(src, module)
+    return [alias.asname or alias.name for node in imports_of(src, module) for alias in node.names]
+
+
 def new_line(src: PySource, written: str, names: list[str]) -> tuple[int, str]:
     """Where a new ``from {written} import names`` goes (0-based line) and its text."""
     names = sorted(names, key=_seq.member_key)
@@ -97,6 +104,8 @@ def add_names(
 
     In an existing import a name goes to its sorted place among the `in_group` names.
     """
+    if _lazy.table(src) is not None:
+        return _lazy.add_names(src, module, names, written, in_group)
     existing = imports_of(src, module)
     imported = {alias.asname or alias.name for node in existing for alias in node.names}
     missing = [name for name in names if name not in imported]
@@ -115,6 +124,8 @@ def add_names(
 
 def remove_names(src: PySource, module: str, names: list[str]) -> str:
     """`names` no longer imported from `module`; a statement left empty goes entirely."""
+    if _lazy.table(src) is not None:
+        return _lazy.remove_names(src, module, names)
     for node in imports_of(src, module):
         present = [alias.name for alias in node.names if alias.name in names]
         if not present:

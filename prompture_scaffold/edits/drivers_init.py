@@ -4,7 +4,8 @@ Per registry held by the edited module: the class import in sorted place, a regi
 the last existing one, and the class in ``__all__``. When the async registrations live in
 another module (``drivers/async_registry.py``), the async half goes there: call `add` once
 for each path of `targets(layout)`. Registrations follow the module's own style:
-``settings_factory(Class)`` when it uses that, else the add-driver skill's lambda.
+``settings_factory(Class)`` when it uses that (``settings_factory("Class")`` where the module
+imports its classes lazily, from a ``_LAZY_IMPORTS`` table), else the add-driver skill's lambda.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from ..checkout import Layout
 from ..checkout.symbols import registrations
 from ..context import EditContext
-from . import _display, _imports
+from . import _display, _imports, _lazy
 from ._source import PySource, dunder_all, find_assign, py_str, splice_lines, statement_source
 
 _SYNC, _ASYNC, _FACTORY = "register_driver", "register_async_driver", "settings_factory"
@@ -39,14 +40,15 @@ def _registries(ctx: EditContext) -> list[tuple[str, str, str]]:
     return found
 
 
-def _factory(ctx: EditContext, calls: dict, name: str) -> list[str]:
-    """The factory argument, as lines, in the style of the existing registrations."""
+def _factory(ctx: EditContext, calls: dict, name: str, by_name: bool) -> list[str]:
+    """The factory argument, as lines, in the style of the existing registrations (the class
+    `by_name` where the module imports its classes lazily)."""
     factories = [c.value.args[1] for c in calls.values() if len(c.value.args) > 1]
     built = [ast.unparse(f.func) for f in factories if isinstance(f, ast.Call)]
     uses_factory = _FACTORY in built
     lambdas = [f for f in factories if isinstance(f, ast.Lambda)]
     if uses_factory or not lambdas:
-        return [f"{_FACTORY}({name})"]
+        return [f"{_FACTORY}({py_str(name) if by_name else name})"]
     attrs = [n for n in ast.walk(lambdas[-1]) if isinstance(n, ast.Attribute)]
     owner = next((ast.unparse(a.value) for a in attrs if a.attr.endswith("_model")), "settings")
     p = ctx.spec.provider
@@ -66,7 +68,7 @@ def _call(src: PySource, ctx: EditContext, function: str, name: str) -> list[tup
         return []
     if not calls:
         raise ctx.unsafe(f"{function}(...)", "no existing registration to follow")
-    factory = _factory(ctx, calls, name)
+    factory = _factory(ctx, calls, name, _lazy.table(src) is not None)
     key = py_str(ctx.spec.provider)
     line = f"{function}({key}, {factory[0]}, overwrite=True)\n"
     if len(factory) > 1 or len(line) > ctx.layout.line_length + 1:
@@ -81,13 +83,19 @@ def _call(src: PySource, ctx: EditContext, function: str, name: str) -> list[tup
 def add(source: str, ctx: EditContext) -> str:
     """`source` with the provider imported, registered and exported; unchanged if it is."""
     src, registries, inserts = PySource(source, ctx), _registries(ctx), []
+    lazy, planned = _lazy.table(src) is not None, []
     for function, name, module in registries:
         # New driver modules are not imported yet: plan every line on one parse.
-        if not _imports.imports_of(src, module):
+        if not lazy and not _imports.imports_of(src, module):
             inserts.append(_imports.new_line(src, ctx.relative(module), [name]))
+        elif lazy and name not in (listed := _lazy.names_of(src, module)):
+            # A new table entry is a line too; joining an entry's list is `add_names`' job.
+            planned.append(None if listed else _lazy.new_line(src, ctx.relative(module), [name]))
         inserts += _call(src, ctx, function, name)
-    if (fast := _below(src, registries, inserts)) is not None:
-        return fast
+    if None not in planned:
+        table_lines = sorted(planned, key=lambda line: line[1].strip())  # where two meet
+        if (fast := _below(src, registries, table_lines + inserts)) is not None:
+            return fast
     src = PySource(src.insert_many(inserts), ctx) if inserts else src
     for _, name, module in registries:  # a module imported without the class: join it
         text = _imports.add_names(src, module, [name], ctx.relative(module))
@@ -150,6 +158,10 @@ def _remove_at_once(src: PySource, ctx: EditContext) -> str | None:
         call = registrations(src.tree, function).get(ctx.spec.provider)
         if call is not None:
             edits.append((call.lineno - 1, call.end_lineno, ""))
+        table = _lazy.removal_lines(src, module, name) if _lazy.table(src) is not None else []
+        if table is None:
+            return None
+        edits += table
         for node in _imports.imports_of(src, module):
             if name not in _display.keys(node):
                 continue

@@ -35,7 +35,7 @@ def _star(src: PySource, ctx: EditContext) -> bool:
 
 
 def _check(src: PySource, ctx: EditContext) -> None:
-    if not _imports.imports_of(src, ctx.drivers_package):
+    if not _imports.imported_names(src, ctx.drivers_package):
         anchor = f"from {ctx.relative(ctx.drivers_package)} import"
         raise ctx.unsafe(anchor, "no import from the drivers package to add the class to")
 
@@ -51,12 +51,7 @@ def add(source: str, ctx: EditContext) -> str:
     node = dunder_all(src.tree)
     if node is None:
         return src.text
-    drivers = {
-        alias.asname or alias.name
-        for statement in _imports.imports_of(src, package)
-        for alias in statement.names
-        if _is_driver(alias.name)
-    }
+    drivers = {name for name in _imports.imported_names(src, package) if _is_driver(name)}
     return _display.add_entry(src, node, py_str(name), name, in_group=drivers.__contains__)
 
 

@@ -21,7 +21,7 @@ from checkouts import (
 from prompture_scaffold.checkout import spec_from_checkout
 from prompture_scaffold.edits import drivers_init as edit
 from prompture_scaffold.edits._seq import member_key
-from prompture_scaffold.edits._source import dunder_all
+from prompture_scaffold.edits._source import dunder_all, find_assign
 from prompture_scaffold.errors import UnsafeTarget
 
 INIT = "prompture/drivers/__init__.py"
@@ -37,19 +37,20 @@ def test_a_registered_provider_is_a_no_op():
 def test_add_to_our_drivers_package():
     before = repo_text(INIT)
     after = edit.add(before, context(repo_layout(), INIT))
-    sync = 'register_driver("acme", settings_factory(AcmeDriver), overwrite=True)'
-    async_ = 'register_async_driver("acme", settings_factory(AsyncAcmeDriver), overwrite=True)'
+    sync = 'register_driver("acme", settings_factory("AcmeDriver"), overwrite=True)'
+    async_ = 'register_async_driver("acme", settings_factory("AsyncAcmeDriver"), overwrite=True)'
     assert changed(before, after) == [
-        "+from .acme_driver import AcmeDriver",
-        "+from .async_acme_driver import AsyncAcmeDriver",
+        '+    ".acme_driver": ["AcmeDriver"],',
+        '+    ".async_acme_driver": ["AsyncAcmeDriver"],',
         "+" + sync,
         "+" + async_,
         '+    "AcmeDriver",',
         '+    "AsyncAcmeDriver",',
     ]
-    # Where ruff keeps them: imports and `__all__` stay sorted, registrations come last.
-    imports = [line for line in after.splitlines() if line.startswith("from .")]
-    assert imports == sorted(imports, key=str.lower)
+    # The lazy-import table and `__all__` stay sorted, registrations come last.
+    table = ast.literal_eval(find_assign(ast.parse(after).body, "_LAZY_IMPORTS").value)
+    assert list(table) == sorted(table, key=str.lower)
+    assert table[".acme_driver"] == ["AcmeDriver"]
     exported = ast.literal_eval(dunder_all(ast.parse(after)))
     assert exported == sorted(exported, key=member_key)
     assert f"{last_line(before, 'register_driver(')}\n{sync}\n" in after
@@ -72,10 +73,10 @@ def test_remove_a_builtin_driver():
     after = edit.remove(before, context(layout, INIT, spec_from_checkout(layout, "zai")))
     removed = [line for line in hunks(before, after) if line.startswith("-")]
     assert removed == [
-        "-from .async_zai_driver import AsyncZaiDriver",
-        "-from .zai_driver import ZaiDriver",
-        '-register_driver("zai", settings_factory(ZaiDriver), overwrite=True)',
-        '-register_async_driver("zai", settings_factory(AsyncZaiDriver), overwrite=True)',
+        '-    ".async_zai_driver": ["AsyncZaiDriver"],',
+        '-    ".zai_driver": ["ZaiDriver"],',
+        '-register_driver("zai", settings_factory("ZaiDriver"), overwrite=True)',
+        '-register_async_driver("zai", settings_factory("AsyncZaiDriver"), overwrite=True)',
         '-    "AsyncZaiDriver",',
         '-    "ZaiDriver",',
     ]
@@ -179,7 +180,7 @@ def test_a_registration_too_long_for_one_line_is_exploded():
     ctx = context(repo_layout(), INIT, spec(provider="a" * 30, class_name="B" * 40))
     after = edit.add(repo_text(INIT), ctx)
     assert (
-        f'register_driver(\n    "{"a" * 30}",\n    settings_factory({"B" * 40}Driver),\n' in after
+        f'register_driver(\n    "{"a" * 30}",\n    settings_factory("{"B" * 40}Driver"),\n' in after
     )
     assert max(len(line) for line in after.splitlines()) <= 100
 

@@ -20,8 +20,8 @@ def test_an_exported_driver_is_a_no_op():
 def test_add_under_the_drivers_comment_in_sorted_place():
     before = repo_text(INIT)
     after = edit.add(before, context(repo_layout(), INIT))
-    assert changed(before, after) == ["+    AcmeDriver,", '+    "AcmeDriver",']
-    assert "from .drivers import (\n    AcmeDriver,\n" in after
+    assert changed(before, after) == ['+        "AcmeDriver",', '+    "AcmeDriver",']
+    assert '    ".drivers": [\n        "AcmeDriver",\n' in after
     assert '    # Drivers\n    "AcmeDriver",\n' in after
 
 

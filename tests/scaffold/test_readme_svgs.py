@@ -50,7 +50,7 @@ def test_the_pictures_are_svgs_of_the_commands(made):
     # The new driver whole, and the wiring lines, none cut (long lines wrap).
     assert "+class AcmeDriver(OpenAICompatibleDriver):" in dry_run
     assert "+    supports_reasoning = False" in dry_run
-    assert '+register_driver("acme", settings_factory(AcmeDriver), overwrite=True)' in dry_run
+    assert re.search(r'\+register_driver\("acme", settings_factory\("?AcmeDriver"?\)', dry_run)
     assert "+    acme_endpoint: str = " in dry_run and "+ACME_API_KEY=" in dry_run
     assert re.search(r"ollama, airllm,\s+acme\n", dry_run)  # the longest line, wrapped
     assert "… the diff of examples/acme_example.py (not shown)" in dry_run
