@@ -76,13 +76,15 @@ def build_spec(
     *,
     existing: Collection[str] = (),
     taken_classes: Collection[str] = (),
+    own_classes: Mapping[str, str] | None = None,
     load_catalogue: Callable[[], cat.Catalogue] = cat.load,
     ask_missing: AskMissing = refuse_missing,
     notes: list[str] | None = None,
 ) -> DriverSpec:
     """The validated spec; `existing` are the checkout's providers, `taken_classes` the class
     names its drivers package already defines (a new provider must not reuse them: a derived
-    class name that does is derived anew from the provider key, with a note in `notes`).
+    class name that does is derived anew from the provider key, with a note in `notes`),
+    `own_classes` each existing provider's sync class (never a clash for that provider).
     Raises `InvalidInput`; whether an existing provider may be regenerated is `check_new`'s
     call."""
     if request.from_models_dev:  # an id, not a name: say so before it is turned into one
@@ -97,12 +99,14 @@ def build_spec(
             refuse_missing(missing, answers)
         answers = ask_missing(missing, dict(answers))
     spec = validate_spec(DriverSpec(**_normalized(filled)))
-    if spec.provider in existing:  # its own classes (given, or derived anew) are no clash
-        stem = cat.class_name_from_provider(spec.provider)
-        own = {f"{stem}Driver", f"Async{stem}Driver"}
+    own_classes = own_classes or {}
+    if spec.provider in existing:  # its own classes (as written, given, derived) are no clash
+        stems = {cat.class_name_from_provider(spec.provider)}
+        if own_classes.get(spec.provider):
+            stems.add(own_classes[spec.provider].removesuffix("Driver"))
         if "class_name" in answers:
-            own |= {spec.sync_class, spec.async_class}
-        taken_classes = set(taken_classes) - own
+            stems.add(spec.class_name)
+        taken_classes = set(taken_classes) - {f"{p}{s}Driver" for s in stems for p in ("", "Async")}
     return _free_class_name(spec, taken_classes, "class_name" in answers, notes)
 
 

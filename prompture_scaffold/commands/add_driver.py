@@ -174,7 +174,12 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
     def make(request, ask_missing):
         notes: list[str] = []
         spec = build_spec(
-            request, existing=existing, taken_classes=taken, ask_missing=ask_missing, notes=notes
+            request,
+            existing=existing,
+            taken_classes=taken,
+            own_classes=dict(layout.providers),
+            ask_missing=ask_missing,
+            notes=notes,
         )
         plan = plan_add(spec, layout, replacing=_replacing(layout, spec.provider, request.force))
         check_new(spec, plan, existing, request.force)
