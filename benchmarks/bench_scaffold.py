@@ -126,32 +126,38 @@ def grow_to(root: Path, total: int) -> int:
     return len(discover(root).providers)
 
 
-def median_ms(command: list[str], runs: int, cwd: Path) -> float:
+def _env() -> dict[str, str]:
     # As installed: bytecode cached after the first (dropped) run, whatever the sandbox sets.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["PROMPTURE_OFFLINE"] = "1"
-    samples = []
+    return env
+
+
+def medians_ms(commands: dict[str, tuple[list[str], Path]], runs: int) -> dict[str, float]:
+    """The median of each command, its runs interleaved with the others' (a load that comes
+    and goes on the machine then weighs on every command alike, and the ratios hold)."""
+    samples: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(runs + 1):  # the first run warms the file cache and is dropped
-        start = time.perf_counter()
-        done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
-        samples.append(time.perf_counter() - start)
-        if done.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
-    return statistics.median(samples[1:]) * 1000
+        for name, (command, cwd) in commands.items():
+            start = time.perf_counter()
+            done = subprocess.run(command, cwd=cwd, env=_env(), capture_output=True, text=True)
+            samples[name].append(time.perf_counter() - start)
+            if done.returncode != 0:
+                raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout}{done.stderr}")
+    return {name: statistics.median(found[1:]) * 1000 for name, found in samples.items()}
 
 
 def _sizes(text: str) -> list[int]:
     return sorted({int(part) for part in text.split(",") if part.strip()})
 
 
-def _measures(root: Path, drivers: int, runs: int) -> dict[str, float]:
+def _commands(root: Path, drivers: int) -> dict[str, tuple[list[str], Path]]:
     repo = ["--repo", str(root)]
+    remove = ["remove-driver", REMOVED, "--dry-run", "--yes"]
     return {
-        "dry run": median_ms([*PROMPTURE, *DRY_RUN, *repo], runs, root),
-        "check-drivers": median_ms([*PROMPTURE, "check-drivers", *repo], runs, root),
-        "remove-driver": median_ms(
-            [*PROMPTURE, "remove-driver", REMOVED, "--dry-run", "--yes", *repo], runs, root
-        ),
+        f"dry run@{drivers}": ([*PROMPTURE, *DRY_RUN, *repo], root),
+        f"check-drivers@{drivers}": ([*PROMPTURE, "check-drivers", *repo], root),
+        f"remove-driver@{drivers}": ([*PROMPTURE, *remove, *repo], root),
     }
 
 
@@ -161,53 +167,56 @@ def main() -> None:
     parser.add_argument(
         "--sizes",
         default="150,300",
-        help="driver counts to grow the synthetic checkout to, comma-separated "
-        "(e.g. 150,300,1000; 1000 takes a few minutes)",
+        help="driver counts to grow the synthetic checkout to, comma-separated (e.g. 150,300,1000)",
     )
     args = parser.parse_args()
     from prompture_scaffold.checkout import discover
 
-    rows: list[tuple[str, float, float | None]] = []
     with tempfile.TemporaryDirectory() as tmp:
         ours = copy_repo(Path(tmp) / "repo")
         bare = len(discover(ours).providers)
-        rows.append(
-            (
-                "python -c pass (this machine now)",
-                median_ms([sys.executable, "-c", "pass"], args.runs, ours),
-                None,
-            )
-        )
-        rows.append(("prompture --help", median_ms([*PROMPTURE, "--help"], args.runs, ours), 200))
-        base = _measures(ours, bare, args.runs)
-        found = {bare: base}
+        commands = {
+            "python -c pass (this machine now)": ([sys.executable, "-c", "pass"], ours),
+            "prompture --help": ([*PROMPTURE, "--help"], ours),
+            **_commands(ours, bare),
+        }
+        sizes = [bare]
         for size in (s for s in _sizes(args.sizes) if s > bare):
             big = copy_repo(Path(tmp) / f"big{size}")
-            drivers = grow_to(big, size)
-            found[drivers] = _measures(big, drivers, args.runs)
-            shutil.rmtree(big)
-    for drivers, measured in found.items():
-        where = "this repo" if drivers == bare else "synthetic"
-        for name, value in measured.items():
-            target = 500 if name == "dry run" and drivers <= 150 else None
-            rows.append((f"{name}, {where} ({drivers} drivers)", value, target))
-    _print(rows)
+            sizes.append(grow_to(big, size))
+            commands.update(_commands(big, sizes[-1]))
+        found = medians_ms(commands, args.runs)
+    _report(found, sizes)
+
+
+def _report(found: dict[str, float], sizes: list[int]) -> None:
+    bare = sizes[0]
+    print(f"{'measure (median, runs interleaved)':44} {'median':>10} {'target':>9}")
+    for name, value in found.items():
+        what, _, drivers = name.partition("@")
+        target = 200 if name == "prompture --help" else None
+        if drivers:
+            where = "this repo" if int(drivers) == bare else "synthetic"
+            what = f"{what}, {where} ({drivers} drivers)"
+            target = 500 if name.startswith("dry run@") and int(drivers) <= 150 else None
+        print(_row(what, value, target))
     print()
     print(f"{'ratio (same run)':44} {'value':>8} {'target':>8}")
-    for drivers, measured in found.items():
-        check = measured["check-drivers"] / measured["dry run"]
-        grown = measured["dry run"] / base["dry run"]
-        print(
-            _ratio(f"check-drivers / dry run at {drivers}", check, 2.0 if drivers == 300 else None)
-        )
+    for drivers in sizes:
+        check = found[f"check-drivers@{drivers}"] / found[f"dry run@{drivers}"]
+        target = 2.0 if drivers == 300 else None
+        print(_ratio(f"check-drivers / dry run at {drivers}", check, target))
         if drivers != bare:
-            print(
-                _ratio(
-                    f"dry run at {drivers} / dry run at {bare}",
-                    grown,
-                    1.5 if drivers == 300 else None,
-                )
-            )
+            grown = found[f"dry run@{drivers}"] / found[f"dry run@{bare}"]
+            target = 1.5 if drivers == 300 else None
+            print(_ratio(f"dry run at {drivers} / dry run at {bare}", grown, target))
+
+
+def _row(name: str, value: float, target: float | None) -> str:
+    if target is None:
+        return f"{name:44} {value:8.1f}ms"
+    verdict = "ok" if value < target else "OVER"
+    return f"{name:44} {value:8.1f}ms {'< ' + str(target) + ' ms':>9}  {verdict}"
 
 
 def _ratio(name: str, value: float, target: float | None) -> str:
@@ -215,16 +224,6 @@ def _ratio(name: str, value: float, target: float | None) -> str:
         return f"{name:44} {value:7.2f}x"
     verdict = "ok" if value <= target else "OVER"
     return f"{name:44} {value:7.2f}x {'<= ' + str(target) + 'x':>8}  {verdict}"
-
-
-def _print(rows) -> None:
-    print(f"{'measure':44} {'median':>10} {'target':>9}")
-    for name, value, target in rows:
-        if target is None:
-            print(f"{name:44} {value:8.1f}ms")
-            continue
-        verdict = "ok" if value < target else "OVER"
-        print(f"{name:44} {value:8.1f}ms {'< ' + str(target) + ' ms':>9}  {verdict}")
 
 
 if __name__ == "__main__":

@@ -46,13 +46,17 @@ class EditContext:
         """`module` as a relative import from the edited file (``..drivers``)."""
         return self.layout.relative_module(self.path, module)
 
+    @cached_property
+    def _package_parts(self) -> tuple[list[str], int]:
+        """This module's dotted parts and 1 for a package ``__init__`` (asked per import)."""
+        return self.module.split("."), 1 if Path(self.path).name == "__init__.py" else 0
+
     def absolute(self, level: int, module: str | None) -> str:
         """The absolute name of ``from {'.' * level}{module} import`` written in this file."""
         if not level:
             return module or ""
-        parts = self.module.split(".")
-        keep = len(parts) - level + (1 if Path(self.path).name == "__init__.py" else 0)
-        return ".".join([*parts[:keep], *([module] if module else [])])
+        parts, package = self._package_parts
+        return ".".join([*parts[: len(parts) - level + package], *([module] if module else [])])
 
     def unsafe(self, symbol: str, reason: str) -> UnsafeTarget:
         """The error for an anchor this file lacks (exit 3), naming file and symbol."""

@@ -10,6 +10,7 @@ copies whichever shape its siblings have, with their field order and ``api_type`
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Mapping
@@ -74,7 +75,8 @@ def learn(rates_dir: Path | None) -> RateStyle:
     api_types: set[str] = set()
     values: dict[str, Counter[str]] = {}
     nullable: set[str] = set()
-    for path in sorted(Path(rates_dir).glob("*.json"))[:SAMPLE] if rates_dir else ():
+    names = sorted(n for n in os.listdir(rates_dir) if n.endswith(".json")) if rates_dir else []
+    for path in (Path(rates_dir) / name for name in names[:SAMPLE]):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -34,14 +34,19 @@ _CANDIDATE = re.compile(
     r"|(PROVIDER_MAP)\s*[:=]|(register_driver\(|register_async_driver\())",
     re.M,
 )
-#: Every match of `_CANDIDATE` holds one of these: a test far cheaper than the regex, which
-#: most modules (the drivers themselves) then skip.
-_WORDS = (
-    *(f"class {name}" for name in _CLASSES),
-    *(f"def {name}" for name in _FUNCTIONS),
-    "PROVIDER_MAP",
-    "register_driver(",
-    "register_async_driver(",
+#: Every match of `_CANDIDATE` holds one of these words: a search far cheaper than the
+#: regex, which most modules (the drivers themselves) then skip.
+_WORDS = re.compile(
+    "|".join(
+        re.escape(word)
+        for word in (
+            *(f"class {name}" for name in _CLASSES),
+            *(f"def {name}" for name in _FUNCTIONS),
+            "PROVIDER_MAP",
+            "register_driver(",
+            "register_async_driver(",
+        )
+    )
 )
 #: A top-level call stands for the symbol naming the module that makes it.
 CALLS = {
@@ -91,7 +96,7 @@ def scan(package_dir: Path) -> tuple[dict[str, Path], Path | None, dict[Path, as
         text = path.read_text(encoding="utf-8", errors="replace")
         if descriptors.CALL + "(" in text:
             declaring[path] = text
-        if not any(word in text for word in _WORDS):  # most driver modules: no regex run
+        if not _WORDS.search(text):  # most driver modules: no regex run
             continue
         found = {next(g for g in m.groups() if g) for m in _CANDIDATE.finditer(text)}
         found = {name for name in found if CALLS.get(name, name) not in symbols}

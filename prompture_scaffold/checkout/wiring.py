@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from ..errors import UnsafeTarget
@@ -40,6 +41,11 @@ class Facts:
     env_text: str
     docs_text: str
     discovery_keys: frozenset[str] | None
+
+    @cached_property
+    def index(self) -> Index:
+        """The lookups of `check`, built on first use."""
+        return _index(self)
 
     def place_names(self) -> tuple[str, ...]:
         """The columns this checkout has (no discovery table: no discovery column)."""
@@ -87,23 +93,64 @@ def read_facts(layout, snap: Snapshot | None = None) -> Facts:
 
 
 def check(facts: Facts, provider: str, cls: str) -> dict[str, bool | None]:
-    """Each place of `facts.place_names()`: True wired, False missing, None not applicable."""
-    layout, sources = facts.layout, facts.sources
-    defining = [p for p, text in sources.items() if re.search(rf"^class {cls}\b", text, re.M)]
+    """Each place of `facts.place_names()`: True wired, False missing, None not applicable.
+    Every lookup is in an index `facts` builds once, so all drivers cost one pass."""
+    found = facts.index
     async_cls = f"Async{cls}"
-    async_defined = any(re.search(rf"^class {async_cls}\b", t, re.M) for t in sources.values())
-    reads = _settings_read(sources, provider, cls)
+    reads = found.reads.get(provider, set())
+    registered = provider in found.async_keys or async_cls in found.quoted
     places: dict[str, bool | None] = {
-        "files": bool(defining) and async_defined,
-        "registry": _registered_async(sources, provider, async_cls),
-        "exports": _exported(layout, sources, cls),
+        "files": cls in found.classes and async_cls in found.classes,
+        "registry": registered,
+        "exports": cls in found.drivers_words and (found.star or cls in found.package_words),
         "settings": (reads <= facts.settings_fields) if reads else None,
-        "env template": _in_env(facts, reads),
-        "docs": _in_docs(facts, provider),
+        "env template": _in_env(found, reads, facts.env_text),
+        "docs": None if found.listed is None else provider in found.listed,
     }
     if facts.discovery_keys is not None:
         places["discovery"] = provider in facts.discovery_keys
     return places
+
+
+@dataclass(frozen=True)
+class Index:
+    """What `check` looks up, from one pass over the checkout's sources."""
+
+    classes: frozenset[str]
+    #: Provider -> the settings fields its registration or descriptor reads.
+    reads: dict[str, set[str]]
+    async_keys: frozenset[str]
+    #: Names written as strings (``"AsyncX"``, ``"module.AsyncX"``): lazy registrations.
+    quoted: frozenset[str]
+    drivers_words: frozenset[str]
+    package_words: frozenset[str]
+    star: bool
+    env_names: frozenset[str]
+    listed: frozenset[str] | None
+
+
+def _index(facts: Facts) -> Index:
+    from ..edits.docs_bullet import provider_list
+
+    layout, texts = facts.layout, list(facts.sources.values())
+    drivers = facts.sources.get(Path(layout.drivers_dir) / "__init__.py", "")
+    package = facts.sources.get(Path(layout.package_dir) / "__init__.py", "")
+    found = provider_list(facts.docs_text, set(layout.providers))
+    return Index(
+        classes=frozenset(n for t in texts for n in re.findall(r"^class (\w+)", t, re.M)),
+        reads=_settings_reads(facts.sources),
+        async_keys=frozenset(
+            k
+            for t in texts
+            for k in re.findall(r"register_async_driver\(\s*[\"']([^\"']*)[\"']", t)
+        ),
+        quoted=frozenset(n for t in texts for n in re.findall(r"[\"'](?:\w+\.)?(\w+)[\"']", t)),
+        drivers_words=frozenset(re.findall(r"\w+", drivers)),
+        package_words=frozenset(re.findall(r"\w+", package)),
+        star=re.search(r"^from \.drivers import \*", package, re.M) is not None,
+        env_names=frozenset(re.findall(r"^#?\s*(\w+)=", facts.env_text, re.M)),
+        listed=None if found is None else frozenset(found[2]),
+    )
 
 
 def _text(snap: Snapshot, path: Path | None) -> str:
@@ -135,27 +182,27 @@ def _discovery_keys(layout, sources: dict[Path, str]) -> frozenset[str] | None:
     return None
 
 
-def _settings_read(sources: dict[Path, str], provider: str, cls: str) -> set[str]:
-    """The settings fields the provider's registration or descriptor hands its driver."""
-    fields: set[str] = set()
+def _settings_reads(sources: dict[Path, str]) -> dict[str, set[str]]:
+    """Provider -> the settings fields its registration or descriptor hands its driver."""
+    fields: dict[str, set[str]] = {}
     for text in sources.values():
-        if provider not in text:
+        if "register_driver(" not in text and "ProviderDescriptor(" not in text:
             continue
         tree = _tree(text)
         for call in (n for n in ast.walk(tree) if isinstance(n, ast.Call)) if tree else ():
             first = call.args[0] if call.args else None
             named = next((k.value for k in call.keywords if k.arg == "name"), first)
-            if not (isinstance(named, ast.Constant) and named.value == provider):
+            if not (isinstance(named, ast.Constant) and isinstance(named.value, str)):
                 continue
             name = getattr(call.func, "id", getattr(call.func, "attr", ""))
             if name == "register_driver":
-                fields |= {
+                fields.setdefault(named.value, set()).update(
                     a.attr
                     for a in ast.walk(call)
                     if isinstance(a, ast.Attribute) and getattr(a.value, "id", "") == "settings"
-                }
+                )
             elif name == "ProviderDescriptor":
-                fields |= _descriptor_fields(call)
+                fields.setdefault(named.value, set()).update(_descriptor_fields(call))
     return fields
 
 
@@ -170,35 +217,11 @@ def _descriptor_fields(call: ast.Call) -> set[str]:
     return {f for f in fields if isinstance(f, str) and re.fullmatch(r"[a-z]\w*", f)}
 
 
-def _registered_async(sources: dict[Path, str], provider: str, async_cls: str) -> bool:
-    pattern = re.compile(
-        rf"register_async_driver\(\s*[\"']{re.escape(provider)}[\"']|[\"']\w+\.{async_cls}[\"']"
-        rf"|[\"']{async_cls}[\"']"
-    )
-    return any(pattern.search(text) for text in sources.values())
-
-
-def _exported(layout, sources: dict[Path, str], cls: str) -> bool:
-    drivers = sources.get(Path(layout.drivers_dir) / "__init__.py", "")
-    package = sources.get(Path(layout.package_dir) / "__init__.py", "")
-    in_drivers = re.search(rf"\b{cls}\b", drivers) is not None
-    star = re.search(r"^from \.drivers import \*", package, re.M) is not None
-    return in_drivers and (star or re.search(rf"\b{cls}\b", package) is not None)
-
-
-def _in_env(facts: Facts, reads: set[str]) -> bool | None:
+def _in_env(found: Index, reads: set[str], env_text: str) -> bool | None:
     keys = {f.upper() for f in reads if f.endswith("_api_key")}
-    if not keys or not facts.env_text:
+    if not keys or not env_text:
         return None
-    return all(re.search(rf"^#?\s*{k}=", facts.env_text, re.M) for k in keys)
-
-
-def _in_docs(facts: Facts, provider: str) -> bool | None:
-    """In the guide's driver list, where the guide has one (as add-driver edits it)."""
-    from ..edits.docs_bullet import provider_list
-
-    found = provider_list(facts.docs_text, set(facts.layout.providers))
-    return None if found is None else provider in found[2]
+    return keys <= found.env_names
 
 
 def _tree(text: str) -> ast.Module | None:

@@ -110,7 +110,10 @@ def insert(src: PySource, node: ast.AST, placements: list[tuple[int, str]]) -> s
             following = next((o for o in order[at + 1 :] if isinstance(o, int)), None)
             anchor = shape_.lines[-1 if following is None else following]
             line = anchor + (1 if following is None else 0)
-            inserts.append((line, f"{_indent(src.lines[anchor])}{entry},\n"))
+            text = f"{_indent(src.lines[anchor])}{entry},"
+            if len(text) > src.ctx.layout.line_length:  # an entry cannot wrap
+                text += "  # noqa: E501"
+            inserts.append((line, text + "\n"))
     return src.insert_many(inserts)
 
 

@@ -18,9 +18,10 @@ from typing import Any
 _DIGITS = re.compile(r"(\d+)")
 
 
-def natural(text: str) -> list[Any]:
+@lru_cache(maxsize=16384)
+def natural(text: str) -> tuple[Any, ...]:
     """Natural sort key: ``gpt2`` before ``gpt10``, as ruff's isort orders names."""
-    return [int(part) if part.isdigit() else part for part in _DIGITS.split(text)]
+    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
 
 
 @lru_cache(maxsize=16384)  # a display's names are keyed several times per edit

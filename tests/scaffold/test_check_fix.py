@@ -198,3 +198,19 @@ def test_many_drivers_show_only_the_drifted_ones():
     text = rendered(statuses, COLUMNS, 80)
     assert "p007" in text and "p006" not in text
     assert f"{ALL_ROWS + 4} more drivers wired in every place" in text
+
+
+@pytest.mark.parametrize(("answer", "code"), [("y\n", 0), ("n\n", 1)])
+def test_fix_on_a_terminal_asks_before_writing(repo, added, monkeypatch, answer, code):
+    from typer.testing import CliRunner
+
+    from prompture_scaffold.cli import app
+    from prompture_scaffold.commands import _common
+
+    monkeypatch.setattr(_common, "stdin_is_terminal", lambda: True)
+    delete_lines(repo / ".env.copy", ENV_LINE)
+    before = fingerprint(repo)
+    result = CliRunner().invoke(app, ["check-drivers", "--fix", "--repo", str(repo)], input=answer)
+    assert result.exit_code == code, result.output
+    assert "Apply these 1 changes?" in result.stdout and f"+{ENV_LINE}acme-1" in result.stdout
+    assert fingerprint(repo) == (fingerprint(added) if code == 0 else before)

@@ -110,3 +110,77 @@ def test_a_bare_name_is_a_requirement_as_it_is():
     ctx, before = context(repo_layout(), PYPROJECT, acme(sdk="foo")), repo_text(PYPROJECT)
     extras = tomllib.loads(edit.add(before, ctx))["project"]["optional-dependencies"]
     assert extras["acme"] == ["foo"] and extras["all"][-1] == "foo"
+
+
+# --- optional-dependencies as an inline table: edited as text, spacing kept ------------------
+
+INLINE = {
+    "spaced": (
+        'optional-dependencies = { dev = ["pytest"] }',
+        'optional-dependencies = { dev = ["pytest"], acme = ["acme-sdk>=1.2"] }',
+    ),
+    "tight, with all": (
+        'optional-dependencies = {dev = ["pytest"], all = ["a>=1"]}',
+        'optional-dependencies = {dev = ["pytest"], all = ["a>=1", "acme-sdk>=1.2"], '
+        'acme = ["acme-sdk>=1.2"]}',
+    ),
+    "empty": ("optional-dependencies = {}", 'optional-dependencies = {acme = ["acme-sdk>=1.2"]}'),
+    "empty, spaced": (
+        "optional-dependencies = { }",
+        'optional-dependencies = { acme = ["acme-sdk>=1.2"] }',
+    ),
+    "all with a trailing comma, a comment": (
+        'optional-dependencies = { all = [ "a>=1", ] }  # extras',
+        'optional-dependencies = { all = [ "a>=1", "acme-sdk>=1.2", ], '
+        'acme = ["acme-sdk>=1.2"] }  # extras',
+    ),
+}
+
+
+@pytest.mark.parametrize(("line", "added"), INLINE.values(), ids=INLINE)
+def test_an_inline_table_keeps_its_spacing_and_comes_back_byte_for_byte(line, added):
+    ctx = context(repo_layout(), PYPROJECT, SDK)
+    before = f'[project]\nname = "x"\n{line}\nversion = "1"\n'
+    assert edit.remove(before, ctx) == before  # nothing to remove yet
+    after = edit.add(before, ctx)
+    assert after == before.replace(line, added)
+    assert edit.add(after, ctx) == after
+    assert edit.remove(after, ctx) == before
+    assert tomllib.loads(after)["project"]["optional-dependencies"]["acme"] == ["acme-sdk>=1.2"]
+
+
+def test_an_inline_table_with_crlf_line_endings():
+    ctx = context(repo_layout(), PYPROJECT, SDK)
+    before = '[project]\r\nname = "x"\r\noptional-dependencies = { dev = ["p"] }\r\n'
+    after = edit.add(before, ctx)
+    assert after.count("\r\n") == 3 and "\n" not in after.replace("\r\n", "")
+    assert edit.remove(after, ctx) == before
+
+
+def test_an_inline_entry_written_by_hand_is_still_removed():
+    """Not the text add-driver writes: tomlkit removes it (its spacing may change)."""
+    ctx = context(repo_layout(), PYPROJECT, SDK)
+    text = '[project]\nname = "x"\noptional-dependencies = {acme=["acme-sdk>=1.2"], dev=["p"]}\n'
+    removed = tomllib.loads(edit.remove(text, ctx))["project"]["optional-dependencies"]
+    assert removed == {"dev": ["p"]}
+
+
+def test_add_then_remove_is_byte_identical_with_an_inline_table(tmp_path):
+    import re
+
+    from _scratch import ACME_ARGS, fingerprint, make_scratch, run
+
+    root = make_scratch(tmp_path / "repo")
+    path = root / PYPROJECT
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"(?ms)^\[project\.optional-dependencies\]\n.*?(?=^\[)", "", text)
+    text = text.replace("[project]\n", '[project]\noptional-dependencies = { dev = ["p"] }\n', 1)
+    path.write_text(text, encoding="utf-8")
+    pristine = fingerprint(root)
+    assert run(root, *ACME_ARGS, "--sdk", "acme-sdk>=1.2").exit_code == 0
+    assert 'optional-dependencies = { dev = ["p"], acme = ["acme-sdk>=1.2"] }\n' in (
+        path.read_text(encoding="utf-8")
+    )
+    removed = run(root, "remove-driver", "acme", "--yes")
+    assert removed.exit_code == 0, removed.output
+    assert fingerprint(root) == pristine

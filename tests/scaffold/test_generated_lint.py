@@ -113,3 +113,40 @@ def test_a_spec_file_with_a_control_character_is_refused(pristine, tmp_path):
     spec.write_text('display_name = "Ac\\u0007me"\n', encoding="utf-8")
     result = run(pristine, *ACME_ARGS, "--spec", str(spec))
     assert result.exit_code == 2 and "U+0007" in result.stderr
+
+
+#: The longest provider key (40) and class name (60) validation accepts, on every template.
+LONG_NAMES = ["--class-name", "Acme" + "Xy" * 28]
+LONG_KEY = "acme_" + "q" * 35
+TEMPLATES = {
+    "subclass": ["--compat", "openai"],
+    "full": ["--compat", "openai", "--template", "full"],
+    "custom": ["--compat", "custom", "--sdk", "requests"],
+    "custom self-contained": ["--compat", "custom", "--sdk", "requests", "--template", "full"],
+    "anthropic": ["--compat", "anthropic"],
+}
+
+
+@pytest.mark.skipif(RUFF is None, reason="ruff is not installed")
+@pytest.mark.parametrize("flags", list(TEMPLATES.values()), ids=list(TEMPLATES))
+def test_long_names_stay_ruff_clean(tmp_path, pristine, flags):
+    root = shutil.copytree(pristine, tmp_path / "repo")
+    args = [LONG_KEY if a == "acme" else a for a in ACME_ARGS if a not in ("--compat", "openai")]
+    added = run(root, *args, *LONG_NAMES, *flags)
+    assert added.exit_code == 0, added.output
+    assert run(root, *ACME_ARGS).exit_code == 0  # a neighbour after the long entries
+    files = _touched(added.stdout)
+    assert f"prompture/drivers/async_{LONG_KEY}_driver.py" in files
+    for command in (["check"], ["format", "--check"]):
+        result = subprocess.run(
+            [RUFF, *command, "--no-cache", *files],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert run(root, *args, *LONG_NAMES, *flags).stdout.startswith("nothing to change")
+    assert run(root, "remove-driver", LONG_KEY, "--yes").exit_code == 0
+    assert run(root, "remove-driver", "acme", "--yes").exit_code == 0
+    assert fingerprint(root) == fingerprint(pristine)

@@ -126,6 +126,7 @@ KINDS = {
     "anthropic": {"compat": "anthropic", "sdk": "anthropic>=2.0", "json_schema": False},
 }
 ANTHROPIC_BASES = ("AnthropicMessagesDriver", "AsyncAnthropicMessagesDriver")
+CUSTOM_BASES = ("CustomWireDriver", "AsyncCustomWireDriver")
 
 
 # --- literal filters ------------------------------------------------------------------------
@@ -333,7 +334,7 @@ def test_anthropic_wire_gets_the_short_subclass_pair(tmp_path):
         "class AsyncAcmeDriver(AsyncAnthropicMessagesDriver):\n"
         '    """Async twin of `AcmeDriver`: same key, endpoint, flags and prices."""\n\n'
         "    sync_driver = AcmeDriver\n"
-        "    pip_extra = AcmeDriver.pip_extra\n"
+        "    pip_extra = sync_driver.pip_extra\n"
     )
     assert json.loads(files["prompture/infra/rates/acme.json"])["api_type"] == "anthropic"
     test_module = files["tests/test_acme_driver.py"]
@@ -475,6 +476,8 @@ def test_hostile_values_change_only_literals(tmp_path, kind):
 
 # --- ruff: every kind, both line lengths, hostile and long values, one run ------------------
 
+LONG_CLASS = "Acme" + "Xy" * 28
+
 RUFF_CASES = {
     "sub": {},
     "sub_long": {"display_name": "D" * 70, "default_model": "m" * 75, "endpoint": "https://e" * 9},
@@ -494,6 +497,16 @@ RUFF_CASES = {
         "api_key_env": "ACME_" + "K" * 60 + "_API_KEY",
     },
     **{f"{kind}_hostile": {**KINDS[kind], **HOSTILE} for kind in KINDS},
+    # 60-character class names (the longest --class-name takes) with 40-character provider
+    # keys (the longest): class lines, name assignments and import paths wrap or are marked.
+    **{
+        f"{kind}_long_class_{'q' * 22}"[:38]: {**overrides, "class_name": LONG_CLASS}
+        for kind, overrides in {
+            **KINDS,
+            "full_custom": {"compat": "custom", "template": "full"},
+            "anth_keyless": {**KINDS["anthropic"], "auth": "none", "extra_api_key_envs": ()},
+        }.items()
+    },
     "long": {
         "template": "full",
         "display_name": "A" * 50 + " very long display name " + "B" * 60,
@@ -520,13 +533,22 @@ def _write_checkout(root: Path, line_length: int, package: str, omit=(), cases=R
             (root / path).write_text(text, encoding="utf-8")
 
 
+#: A checkout of another package without our errors or bases: the self-contained templates.
+FOREIGN_CASES = {
+    "sub": {},
+    "full": {"template": "full"},
+    **KINDS,
+    **{name: case for name, case in RUFF_CASES.items() if "_long_class_" in name},
+}
+
+
 @pytest.mark.skipif(importlib.util.find_spec("ruff") is None, reason="ruff is not installed")
 def test_generated_files_pass_ruff_check_and_format(tmp_path):
-    without = ("DriverHTTPError", "ConfigurationError", "PROVIDER_MAP")
+    without = ("DriverHTTPError", "ConfigurationError", "PROVIDER_MAP", *CUSTOM_BASES)
     roots = {
         "l79": (79, "prompture", (), RUFF_CASES),
         "l100": (100, "prompture", (), RUFF_CASES),
-        "foreign": (88, "mylib", without, {"sub": {}, "full": {"template": "full"}, **KINDS}),
+        "foreign": (88, "mylib", without, FOREIGN_CASES),
     }
     for name, (line_length, package, omit, cases) in roots.items():
         _write_checkout(tmp_path / name, line_length, package, omit, cases)
