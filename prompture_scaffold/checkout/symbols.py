@@ -85,31 +85,65 @@ def _walk(package_dir: Path) -> tuple[list[Path], list[Path]]:
 
 def scan(package_dir: Path) -> tuple[dict[str, Path], Path | None, dict[Path, ast.Module], list]:
     """(symbol -> defining file, the rates directory, the trees parsed on the way, the modules
-    declaring providers as descriptors, most first)."""
+    declaring providers as descriptors, most first).
+
+    The driver modules of the providers the registry module registers are read last, and
+    only when a symbol was found nowhere else: they define their provider's classes, not the
+    checkout's anchors, and a checkout with a thousand drivers has two thousand of them.
+    """
     from . import descriptors
 
-    symbols: dict[str, Path] = {}
-    trees: dict[Path, ast.Module] = {}
-    declaring: dict[Path, str] = {}
+    found = _Found(package_dir)
     files, rates = _walk(package_dir)
-    for path in files:
+    drivers = package_dir / "drivers"
+    own = [p for p in files if p.parent == drivers and p.name.endswith("_driver.py")]
+    skipped = set(own)
+    for path in (p for p in files if p not in skipped):
+        found.read(path)
+    registry = found.trees.get(found.symbols.get("register_driver_calls"))
+    keys = set(registrations(registry, "register_driver")) if registry is not None else set()
+    later = [p for p in own if p.name.removesuffix("_driver.py").removeprefix("async_") in keys]
+    deferred = set(later)
+    for path in (p for p in own if p not in deferred):
+        found.read(path)
+    if set(found.symbols) < _ANCHORS:
+        for path in later:
+            found.read(path)
+    declaring = descriptors.modules(found.declaring)
+    return found.symbols, (rates[0] if rates else None), found.trees, declaring
+
+
+#: Every symbol `scan` can find.
+_ANCHORS = {*_CLASSES, *_FUNCTIONS, "PROVIDER_MAP", *CALLS.values()}
+
+
+class _Found:
+    """What `scan` found so far, file by file."""
+
+    def __init__(self, package_dir: Path) -> None:
+        self.symbols: dict[str, Path] = {}
+        self.trees: dict[Path, ast.Module] = {}
+        self.declaring: dict[Path, str] = {}
+
+    def read(self, path: Path) -> None:
+        from . import descriptors
+
         text = path.read_text(encoding="utf-8", errors="replace")
         if descriptors.CALL + "(" in text:
-            declaring[path] = text
+            self.declaring[path] = text
         if not _WORDS.search(text):  # most driver modules: no regex run
-            continue
+            return
         found = {next(g for g in m.groups() if g) for m in _CANDIDATE.finditer(text)}
-        found = {name for name in found if CALLS.get(name, name) not in symbols}
+        found = {name for name in found if CALLS.get(name, name) not in self.symbols}
         if not found:
-            continue
+            return
         try:
-            trees[path] = parse(text)
-            defined = defined_names(trees[path])
+            self.trees[path] = parse(text)
+            defined = defined_names(self.trees[path])
         except SyntaxError:  # trust the regex: the edit will report the parse error
             defined = found
         for name in found & defined:
-            symbols[CALLS.get(name, name)] = path
-    return symbols, (rates[0] if rates else None), trees, descriptors.modules(declaring)
+            self.symbols[CALLS.get(name, name)] = path
 
 
 def _factory_class(node: ast.expr) -> str | None:
