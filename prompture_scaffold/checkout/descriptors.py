@@ -32,19 +32,37 @@ class Declared:
 
 
 def modules(files: dict[Path, str]) -> list[Path]:
-    """The modules declaring descriptors (not the one defining the class), most first."""
-    counts = {path: len(_CALLED.findall(text)) for path, text in files.items()}
+    """The modules declaring chat descriptors (not the one defining the class), most first.
+
+    Only chat descriptors count: a plugin of image or speech providers is no place for a chat
+    driver, however many descriptors it holds."""
+    counts = {path: _chat_count(text) for path, text in files.items() if _CALLED.search(text)}
     return sorted((p for p in counts if counts[p]), key=lambda path: (-counts[path], str(path)))
+
+
+def _chat_count(text: str) -> int:
+    try:
+        tree = parse(text)
+    except (SyntaxError, ValueError):
+        return len(_CALLED.findall(text))  # unreadable: the edit names the module later
+    return sum(describe(call, None) is not None for call in calls(tree))
+
+
+#: Stems of plugin modules meant for providers of no family of their own ("misc/extras").
+_CATCH_ALL = ("extras", "extra", "misc", "other", "others")
 
 
 def target_module(found: list[Path], compat: str) -> Path | None:
     """Where a new provider of wire `compat` goes: the plugin of OpenAI-compatible providers
-    for that wire, else the module holding the most descriptors."""
-    if compat == "openai":
-        named = [p for p in found if "openai_compatible" in p.stem]
-        if named:
-            return named[0]
-    return found[0] if found else None
+    for that wire; for any other wire a catch-all plugin (``extras_plugin.py``) where there is
+    one, else the module holding the most chat descriptors that is not the OpenAI-compatible
+    plugin, else whatever module declares chat descriptors."""
+    family = [p for p in found if "openai_compatible" in p.stem]
+    if compat == "openai" and family:
+        return family[0]
+    catch_all = [p for p in found if p.stem.removesuffix("_plugin") in _CATCH_ALL]
+    others = [p for p in found if p not in family]
+    return (catch_all or others or found or [None])[0]
 
 
 def declared(paths: list[Path]) -> list[Declared]:

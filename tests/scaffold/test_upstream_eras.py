@@ -243,3 +243,75 @@ def test_a_derived_class_name_that_clashes_is_derived_anew_from_the_key(tmp_path
     given = run(repo, "add-driver", "step3", "--from-models-dev", "stepfun", "--yes",
                 "--class-name", "StepFun")  # fmt: skip
     assert given.exit_code == 2 and "--class-name: StepFunDriver already exists" in given.output
+
+
+#: A plugin of image providers (many descriptors, none chat) and a catch-all plugin of
+#: chat providers, as upstream's plugin era has them.
+_MORE_PLUGINS = {
+    "updesc/plugins/builtins/image_plugin.py": """
+        from ...drivers.provider_descriptors import DriverSpec, ProviderDescriptor
+
+
+        class ImagePlugin:
+            def descriptors(self) -> list[ProviderDescriptor]:
+                descs: list[ProviderDescriptor] = []
+                for name in ("pix", "paint", "draw"):
+                    descs.append(
+                        ProviderDescriptor(
+                            name=name,
+                            img_gen_sync=DriverSpec(f"{name}_image.Driver", {}, "v1"),
+                        )
+                    )
+                descs.append(ProviderDescriptor(name="snap", img_gen_sync=None))
+                return descs
+        """,
+    "updesc/plugins/builtins/extras_plugin.py": """
+        from ...drivers.provider_descriptors import ProviderDescriptor
+        from ._aliases import _llm
+
+
+        class ExtrasPlugin:
+            def descriptors(self) -> list[ProviderDescriptor]:
+                descs: list[ProviderDescriptor] = []
+
+                # ── Omega ──────────────────────────────────────────────
+                descs.append(
+                    ProviderDescriptor(
+                        name="omega",
+                        **_llm(
+                            "omega_driver",
+                            "OmegaDriver",
+                            "async_omega_driver",
+                            "AsyncOmegaDriver",
+                            {"api_key": "omega_api_key"},
+                            "omega_model",
+                        ),
+                        is_configured_check="omega_api_key",
+                    )
+                )
+
+                return descs
+        """,
+}
+
+
+@pytest.mark.parametrize(
+    ("compat", "plugin"),
+    [("openai", "openai_compatible_plugin.py"), ("custom", "extras_plugin.py")],
+)
+def test_descriptor_era_places_a_provider_by_its_wire_never_among_image_providers(
+    tmp_path, compat, plugin
+):
+    root = build(tmp_path / "desc", {**DESCRIPTORS, **_MORE_PLUGINS})
+    pristine = fingerprint(root)
+    args = [a for a in ACME_ARGS if a != "openai"]
+    args[args.index("--compat") + 1 : args.index("--compat") + 1] = [compat]
+    if compat == "custom":
+        args += ["--sdk", "acme-sdk"]
+    result = run(root, *args)
+    assert result.exit_code == 0, result.output
+    builtins = root / "updesc/plugins/builtins"
+    holding = [p.name for p in sorted(builtins.glob("*.py")) if 'name="acme"' in p.read_text()]
+    assert holding == [plugin]
+    assert run(root, "remove-driver", "acme", "--yes").exit_code == 0
+    assert fingerprint(root) == pristine
