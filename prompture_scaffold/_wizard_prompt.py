@@ -1,13 +1,21 @@
-"""The wizard's one way to ask a question: a rich `Prompt` on an injected console.
+"""How the wizard asks: keyboard prompts on a terminal, one typed line everywhere else.
 
-Every question reads one line: Enter takes the default shown in (parentheses), `<` means
-"back". Input comes from the terminal, or from `stream` (tests). Ctrl-C and end of input both
-raise `errors.Aborted`, which the command turns into exit 130 with nothing written.
+On a terminal that can take keys (stdin and stdout a TTY, `TERM` not `dumb`), `Asker` uses
+`_wizard_keys` (prompt_toolkit): choices by arrow keys or by typing, checkboxes, completion.
+Otherwise (a dumb terminal, `stream` given by tests) every question reads one line with a rich
+`Prompt`: Enter takes the default shown in (parentheses), a choice is typed, capabilities are
+comma-separated. Either way `<` means "back" (the prompt's footer or help says so), and
+Ctrl-C and end of input raise `errors.Aborted`, which the command turns into exit 130 with
+nothing written.
 """
 
 from __future__ import annotations
 
-from typing import TextIO
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO, TypeVar
 
 from rich.console import Console
 from rich.markup import escape
@@ -18,6 +26,19 @@ from .errors import Aborted, InvalidInput
 from .validation import FLAGS
 
 BACK = "<"
+#: `(value, what a list shows for it)`.
+Choice = tuple[str, str]
+_T = TypeVar("_T")
+
+
+def keyboard_terminal() -> bool:
+    """Whether stdin and stdout are a terminal that takes keys (not `TERM=dumb`)."""
+    if os.environ.get("TERM", "") in ("dumb", "unknown"):
+        return False
+    try:
+        return os.isatty(sys.stdin.fileno()) and os.isatty(sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # a stand-in stream with no descriptor
+        return False
 
 
 class _LinePrompt(Prompt):
@@ -39,6 +60,9 @@ class _LinePrompt(Prompt):
         return answer
 
 
+_BRACKETS = re.compile(r" \[[^\]]*\]$")
+
+
 def reason(exc: InvalidInput) -> str:
     """The validator's message without its leading `--flag: ` (the question names the field)."""
     text = str(exc)
@@ -49,23 +73,81 @@ def reason(exc: InvalidInput) -> str:
 
 
 class Asker:
-    """Asks questions on `console`, reading from `stream` (None: the terminal)."""
+    """Asks questions on `console`, reading from `stream` (None: the terminal); `keys`: use
+    the keyboard prompts (default: when there is no `stream` and the terminal takes keys)."""
 
-    def __init__(self, console: Console, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, console: Console, stream: TextIO | None = None, keys: bool | None = None
+    ) -> None:
         self.console = console
         self.stream = stream
+        self.keys = stream is None and keyboard_terminal() if keys is None else keys
 
-    def line(self, label: str, default: str | None = None, help: str = "") -> str:
-        """The stripped answer, `default` on Enter (None: no default, Enter gives "")."""
+    def line(
+        self, label: str, default: str | None = None, help: str = "", words: Sequence[str] = ()
+    ) -> str:
+        """The stripped answer, `default` on Enter (None: no default, Enter gives "");
+        `words` are offered as completions on a terminal."""
+        if self.keys:
+            from . import _wizard_keys
+
+            meta = None
+            if words and isinstance(words[0], tuple):
+                meta, words = dict(words), [w for w, _ in words]
+            self._help(help)
+            answer = self._keyed(lambda: _wizard_keys.text(label, default, words, meta))
+            return self._echo(label, answer)
+        self._help(f"{help} (< goes back)" if help and BACK not in help else help)
+        prompt = _LinePrompt(Text.assemble(("? ", "bold cyan"), label), console=self.console)
+        answer = self._keyed(
+            lambda: prompt(default=... if default is None else default, stream=self.stream)
+        )
+        return str(answer).strip()
+
+    def choose(
+        self, label: str, choices: Sequence[Choice], default: str | None = None, help: str = ""
+    ) -> str:
+        """One of the `choices` values (or `BACK`): by arrow keys or typing on a terminal,
+        typed on one line otherwise (then checked by the question's parser)."""
+        if not self.keys:
+            return self.line(label, default, help)
+        from . import _wizard_keys
+
+        self._help(help)
+        bare = _BRACKETS.sub("", label)
+        return self._echo(bare, self._keyed(lambda: _wizard_keys.select(bare, choices, default)))
+
+    def checks(
+        self, label: str, choices: Sequence[Choice], ticked: Sequence[str], help: str = ""
+    ) -> str:
+        """The values ticked, comma-separated (`-` for none), or `BACK`: checkboxes on a
+        terminal, typed on one line otherwise."""
+        if not self.keys:
+            return self.line(label, ", ".join(ticked) or "-", help)
+        from . import _wizard_keys
+
+        self._help("Tick what the provider's API supports.")
+        got = self._keyed(lambda: _wizard_keys.checkboxes(label, choices, ticked))
+        return self._echo(label, got if got == BACK else ", ".join(got) or "-")
+
+    def _help(self, help: str) -> None:
         if help:
             self.console.print(f"  [dim]{escape(help)}[/]", highlight=False)
-        prompt = _LinePrompt(Text.assemble(("? ", "bold cyan"), label), console=self.console)
+
+    def _keyed(self, ask: Callable[[], _T]) -> _T:
         try:
-            answer = prompt(default=... if default is None else default, stream=self.stream)
+            return ask()
         except (KeyboardInterrupt, EOFError):
             self.console.print()
             raise Aborted("aborted") from None
-        return str(answer).strip()
+
+    def _echo(self, label: str, answer: str) -> str:
+        """The line a keyboard prompt leaves behind once answered (it erases itself)."""
+        if answer != BACK:
+            end = " " if label.endswith("?") else ": "
+            shown = Text.assemble(("? ", "bold cyan"), label, end, (answer, "cyan"))
+            self.console.print(shown, highlight=False)
+        return answer.strip()
 
     def error(self, text: str) -> None:
         """Why an answer was refused (the question comes again)."""

@@ -1,9 +1,10 @@
 """The wizard's first question: the provider name, checked at once against the catalogue.
 
 A catalogue id (or a name the catalogue knows under a slightly different id) settles the
-models.dev mapping, and with it every catalogue-derived default. A valid name close to an id
-("deepsek") is asked again with that id as the default: Enter takes it, typing the same name
-again keeps it as a custom provider.
+models.dev mapping, and with it every catalogue-derived default. On a terminal the ids are
+offered as fuzzy completions while typing (Tab takes one). A valid name close to an id
+("deepsek") or the start of just one ("deeps") is asked again with that id as the default:
+Enter takes it, typing the same name again keeps it as a custom provider.
 """
 
 from __future__ import annotations
@@ -23,7 +24,11 @@ CLOSE_ENOUGH = 0.8
 
 
 def closest_id(catalogue: Mapping[str, Any], name: str) -> str | None:
-    """The catalogue id `name` most likely misspells, if one is close enough."""
+    """The catalogue id `name` most likely misspells or starts (`deeps`: `deepseek`), if one
+    is close enough."""
+    starting = [cid for cid in catalogue if len(name) >= 3 and cid.startswith(name)]
+    if len(starting) == 1:
+        return starting[0]
     for cid in suggest(catalogue, name, n=1):
         label = str(catalogue[cid].get("name", "")).lower()
         ratio = max(
@@ -63,8 +68,9 @@ def ask_provider(
 ) -> tuple[str, str | None] | str:
     """`(provider, models.dev id or None)`, or `BACK`."""
     offered: tuple[str, str] | None = None  # (the name typed, the id offered for it)
+    words = [(cid, str(e.get("name", ""))) for cid, e in sorted(catalogue.items())]
     while True:
-        answer = asker.line("Provider", default, HELP)
+        answer = asker.line("Provider", default, HELP, words=words)
         if answer == BACK:
             return BACK
         found = catalogue_id(catalogue, answer)

@@ -3,7 +3,8 @@
 A `Question` turns the text typed into `DriverSpec` field values with the validators the flags
 use (`validation.py`), raising `InvalidInput` with the reason, and says when it applies and
 what its default looks like, both from the values `build_spec` would derive so far (`filled`).
-Capabilities share one line (`capabilities_question`).
+Capabilities share one question (`capabilities_question`). `kind` says how it is asked:
+"text" (with `options` as completions), "choice" (one of `options`) or "checks" (any of them).
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ from .validation import FLAGS
 
 Filled = Mapping[str, Any]
 Parse = Callable[[str, Filled, Mapping[str, Any]], dict[str, Any]]
+#: `(value, what a list shows)` pairs, from the values so far and the catalogue.
+Options = Callable[[Filled, Mapping[str, Any]], tuple[tuple[str, str], ...]]
+YES_NO = (("yes", "yes"), ("no", "no"))
+
+
+def no_options(filled: Filled, catalogue: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    return ()
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,8 @@ class Question:
     parse: Parse
     show: Callable[[Filled], str | None]
     when: Callable[[Filled], bool] = lambda filled: True
+    kind: str = "text"
+    options: Options = no_options
 
 
 def yes_no(text: str, name: str) -> bool:
@@ -82,9 +92,8 @@ def capabilities_question(covered: tuple[str, ...]) -> Question:
     if len(covered) == 1:
         name = covered[0]
         label = f"Supports {name.replace('_', ' ')}? [y/n]"
-        return Question(
-            "capabilities", label, _CAPABILITY_HELP[name], boolean(name), default_of(name)
-        )
+        return Question("capabilities", label, _CAPABILITY_HELP[name], boolean(name),
+                        default_of(name), kind="choice", options=lambda f, c: YES_NO)  # fmt: skip
 
     def parse(text: str, filled: Filled, catalogue) -> dict[str, Any]:
         chosen = items(text)
@@ -96,8 +105,13 @@ def capabilities_question(covered: tuple[str, ...]) -> Question:
     def default(filled: Filled) -> str:
         return ", ".join(c for c in covered if filled.get(c)) or "-"
 
+    def options(filled: Filled, catalogue) -> tuple[tuple[str, str], ...]:
+        width = max(map(len, covered))
+        return tuple((c, f"{c:<{width}}  {_CAPABILITY_HELP[c]}") for c in covered)
+
     help = f"Comma-separated, - for none; from: {', '.join(covered)}."
-    return Question("capabilities", "Capabilities", help, parse, default)
+    return Question("capabilities", "Capabilities", help, parse, default, kind="checks",
+                    options=options)  # fmt: skip
 
 
 _CAPABILITY_HELP = {

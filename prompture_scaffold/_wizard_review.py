@@ -1,4 +1,9 @@
-"""The wizard's last screen: the answers as a table, the whole diff, and the edit menu.
+"""The wizard's last screen: the answers as a table, the diff, and the edit menu.
+
+The table never cuts a value: a long one wraps inside its cell (a URL folds), at any width.
+The first review shows the whole diff; after an answer changes, only the files whose change
+is new or different since the last review are shown, with a line naming the others (`d` at
+the confirmation shows the whole diff again).
 
 The diff is coloured with rich and paged when it is longer than the terminal. The pages are
 the wizard's own: each page break is one more question ("? More ...") where Enter shows the
@@ -17,6 +22,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console, RenderableType
 from rich.syntax import Syntax
 from rich.table import Table
+from rich.text import Text
 
 from .spec import CAPABILITIES, DriverSpec
 
@@ -60,7 +66,11 @@ def shown(spec: DriverSpec, fields: tuple[str, ...]) -> str:
 
 def summary(spec: DriverSpec, source: Callable[[tuple[str, ...]], str]) -> Table:
     """The answers as a table: #, field, value, and where the value came from."""
-    table = Table("#", "field", "value", "from", title="add-driver", title_justify="left")
+    table = Table(title="add-driver", title_justify="left")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("field", no_wrap=True)
+    table.add_column("value", overflow="fold", ratio=1)  # wrapped, never cut with "…"
+    table.add_column("from", no_wrap=True)
     for number, (label, fields) in enumerate(ROWS, 1):
         table.add_row(str(number), label, shown(spec, fields), source(fields))
     return table
@@ -91,7 +101,28 @@ def show(asker: Asker, *parts: RenderableType) -> None:
             return
 
 
-def show_diff(asker: Asker, diff: str, table: Table | None = None) -> None:
-    """The whole diff, coloured, after `table` if given; paged together when long."""
-    syntax = Syntax(diff, "diff", theme="ansi_dark", word_wrap=True)
-    show(asker, *((syntax,) if table is None else (table, syntax)))
+def show_diff(asker: Asker, diff: str, table: Table | None = None, note: str = "") -> None:
+    """The diff, coloured, after `table` if given and before `note`; paged together when
+    long."""
+    parts: list[RenderableType] = [] if table is None else [table]
+    if diff:
+        parts.append(Syntax(diff, "diff", theme="ansi_dark", word_wrap=True))
+    if note:
+        parts.append(Text(note, style="dim"))
+    show(asker, *parts)
+
+
+def changed_since(shown: dict[str, str], changes) -> tuple[str, str]:
+    """`(diff, note)`: the diffs of `changes` not already in `shown` (path -> diff last shown),
+    and a line naming what is unchanged or no longer part of the change."""
+    fresh = [c for c in changes if shown.get(c.path) != c.diff]
+    same = [c.path for c in changes if shown.get(c.path) == c.diff]
+    gone = sorted(set(shown) - {c.path for c in changes})
+    notes = []
+    if same:
+        notes.append(f"unchanged since the last review ({len(same)}): {', '.join(same)}")
+    if gone:
+        notes.append(f"no longer changed: {', '.join(gone)}")
+    if not fresh:
+        notes.insert(0, "the diff is the same as before")
+    return "".join(c.diff for c in fresh), "\n".join(notes + ["d shows the whole diff"])

@@ -31,9 +31,20 @@ def _question(key: str, covered: tuple[str, ...], filled: Mapping[str, Any]) -> 
     return question if question.when(filled) else None
 
 
+def _prompt(question: Question, asker: Asker, filled, catalogue) -> str:
+    """The text typed, or chosen by keys (the parser reads both the same way)."""
+    options, default = question.options(filled, catalogue), question.show(filled)
+    if question.kind == "choice":
+        return asker.choose(question.label, options, default, question.help)
+    if question.kind == "checks":
+        ticked = [value for value, _ in options if filled.get(value)]
+        return asker.checks(question.label, options, ticked, question.help)
+    return asker.line(question.label, default, question.help, words=options)
+
+
 def _ask(question: Question, asker: Asker, filled, catalogue) -> dict[str, Any] | str:
     while True:
-        text = asker.line(question.label, question.show(filled), question.help)
+        text = _prompt(question, asker, filled, catalogue)
         if text == BACK:
             return BACK
         try:

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from . import __version__
+from .commands._help import CONTEXT_SETTINGS, epilog
 
 #: The exit codes of every command (README "Exit codes" says the same).
 EXIT_CODES = (
@@ -26,6 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=True,
     rich_markup_mode=None,
+    context_settings=CONTEXT_SETTINGS,
 )
 
 
@@ -48,6 +50,8 @@ def root(
 from .commands import add_driver, check_drivers, providers, remove_driver  # noqa: E402
 
 for _group in (add_driver, remove_driver, check_drivers, providers):
+    for _command in _group.app.registered_commands:  # every command's examples (`_help.py`)
+        _command.epilog = _command.epilog or epilog(_command.name)
     app.add_typer(_group.app)
 
 

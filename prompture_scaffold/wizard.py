@@ -22,7 +22,7 @@ from rich.console import Console
 
 from . import catalogue as cat
 from ._wizard_prompt import BACK, Asker, reason
-from ._wizard_review import ROWS, show_diff, summary
+from ._wizard_review import ROWS, changed_since, show_diff, summary
 from ._wizard_state import EXTRA, FLOW, Answers, fields_of
 from ._wizard_walk import walk
 from .errors import InvalidInput
@@ -32,6 +32,13 @@ from .spec_build import Request, refuse_missing
 Make = Callable[[Request, Callable], tuple[Any, Any]]
 _EDIT_KEYS = {"sdk": ("sdk", "sdk_version", "lazy")}
 _CONFIRM_HELP = "y writes them; n or e changes an answer; d shows the diff again; q quits."
+_BACK_HELP = "< goes back to the confirmation."
+_CONFIRM_CHOICES = (
+    ("y", "yes: write these changes"),
+    ("e", "no: change an answer first"),
+    ("d", "show the whole diff again"),
+    ("q", "quit: write nothing"),
+)
 
 
 class Quit(Exception):
@@ -69,9 +76,12 @@ class Wizard:
         spec, plan = self._make(make)
         if not self.asked or not self.review:
             return spec, plan, False
+        shown: dict[str, str] = {}  # path -> the diff the user last saw for it
         while not plan.empty:
             table = summary(spec, functools.partial(self.answers.source, spec=spec))
-            show_diff(self.asker, plan.diff, table)
+            diff, note = changed_since(shown, plan.changes) if shown else (plan.diff, "")
+            show_diff(self.asker, diff, table, note)
+            shown = {change.path: change.diff for change in plan.changes}
             if self._confirmed(plan.diff):
                 break
             self.edit()
@@ -108,12 +118,14 @@ class Wizard:
 
     def _confirmed(self, diff: str) -> bool:
         while True:
-            answer = self.asker.line("Write these changes? [y/n/e/q]", None, _CONFIRM_HELP)
+            answer = self.asker.choose(
+                "Write these changes? [y/n/e/q]", _CONFIRM_CHOICES, None, _CONFIRM_HELP
+            )
             if answer.lower() in ("y", "yes"):
                 return True
             if answer.lower() in ("q", "quit"):
                 raise Quit("nothing written")
-            if answer.lower() in ("n", "no", "e", "edit"):
+            if answer.lower() in ("n", "no", "e", "edit", BACK):
                 return False
             if answer.lower() == "d":
                 show_diff(self.asker, diff)
@@ -123,10 +135,9 @@ class Wizard:
     def edit(self) -> None:
         """Pick an answer (a row number of the summary, or its name) and ask it again."""
         labels = [label for label, _ in ROWS]
+        choices = [(label, f"{n:>2}  {label}") for n, label in enumerate(labels, 1)]
         while True:
-            text = self.asker.line(
-                "Change which answer? (# or name)", None, "< goes back to the confirmation."
-            )
+            text = self.asker.choose("Change which answer? (# or name)", choices, None, _BACK_HELP)
             if text == BACK:
                 return
             key = labels[int(text) - 1] if text.isdigit() and 0 < int(text) <= len(ROWS) else text

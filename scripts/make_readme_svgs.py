@@ -2,7 +2,9 @@
 
 Each picture is a real run of the `prompture` CLI, in-process, on a scratch copy of this
 repository (so nothing here is touched), recorded by a rich `Console` 100 columns wide and saved
-with `Console.save_svg` into `docs/img/` (or the directory given as the only argument).
+with `Console.save_svg` into `docs/img/` (or the directory given as the only argument). The
+SVGs name a generic monospace font stack and load no web font (`svg_format`), so they look
+the same wherever they are shown, table borders aligned.
 
 The commands see a terminal: stdout and stderr are `TerminalStream`s that claim to be a TTY and
 pass the text, colours included, on to the recording console, and for the wizard stdin is a
@@ -13,8 +15,10 @@ is the same on every machine and the SVGs change only when the tool's output doe
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
+import re
 import shlex
 import shutil
 import sys
@@ -26,12 +30,18 @@ from pathlib import Path
 from unittest import mock
 
 from rich.ansi import AnsiDecoder
-from rich.console import Console
+from rich.console import CONSOLE_SVG_FORMAT, Console
 from rich.text import Text
 
 REPO = Path(__file__).resolve().parents[1]
 OUT_DIR = REPO / "docs" / "img"
 WIDTH = 100
+#: Fonts every system has one of. A web font loads late or never (offline, or blocked where
+#: the picture is shown), and the fallback then draws table borders that miss each other.
+FONTS = (
+    'ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Liberation Mono", '
+    "monospace"
+)
 SKIPPED = shutil.ignore_patterns(
     ".git", ".venv", "__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache", ".hypothesis", "docs"
 )
@@ -49,6 +59,13 @@ class Shot:
     answers: tuple[tuple[str, str], ...] | None = None
     max_lines: int | None = None  # show this many lines of output, then "… N more lines"
     diff_lines: int | None = None  # the same for the diff a wizard shows before confirming
+    #: Files whose diff is shown whole; every other file's diff is one line saying so.
+    files: tuple[str, ...] | None = None
+    #: Done to the scratch checkout before the command runs (drift made by hand, say).
+    setup: Callable[[Path], None] | None = None
+    code: int = 0  # the exit code the command must end with
+    #: Commands run after it on the same checkout and picture: `(command, exit code)`.
+    then: tuple[tuple[str, int], ...] = ()
 
 
 #: The README's first command, after the install.
@@ -56,11 +73,43 @@ DRY_RUN = (
     "add-driver acme --dry-run --yes --compat openai --endpoint https://api.acme.example/v1 "
     "--default-model acme-1 --api-key-env ACME_API_KEY --no-models-dev"
 )
+#: What the dry-run picture shows whole: the new driver and the lines that wire it in.
+WIRING = (
+    ".env.copy",
+    "prompture/drivers/acme_driver.py",
+    "prompture/drivers/__init__.py",
+    "prompture/__init__.py",
+    "prompture/settings.py",
+    "prompture/discovery.py",
+)
+
+
+def drift_by_hand(repo: Path) -> None:
+    """What the README's check-drivers picture repairs: groq's sync registration and its
+    endpoint line in `.env.copy`, deleted by hand."""
+    for name, line in (
+        ("prompture/drivers/__init__.py", 'register_driver("groq", '),
+        (".env.copy", "GROQ_ENDPOINT="),
+    ):
+        path = repo / name
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        kept = [text for text in lines if not text.startswith(line)]
+        if len(kept) != len(lines) - 1:
+            raise SystemExit(f"{name}: expected one line starting {line!r}")
+        path.write_text("".join(kept), encoding="utf-8")
+
+
 SHOTS = {
-    # The whole diff would be a picture 7000 pixels tall: its first 60 lines.
-    "dry-run": Shot("dry-run", DRY_RUN, "prompture add-driver --dry-run", max_lines=60),
+    "dry-run": Shot("dry-run", DRY_RUN, "prompture add-driver --dry-run", files=WIRING),
     "providers": Shot("providers", "providers deep", "prompture providers"),
-    "check-drivers": Shot("check-drivers", "check-drivers", "prompture check-drivers"),
+    "check-drivers": Shot(
+        "check-drivers",
+        "check-drivers",
+        "prompture check-drivers --fix",
+        setup=drift_by_hand,
+        code=1,
+        then=(("check-drivers --fix --yes", 0), ("check-drivers", 0)),
+    ),
     # The issue's acceptance run: `deepseek`, Enter at every question, `y` at the end.
     "wizard": Shot(
         "wizard",
@@ -82,8 +131,11 @@ class Screen:
         self.console, self.shot = console, shot
         self.shown, self.hidden = 0, 0
         self.diff: int | None = None  # lines of the current wizard diff so far
+        self.section: str | None = None  # the file whose diff is being left out
 
     def show(self, line: Text) -> None:
+        if self.shot.files is not None and self._left_out(line.plain):
+            return
         if self.shot.diff_lines is not None and self._in_diff(line.plain):
             self.diff += 1
             if self.diff > self.shot.diff_lines:
@@ -104,8 +156,27 @@ class Screen:
             self.close()
         return self.diff is not None
 
+    def _left_out(self, plain: str) -> bool:
+        """Whether `plain` belongs to the diff of a file not in `Shot.files` (each such file
+        gets one line instead, once its diff ends)."""
+        if plain.startswith("diff --git ") or plain.startswith("note: "):
+            self._end_section()
+            path = plain.rpartition(" b/")[2] if plain.startswith("diff") else None
+            if path is not None and path not in self.shot.files:
+                self.section = path
+                return True
+        return self.section is not None
+
+    def _end_section(self) -> None:
+        path = self.section
+        if path is not None:
+            self.console.print(Text(f"… the diff of {path} (not shown)", style="dim italic"))
+            self.section = None
+
     def close(self) -> None:
         """Mark the cut, if there was one."""
+        if self.shot.files is not None:
+            self._end_section()
         if self.hidden:
             self.console.print(Text(f"… {self.hidden} more lines", style="dim italic"))
             self.hidden = 0
@@ -210,8 +281,13 @@ def run_cli(console: Console, shot: Shot, repo: Path) -> int:
 
     show_prompt(console, shot.command)
     argv = [*shlex.split(shot.command), "--repo", str(repo)]
-    with as_terminal(Screen(console, shot), shot.answers):
-        code = get_command(app).main(argv, prog_name="prompture", standalone_mode=False)
+    here = Path.cwd()
+    os.chdir(repo)  # as the reader would run it: paths in the output are relative to the repo
+    try:
+        with as_terminal(Screen(console, shot), shot.answers):
+            code = get_command(app).main(argv, prog_name="prompture", standalone_mode=False)
+    finally:
+        os.chdir(here)
     return code or 0
 
 
@@ -220,15 +296,36 @@ def scratch_copy(dest: Path) -> Path:
     return Path(shutil.copytree(REPO, dest / "repo", ignore=SKIPPED))
 
 
+def svg_format() -> str:
+    """Rich's SVG template with a generic monospace font stack and no web font."""
+    text = re.sub(r"\s*@font-face \{\{.*?\}\}", "", CONSOLE_SVG_FORMAT, flags=re.S)
+    text = text.replace("font-family: Fira Code, monospace;", f"font-family: {FONTS};")
+    text = text.replace("font-family: arial;", "font-family: system-ui, sans-serif;")
+    if "Fira" in text or "https://" in text.replace("https://www.textualize.io", ""):
+        raise SystemExit("rich's SVG template changed: update svg_format()")
+    return text
+
+
 def record(shot: Shot, out_dir: Path, repo: Path) -> Path:
-    """Run `shot` on `repo` and save it as `out_dir/{shot.name}.svg`; exit if the command
-    fails (a picture of an error is not what the README means)."""
+    """Run `shot` on `repo` and save it as `out_dir/{shot.name}.svg`; exit if a command ends
+    with another code than the shot says (a picture of an error is not what the README
+    means)."""
     console = recording_console()
-    code = run_cli(console, shot, repo)
-    if code != 0:
-        raise SystemExit(f"`prompture {shot.command}` exited {code}:\n{console.export_text()}")
+    if shot.setup is not None:
+        shot.setup(repo)
+    steps = [(shot, shot.code)]
+    steps += [(dataclasses.replace(shot, command=c, code=k), k) for c, k in shot.then]
+    for number, (step, expected) in enumerate(steps):
+        if number:
+            console.print()
+        code = run_cli(console, step, repo)
+        if code != expected:
+            raise SystemExit(
+                f"`prompture {step.command}` exited {code}, not {expected}:\n"
+                f"{console.export_text()}"
+            )
     path = out_dir / f"{shot.name}.svg"
-    console.save_svg(str(path), title=shot.title)
+    console.save_svg(str(path), title=shot.title, code_format=svg_format())
     return path
 
 

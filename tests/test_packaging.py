@@ -47,6 +47,7 @@ IMPORTS = {
     "orjson": ("orjson", None),
     "platformdirs": ("platformdirs", None),
     "packaging": ("packaging", None),
+    "prompt_toolkit": ("prompt-toolkit", None),
     "tomli": ("tomli", None),
     "typing_extensions": ("typing-extensions", None),
     "openai": ("openai", "openai"),

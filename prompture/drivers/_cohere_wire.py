@@ -178,6 +178,8 @@ class StreamState:
     def __init__(self) -> None:
         self.answer = Answer()
         self.events = 0
+        #: Whether ``message-end`` arrived (a stream without it was cut).
+        self.finished = False
         self._calls: list[dict[str, Any]] = []
 
     def feed(self, data: str) -> str | None:
@@ -213,3 +215,4 @@ class StreamState:
         self.answer.finish_reason = delta.get("finish_reason")
         self.answer.usage = delta.get("usage") or {}
         self.answer.tool_calls = parse_tool_calls(self._calls)
+        self.finished = True

@@ -12,7 +12,6 @@ from __future__ import annotations
 import atexit
 import json
 import threading
-import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -30,12 +29,9 @@ KEY_INVALID_REASON = "API_KEY_INVALID"
 #: refused, timeouts, broken streams).
 _TRANSPORT_PACKAGES = ("httpx", "httpx2", "aiohttp")
 _TRANSPORT_BASES = ("TransportError", "TimeoutException", "ClientError")
-#: Clients kept per event loop (and for sync use); the least recently used goes first.
+#: Clients kept for sync use; the least recently used goes first.
 _MAX_CLIENTS = 16
 _clients: dict[tuple[Any, ...], Any] = {}
-_loop_clients: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Any]] = (
-    weakref.WeakKeyDictionary()
-)
 _clients_lock = threading.Lock()
 #: Fields of the SDK's response objects that are not part of the API's answer.
 _SDK_ONLY_FIELDS = {"sdk_http_response", "automatic_function_calling_history", "parsed"}
@@ -56,17 +52,38 @@ def shared_client(api_key: str | None, endpoint: str, timeout: float, *, loop: A
 
     A client costs ~70 ms to build (it loads the CA bundle twice), so drivers configured
     alike share one, as `_transport.shared_session` shares a session. Async drivers pass
-    their event `loop` and get a client of that loop: pooled connections belong to the loop
-    that opened them.
+    their event `loop` and get a client of that loop, kept with the loop's other clients
+    (`_transport.per_loop`): its pooled connections are closed when the loop ends.
     """
     config = (api_key, endpoint, timeout)
+    if loop is not None:
+        clients = _transport.per_loop("google-genai", _LoopClients)
+        if config not in clients:
+            import httpx
+
+            async_http = _transport.bound_sdk_client(httpx.AsyncClient())
+            clients[config] = (make_client(api_key, endpoint, timeout, async_http), async_http)
+        return clients[config][0]
     with _clients_lock:
-        clients = _clients if loop is None else _loop_clients.setdefault(loop, {})
-        client = clients.pop(config, None) or make_client(api_key, endpoint, timeout)
-        clients[config] = client  # most recently used last
-        while len(clients) > _MAX_CLIENTS:
-            del clients[next(iter(clients))]
+        client = _clients.pop(config, None) or make_client(api_key, endpoint, timeout)
+        _clients[config] = client  # most recently used last
+        while len(_clients) > _MAX_CLIENTS:
+            del _clients[next(iter(_clients))]
     return client
+
+
+class _LoopClients(dict):
+    """One event loop's ``genai.Client``s, each with the httpx client it was given; at the
+    loop's end both are closed (a client given to the SDK is not the SDK's to close)."""
+
+    is_closed = False
+
+    async def aclose(self) -> None:
+        clients = list(self.values())
+        self.clear()
+        for client, async_http in clients:
+            await client.aio.aclose()
+            await async_http.aclose()
 
 
 def _close_sync_clients() -> None:
@@ -90,13 +107,23 @@ def sdk_base_url(endpoint: str) -> str | None:
     return endpoint.rstrip("/").removesuffix("/" + API_VERSION) or None
 
 
-def make_client(api_key: str | None, endpoint: str, timeout: float) -> Any:
-    """A new ``genai.Client`` for `endpoint` (the API host or the ``/v1beta`` base URL)."""
+def make_client(api_key: str | None, endpoint: str, timeout: float, async_http: Any = None) -> Any:
+    """A new ``genai.Client`` for `endpoint` (the API host or the ``/v1beta`` base URL),
+    sending async calls through `async_http` when given."""
     genai, types = import_genai()
+    import httpx
+
+    # httpx clients whose connections honour `_transport.deadline_scope` (the call's total
+    # deadline and the response size cap); given both, the SDK uses them, not aiohttp. Only
+    # the one the client is for is ever used (and opens connections).
+    sync_http = _transport.bound_sdk_client(httpx.Client())
+    async_http = async_http or _transport.bound_sdk_client(httpx.AsyncClient())
     options: dict[str, Any] = {
         "base_url": sdk_base_url(endpoint),
         "api_version": API_VERSION,
         "timeout": int(timeout * 1000),  # milliseconds
+        "httpx_client": sync_http,
+        "httpx_async_client": async_http,
     }
     if hasattr(types, "HttpRetryOptions"):  # older SDK releases lack the option
         options["retry_options"] = types.HttpRetryOptions(attempts=1)
@@ -109,14 +136,19 @@ def response_dict(response: Any) -> dict[str, Any]:
 
 
 @contextmanager
-def mapped_errors(provider: str, secrets: tuple[str | None, ...]) -> Iterator[None]:
-    """Turn the SDK's and the HTTP client's exceptions into `DriverHTTPError`."""
+def mapped_errors(
+    provider: str, secrets: tuple[str | None, ...], deadline: _transport.Deadline | None = None
+) -> Iterator[None]:
+    """Turn the SDK's and the HTTP client's exceptions into `DriverHTTPError` (the deadline's
+    own error when `deadline` passed or its size cap was hit, whatever the SDK made of it)."""
     try:
         yield
     except DriverHTTPError:
         raise
     except Exception as exc:
-        error = driver_error(provider, exc, secrets)
+        error = _transport.sdk_limit_error(provider, deadline) or driver_error(
+            provider, exc, secrets
+        )
         if error is None:
             raise
         raise error from None

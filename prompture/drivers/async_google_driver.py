@@ -36,13 +36,17 @@ class AsyncGoogleDriver(GoogleProtocol, AsyncDriver):
     async def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         models = self._models()
         request = self._request(messages, options or {}, tools)
+        deadline = _transport.Deadline(self._timeout(options or {}))
 
         async def attempt() -> dict[str, Any]:
-            with sdk.mapped_errors(self.provider, self._secrets()):
-                return sdk.response_dict(await models.generate_content(**request))
+            with sdk.mapped_errors(self.provider, self._secrets(), deadline):
+                response = await _transport.within(models.generate_content(**request), deadline)
+                return sdk.response_dict(response)
 
-        raw = await _transport.acall_with_retries(attempt, self.max_retries, self.retry_backoff)
-        answer = wire.parse_response(raw)
+        raw = await _transport.acall_with_retries(
+            attempt, self.max_retries, self.retry_backoff, deadline
+        )
+        answer = self._answer(raw)
         return self._result(request["model"], answer, with_tools=tools is not None)
 
     async def generate_messages_stream(
@@ -50,25 +54,31 @@ class AsyncGoogleDriver(GoogleProtocol, AsyncDriver):
     ) -> AsyncIterator[dict[str, Any]]:
         models = self._models()
         request = self._request(messages, options or {})
+        deadline = _transport.Deadline(self._timeout(options or {}))
+
+        async def first_of(chunks: AsyncIterator[Any]) -> Any:
+            return self._first_chunk(await anext(chunks, None))
 
         async def start() -> tuple[AsyncIterator[Any], Any]:
             # The request goes out with the first event: retry until it has arrived.
-            with sdk.mapped_errors(self.provider, self._secrets()):
-                chunks = await models.generate_content_stream(**request)
-                return chunks, self._first_chunk(await anext(chunks, None))
+            with sdk.mapped_errors(self.provider, self._secrets(), deadline):
+                opened = models.generate_content_stream(**request)
+                chunks = await _transport.within(opened, deadline)
+                return chunks, await _transport.within(first_of(chunks), deadline)
 
         chunks, first = await _transport.acall_with_retries(
-            start, self.max_retries, self.retry_backoff
+            start, self.max_retries, self.retry_backoff, deadline
         )
         answer = wire.Answer()
         try:
-            with sdk.mapped_errors(self.provider, self._secrets()):
+            with sdk.mapped_errors(self.provider, self._secrets(), deadline):
                 chunk = first
                 while chunk is not None:
                     delta = self._delta(answer, chunk)
                     if delta:
                         yield delta
-                    chunk = await anext(chunks, None)
+                    chunk = await _transport.within(anext(chunks, None), deadline)
         finally:
             await chunks.aclose()  # a caller that stops early must not leave the response open
+        self._check_finished(answer)
         yield {"type": "done", **self._result(request["model"], answer, with_tools=False)}

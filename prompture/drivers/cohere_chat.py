@@ -15,7 +15,6 @@ from ..async_driver import AsyncDriver
 from ..cost_mixin import CostMixin
 from ..driver import Driver
 from . import _cohere_wire as wire
-from ._openai_wire import sse_payload
 from ._wire_results import WireResults
 
 __all__ = ["AsyncCohereChatDriver", "CohereChatDriver", "CohereChatProtocol"]
@@ -52,10 +51,9 @@ class CohereChatProtocol(WireResults, CostMixin):
             stream=stream,
         )
 
-    def _feed(self, state: wire.StreamState, line: str | bytes) -> str | None:
-        """Fold one SSE line into `state`; its text delta. A broken stream is an error."""
+    def _feed(self, state: wire.StreamState, data: str) -> str | None:
+        """Fold one SSE event's data into `state`; its text delta. A broken stream is an error."""
         try:
-            data = sse_payload(line)
             return None if not data or data == "[DONE]" else state.feed(data)
         except wire.StreamError as exc:
             raise _transport.stream_error(self.provider, str(exc), self._secrets()) from None
@@ -65,6 +63,8 @@ class CohereChatProtocol(WireResults, CostMixin):
     def _stream_done(self, state: wire.StreamState, model: str) -> dict[str, Any]:
         if not state.events:
             raise _transport.malformed_error(self.provider, _transport.NO_EVENTS)
+        if not state.finished:  # no ``message-end``: the stream was cut
+            raise _transport.truncated_error(self.provider)
         answer = state.answer
         raw = {"finish_reason": answer.finish_reason, "usage": answer.usage}
         return {"type": "done", **self._result(model, answer, raw)}
@@ -113,19 +113,16 @@ class CohereChatDriver(CohereChatProtocol, Driver):
         return self._parse(body, payload["model"])
 
     def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
-        import requests
-
         options = options or {}
         payload = self._payload(messages, options, stream=True)
         state = wire.StreamState()
-        with self._post(payload, options, stream=True) as response:
-            try:
-                for line in response.iter_lines():
-                    delta = self._feed(state, line)
-                    if delta:
-                        yield {"type": "delta", "text": delta}
-            except requests.RequestException as exc:
-                raise _transport.transport_error(self.provider, exc, self._secrets()) from None
+        with self._post(payload, options, stream=True) as stream:
+            for event in stream.iter_events():
+                delta = self._feed(state, event.data)
+                if delta:
+                    yield {"type": "delta", "text": delta}
+                if state.finished:
+                    break
         yield self._stream_done(state, payload["model"])
 
 
@@ -148,19 +145,14 @@ class AsyncCohereChatDriver(CohereChatProtocol, AsyncDriver):
     async def generate_messages_stream(
         self, messages, options=None
     ) -> AsyncIterator[dict[str, Any]]:
-        import httpx
-
         options = options or {}
         payload = self._payload(messages, options, stream=True)
         state = wire.StreamState()
-        response = await self._post(payload, options, stream=True)
-        try:
-            async for line in response.aiter_lines():
-                delta = self._feed(state, line)
+        async with await self._post(payload, options, stream=True) as stream:
+            async for event in stream.aiter_events():
+                delta = self._feed(state, event.data)
                 if delta:
                     yield {"type": "delta", "text": delta}
-        except httpx.HTTPError as exc:
-            raise _transport.transport_error(self.provider, exc, self._secrets()) from None
-        finally:
-            await response.aclose()
+                if state.finished:
+                    break
         yield self._stream_done(state, payload["model"])

@@ -83,6 +83,18 @@ class GoogleProtocol(CostMixin):
             raise _transport.malformed_error(self.provider, _transport.NO_EVENTS)
         return first
 
+    def _answer(self, raw: dict[str, Any]) -> wire.Answer:
+        """The answer of a whole response; one with neither candidates nor a blocked prompt
+        (an empty body, say) is no answer."""
+        if not raw.get("candidates") and not raw.get("prompt_feedback"):
+            raise _transport.malformed_error(self.provider, "no candidates in the answer")
+        return wire.parse_response(raw)
+
+    def _check_finished(self, answer: wire.Answer) -> None:
+        """A stream whose last chunk gave no finish reason was cut, not finished."""
+        if answer.finish_reason is None:
+            raise _transport.truncated_error(self.provider)
+
     @staticmethod
     def _delta(answer: wire.Answer, chunk: Any) -> dict[str, Any] | None:
         """Fold one streamed SDK response into `answer`; the delta chunk for its new text."""
@@ -145,33 +157,41 @@ class GoogleDriver(GoogleProtocol, Driver):
     def _complete(self, messages, options, tools=None) -> dict[str, Any]:
         models = self._models()
         request = self._request(messages, options or {}, tools)
+        deadline = _transport.Deadline(self._timeout(options or {}))
 
         def attempt() -> dict[str, Any]:
-            with sdk.mapped_errors(self.provider, self._secrets()):
-                return sdk.response_dict(models.generate_content(**request))
+            with sdk.mapped_errors(self.provider, self._secrets(), deadline):
+                with _transport.deadline_scope(deadline):
+                    return sdk.response_dict(models.generate_content(**request))
 
-        raw = _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff)
-        answer = wire.parse_response(raw)
+        raw = _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff, deadline)
+        answer = self._answer(raw)
         return self._result(request["model"], answer, with_tools=tools is not None)
 
     def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
         models = self._models()
         request = self._request(messages, options or {})
+        deadline = _transport.Deadline(self._timeout(options or {}))
 
         def start() -> tuple[Iterator[Any], Any]:
             # The SDK sends on the first next(): retry until the first event has arrived.
-            with sdk.mapped_errors(self.provider, self._secrets()):
-                chunks = models.generate_content_stream(**request)
-                return chunks, self._first_chunk(next(chunks, None))
+            with sdk.mapped_errors(self.provider, self._secrets(), deadline):
+                with _transport.deadline_scope(deadline):
+                    chunks = models.generate_content_stream(**request)
+                    return chunks, self._first_chunk(next(chunks, None))
 
-        chunks, first = _transport.call_with_retries(start, self.max_retries, self.retry_backoff)
+        chunks, first = _transport.call_with_retries(
+            start, self.max_retries, self.retry_backoff, deadline
+        )
         answer = wire.Answer()
         try:
-            with sdk.mapped_errors(self.provider, self._secrets()):
-                for chunk in itertools.chain([first], chunks):
+            with sdk.mapped_errors(self.provider, self._secrets(), deadline):
+                rest = _transport.iter_within(chunks, deadline)
+                for chunk in itertools.chain([first], rest):
                     delta = self._delta(answer, chunk)
                     if delta:
                         yield delta
         finally:
             chunks.close()  # a caller that stops early must not leave the response open
+        self._check_finished(answer)
         yield {"type": "done", **self._result(request["model"], answer, with_tools=False)}

@@ -24,7 +24,7 @@ from typing import Any
 
 from ._server import LocalServer, Reply
 
-__all__ = ["HOSTILE_OPENAI", "Hostile"]
+__all__ = ["HOSTILE_COHERE", "HOSTILE_GEMINI", "HOSTILE_OPENAI", "Hostile", "wire_scenarios"]
 
 #: The deadline scenarios are run with (seconds); slow scenarios take far longer than this.
 TIMEOUT = 1.0
@@ -185,4 +185,100 @@ HOSTILE_OPENAI: tuple[Hostile, ...] = (
         stream=True,
         limits={"MAX_LINE_BYTES": 4096, "MAX_RESPONSE_BYTES": 8192},
     ),
+)
+
+
+def wire_scenarios(
+    body: dict[str, Any], events: tuple[dict[str, Any], ...], *, event_name: bool = False
+) -> tuple[Hostile, ...]:
+    """The transport's hostile scenarios in another wire's words.
+
+    `body` is a whole non-streamed answer and `events` a whole stream whose last event ends
+    it (Gemini's finish reason, Cohere's ``message-end``); `event_name` writes each event's
+    ``type`` as its SSE ``event:`` field too, as Cohere does.
+    """
+
+    def sse(*chosen: Any, **reply: Any) -> Callable[[], list[Reply]]:
+        parts = []
+        for event in chosen:
+            data = event if isinstance(event, bytes) else json.dumps(event).encode()
+            name = (
+                f"event: {event['type']}\n".encode()
+                if event_name and isinstance(event, dict)
+                else b""
+            )
+            parts.append(name + b"data: " + data + b"\n\n")
+        return lambda: [
+            Reply(200, b"", content_type="text/event-stream", parts=tuple(parts), **reply)
+        ]
+
+    def then_ok(status: int, headers: dict[str, str]) -> Callable[[], list[Reply]]:
+        error = json.dumps({"error": {"code": status, "message": "busy"}}).encode()
+        ok = Reply(200, json.dumps(body).encode())
+        return lambda: [Reply(status, error, headers=tuple(headers.items())), ok]
+
+    first, last = events[0], events[-1]
+    padded = {**body, "padding": "x" * 20_000}
+    return (
+        Hostile("body is not JSON", _raw(b"<html>Bad gateway</html>", "text/html"), "error"),
+        Hostile("empty body", _raw(b""), "error"),
+        Hostile("503 then an answer", then_ok(503, {}), "result"),
+        Hostile("429 with Retry-After nan", then_ok(429, {"Retry-After": "nan"}), "result"),
+        Hostile("429 asking for an hour", then_ok(429, {"Retry-After": "3600"}), "error"),
+        Hostile("no answer at all", _json(body, delay=30.0), "error"),
+        Hostile("body dripped a byte at a time", _json(body, drip=0.05, drip_size=8), "error"),
+        Hostile("connection closed mid-body", _json(body, hang_up=True), "error", repeat=5),
+        Hostile(
+            "answer over the size cap",
+            _json(padded),
+            "error",
+            limits={"MAX_RESPONSE_BYTES": 4096},
+        ),
+        Hostile("a whole stream", sse(*events), "result", stream=True),
+        Hostile("stream without its last event", sse(*events[:-1]), "error", stream=True),
+        Hostile("stream cut mid-way", sse(first, hang_up=True), "error", stream=True),
+        Hostile("stream chunk is not JSON", sse(b"{not json", last), "error", stream=True),
+        Hostile("stream dripped", sse(*events, drip=0.05, drip_size=4), "error", stream=True),
+        Hostile(
+            "stream over the size cap",
+            sse(*events[:-1], *([first] * 40), last),
+            "error",
+            stream=True,
+            limits={"MAX_RESPONSE_BYTES": 2048},
+        ),
+    )
+
+
+def _gemini_chunk(text: str, finish: str | None = None) -> dict[str, Any]:
+    candidate: dict[str, Any] = {"content": {"role": "model", "parts": [{"text": text}]}}
+    if finish:
+        candidate["finishReason"] = finish
+    usage = {"promptTokenCount": 3, "candidatesTokenCount": 1, "totalTokenCount": 4}
+    return {"candidates": [candidate], "usageMetadata": usage}
+
+
+#: `wire_scenarios` for Gemini's ``generateContent`` (a stream ends with a finish reason).
+HOSTILE_GEMINI = wire_scenarios(
+    _gemini_chunk("ok", "STOP"), (_gemini_chunk("Hel"), _gemini_chunk("lo", "STOP"))
+)
+
+_COHERE_USAGE = {"billed_units": {"input_tokens": 3, "output_tokens": 1}, "tokens": {}}
+
+#: `wire_scenarios` for Cohere's v2 chat (a stream ends with ``message-end``).
+HOSTILE_COHERE = wire_scenarios(
+    {
+        "id": "c",
+        "finish_reason": "COMPLETE",
+        "message": {"role": "assistant", "content": [{"type": "text", "text": "ok"}]},
+        "usage": _COHERE_USAGE,
+    },
+    tuple(
+        {"type": kind, "index": 0, "delta": delta}
+        for kind, delta in (
+            ("content-delta", {"message": {"content": {"text": "Hel"}}}),
+            ("content-delta", {"message": {"content": {"text": "lo"}}}),
+            ("message-end", {"finish_reason": "COMPLETE", "usage": _COHERE_USAGE}),
+        )
+    ),
+    event_name=True,
 )

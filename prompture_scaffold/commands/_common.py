@@ -85,11 +85,12 @@ def console(stderr: bool = False):
 
 
 def print_diff(text: str) -> None:
-    """The diff: coloured with rich on a terminal, the exact text otherwise."""
+    """The diff: coloured with rich on a terminal (long lines wrapped, never cut), the exact
+    text otherwise."""
     if stdout_is_terminal():
         from rich.syntax import Syntax
 
-        console().print(Syntax(text, "diff", theme="ansi_dark", word_wrap=False))
+        console().print(Syntax(text, "diff", theme="ansi_dark", word_wrap=True))
     else:
         sys.stdout.write(text)
 

@@ -58,6 +58,8 @@ def finish(plan, spec, layout, how: Outcome) -> None:
     _then(how, written=not plan.empty)
     report = _verify_written(plan, spec, layout, how.python) if how.verify else None
     _report(plan, spec, report, how, preview=False)
+    if how.verb == "added" and not how.as_json and not plan.empty:
+        _next_steps(plan, spec, layout, verified=report is not None and report.ok)
     if report is None or report.ok:
         return
     for r in report.checks:
@@ -68,6 +70,16 @@ def finish(plan, spec, layout, how: Outcome) -> None:
         elif not r.ok:
             typer.echo(f"verify: the {r.name} check was {r.status}: {r.reason}", err=True)
     raise typer.Exit(1)
+
+
+def _next_steps(plan, spec, layout, verified: bool) -> None:
+    from ._next_steps import steps
+
+    lines = steps(spec, plan, Path(layout.root), verified=verified)
+    if lines:
+        typer.echo("\nNext steps:")
+        for number, line in enumerate(lines, 1):
+            typer.echo(f"  {number}. {line}")
 
 
 def _then(how: Outcome, written: bool) -> None:

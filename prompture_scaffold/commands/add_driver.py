@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .._compat import StrEnum
-from . import _common, _flow, _interactive
+from . import _common, _complete, _flow, _interactive
 
 app = typer.Typer()
 
@@ -61,7 +61,12 @@ def add_driver(
     example: Annotated[bool | None, _flag("example", "Generate an example.")] = None,
     tests: Annotated[bool | None, _flag("tests", "Generate the test file.")] = None,
     template: Annotated[Template | None, typer.Option(help="Driver template.")] = None,
-    from_models_dev: Annotated[str | None, typer.Option(help="Fill from models.dev.")] = None,
+    from_models_dev: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ID", help="Fill from models.dev.", autocompletion=_complete.catalogue_ids
+        ),
+    ] = None,
     spec: Annotated[Path | None, typer.Option(help="TOML answers file.")] = None,
     save_spec: Annotated[Path | None, typer.Option(help="Write the answers used.")] = None,
     dry_run: Annotated[

@@ -10,14 +10,20 @@ from typing import Annotated
 
 import typer
 
-from . import _common, _flow
+from . import _common, _complete, _flow
 
 app = typer.Typer()
 
 
 @app.command("remove-driver")
 def remove_driver(
-    provider: Annotated[str, typer.Argument(help="Registry key of the driver to remove.")],
+    provider: Annotated[
+        str,
+        typer.Argument(
+            help="Registry key of the driver to remove.",
+            autocompletion=_complete.checkout_drivers,
+        ),
+    ],
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Print the diff, write nothing.")
     ] = False,

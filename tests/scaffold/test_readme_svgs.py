@@ -47,10 +47,22 @@ def shown_text(path: Path) -> str:
 def test_the_pictures_are_svgs_of_the_commands(made):
     dry_run = made["dry-run"]
     assert "$ prompture add-driver acme --dry-run" in dry_run
-    assert "+++ b/examples/acme_example.py" in dry_run and "+ACME_API_KEY=" in dry_run
-    assert re.search(r"… \d+ more lines", dry_run)
+    # The new driver whole, and the wiring lines, none cut (long lines wrap).
+    assert "+class AcmeDriver(OpenAICompatibleDriver):" in dry_run
+    assert "+    supports_reasoning = False" in dry_run
+    assert re.search(r'\+register_driver\("acme", settings_factory\("?AcmeDriver"?\)', dry_run)
+    assert "+    acme_endpoint: str = " in dry_run and "+ACME_API_KEY=" in dry_run
+    assert re.search(r"ollama, airllm,\s+acme\n", dry_run)  # the longest line, wrapped
+    assert "… the diff of examples/acme_example.py (not shown)" in dry_run
     assert "deepseek" in made["providers"] and "DEEPSEEK_API_KEY" in made["providers"]
-    assert "airllm" in made["check-drivers"] and "✓" in made["check-drivers"]
+    check, fix, again = made["check-drivers"].split("$ prompture ")[1:]
+    assert check.startswith("check-drivers\n") and "groq: missing registry, env template" in check
+    assert fix.startswith("check-drivers --fix --yes\n")
+    assert '+register_driver("groq", ' in fix and "+GROQ_ENDPOINT=" in fix
+    assert "fixed: 2 modified" in fix
+    assert again.startswith("check-drivers\n") and "groq: missing" not in again
+    rows = [line for line in again.splitlines() if line.startswith("  ")]
+    assert any("groq" in row for row in rows) and not any("✗" in row for row in rows)
     wizard = made["wizard"]
     assert "? Provider: deepseek\n" in wizard and "? Write these changes? [y/n/e/q]: y\n" in wizard
     assert "created   prompture/drivers/deepseek_driver.py" in wizard
@@ -63,6 +75,14 @@ def test_the_dry_run_picture_is_the_readme_command():
 def test_the_readme_shows_every_picture():
     for name in NAMES:
         assert f"](docs/img/{name}.svg)" in README
+
+
+def test_the_pictures_load_no_web_font():
+    for name in NAMES:
+        svg = (REPO / "docs" / "img" / f"{name}.svg").read_text(encoding="utf-8")
+        assert "@font-face" not in svg and "Fira" not in svg
+        assert "cdnjs" not in svg and "woff" not in svg
+        assert re.search(r"font-family: [^;]*monospace;", svg)
 
 
 def test_the_committed_pictures_are_up_to_date(made):

@@ -317,3 +317,19 @@ def test_a_checkout_that_cannot_be_edited_is_refused_before_any_question(termina
     assert "Settings" in result.stderr
     assert "Provider" not in result.stdout and "?" not in result.stdout  # nothing was asked
     assert fingerprint(terminal_repo) == before
+
+
+def test_the_start_of_just_one_catalogue_id_is_offered_as_that_id():
+    from prompture_scaffold._wizard_provider import closest_id
+
+    catalogue = {"deepseek": {"name": "DeepSeek"}, "deepinfra": {"name": "DeepInfra"}}
+    assert closest_id(catalogue, "deeps") == "deepseek"
+    assert closest_id(catalogue, "deep") is None  # the start of two: no guess
+    assert closest_id(catalogue, "de") is None
+
+
+def test_a_typed_choice_may_be_the_start_of_one_value():
+    run = wizard(["acmecorp", "o", "", "api", "api-key+", "", "http://127.0.0.1:9/v1", "acme-1",
+                  "", ""])  # fmt: skip
+    assert run.spec.compat == "openai" and run.spec.auth == "api-key+endpoint"
+    assert "'api' is not one of api-key, endpoint, api-key+endpoint, none" in run.text

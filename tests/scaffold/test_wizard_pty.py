@@ -2,8 +2,13 @@
 
 Each test spawns `python -m prompture_scaffold.cli add-driver --repo SCRATCH` on a terminal,
 answers its questions as a person would, and checks the tree afterwards. Colour and paging
-are off (`NO_COLOR`, `PROMPTURE_NO_PAGER`) and every prompt is matched on its own stable text
-at the start of a line, so the tests do not depend on timing or terminal escapes.
+are off (`NO_COLOR`, `PROMPTURE_NO_PAGER`).
+
+Two kinds of terminal: `TERM=dumb` gets the one-line prompts, each matched on its own stable
+text at the start of a line; `TERM=xterm` (`keys=True`) gets the keyboard prompts (arrow keys,
+type-to-filter, checkboxes, completion). Those redraw with escapes, so a test waits for the
+footer a prompt draws last (its keys) before pressing any, and reads the answers from the
+transcript with the escapes removed. No test sleeps: every step waits for the text it needs.
 """
 
 from __future__ import annotations
@@ -43,9 +48,19 @@ def _default_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def spawn(repo: Path, *, paging: bool = False):
+#: What a terminal that takes keys adds (prompt_toolkit asks no cursor position: pexpect
+#: would not answer).
+KEYS_ENV = {"TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+ESCAPE = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_])")
+DOWN, UP = "\x1b[B", "\x1b[A"
+LIST_READY = "type to filter · Enter choose"
+CHECKS_READY = "Space tick · a all/none"
+TEXT_READY = "Enter accept"
+
+
+def spawn(repo: Path, *, paging: bool = False, keys: bool = False):
     """`prompture add-driver` on a fresh pseudo-terminal, its transcript kept in `.log`."""
-    env = {**os.environ, **ENV}
+    env = {**os.environ, **ENV, **(KEYS_ENV if keys else {})}
     if paging:
         env.pop("PROMPTURE_NO_PAGER")
     child = pexpect.spawn(
@@ -78,6 +93,23 @@ class _Log:
 
 def transcript(child) -> str:
     return "".join(child.log)
+
+
+def screen_text(child) -> str:
+    """The transcript without terminal escapes and carriage returns."""
+    return ESCAPE.sub("", transcript(child)).replace("\r", "")
+
+
+def at(child, label: str, ready: str = LIST_READY) -> None:
+    """Wait until the list `label` is drawn down to its footer `ready`."""
+    child.expect_exact(label)
+    child.expect_exact(ready)
+
+
+def at_text(child, label: str) -> None:
+    """Wait until the text prompt `label` is drawn: its keys line, then the question."""
+    child.expect_exact(TEXT_READY)
+    child.expect_exact(label)
 
 
 def answer(child, label: str, text: str) -> None:
@@ -197,4 +229,69 @@ def test_ctrl_c_writes_nothing_and_exits_130(repo, where):
     child.sendintr()
     assert finish(child) == 130, transcript(child)
     assert "aborted: nothing written" in transcript(child)
+    assert fingerprint(repo) == before
+
+
+def test_keys_arrows_filter_completion_and_checkboxes_then_next_steps(repo):
+    """The issue's done-when in a real terminal: `deeps` completed to `deepseek` with Tab,
+    `o` filtering the wire format to openai, capabilities ticked by checkbox, an answer
+    changed by arrow keys at the confirmation, then the next steps."""
+    child = spawn(repo, keys=True)
+    at_text(child, "Provider")
+    child.send("deeps")
+    child.expect_exact("DeepSeek")  # the completion menu, with the catalogue's name
+    child.send("\t\r")
+    at(child, "Wire format", LIST_READY)
+    child.send("o\r")  # typing filters: `o` leaves openai on top
+    for _ in range(40):  # Enter through the questions up to the capabilities
+        index = child.expect_exact([CHECKS_READY, LIST_READY, TEXT_READY])
+        if index == 0:
+            break
+        child.send("\r")
+    child.send("a")  # tick all (some were ticked by the catalogue)...
+    child.send(UP + " ")  # ...then untick the last, reasoning (↑ from the top wraps)
+    child.send("\r")
+    at(child, "Write these changes", LIST_READY)
+    child.send(DOWN + "\r")  # the second entry: change an answer
+    at(child, "Change which answer", LIST_READY)
+    child.send("default_m\r")
+    at_text(child, "Default model")
+    child.send("deepseek-chat\r")
+    at(child, "Write these changes", LIST_READY)
+    child.send("\r")  # yes is highlighted
+    assert finish(child) == 0, screen_text(child)
+    shown = screen_text(child)
+    assert "? Provider: deepseek\n" in shown
+    assert "? Wire format: openai\n" in shown
+    assert "? Capabilities: json_mode, json_schema, tool_use, streaming, vision\n" in shown
+    assert "unchanged since the last review" in shown  # the second review: only what changed
+    driver = (repo / "prompture/drivers/deepseek_driver.py").read_text()
+    assert "supports_reasoning = False" in driver and "supports_vision = True" in driver
+    assert '"deepseek-chat"' in driver
+    assert "Next steps:" in shown and "Set DEEPSEEK_API_KEY" in shown
+    assert "python -m pytest tests/test_deepseek_driver.py" in shown
+    assert re.search(r"prompture add-driver deepseek .*--verify", shown)
+    registry_check(repo, "deepseek", "DeepSeekDriver")
+
+
+@pytest.mark.parametrize("where", ["in a list", "in a text prompt"])
+def test_keys_back_then_ctrl_c_writes_nothing(repo, where):
+    before = fingerprint(repo)
+    child = spawn(repo, keys=True)
+    at_text(child, "Provider")
+    child.send("acmecorp\r")
+    child.expect_exact("acmecorp is not in the models.dev catalogue")
+    at(child, "Wire format", "Enter choose · < back")
+    if where == "in a text prompt":
+        child.send("\r")
+        child.expect_exact("< back (on an empty line)")
+        child.expect_exact("SDK")
+    child.send("<")  # back at once: the question before, its answer now the default
+    if where == "in a text prompt":
+        at(child, "Wire format")
+    else:
+        at_text(child, "(acmecorp):")  # the provider question, its answer the default
+    child.sendintr()
+    assert finish(child) == 130, screen_text(child)
+    assert "aborted: nothing written" in screen_text(child)
     assert fingerprint(repo) == before

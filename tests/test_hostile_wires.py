@@ -1,0 +1,106 @@
+"""The transport's hostile scenarios against the other wires: Google (the google-genai SDK on
+deadline-bound httpx clients) and Cohere (our transport, SSE through the shared reader).
+Each ends in a result or a typed error within the call's total deadline, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from test_cohere_wire import AsyncCohereDriver, CohereDriver
+from test_hostile import SLACK, call_async, call_sync
+
+from prompture import _transport
+from prompture.drivers import AsyncGoogleDriver, GoogleDriver
+from prompture.exceptions import DriverHTTPError
+from prompture.testing import GeminiServer
+from prompture.testing.cohere_server import CohereServer
+from prompture.testing.hostile import HOSTILE_COHERE, HOSTILE_GEMINI, TIMEOUT
+
+KEY = "hostile-test-key-123456"
+WIRES = {
+    "google": (GeminiServer, GoogleDriver, AsyncGoogleDriver, HOSTILE_GEMINI),
+    "cohere": (CohereServer, CohereDriver, AsyncCohereDriver, HOSTILE_COHERE),
+}
+CASES = [(wire, s) for wire, (*_, scenarios) in WIRES.items() for s in scenarios]
+
+
+@pytest.fixture(scope="module")
+def servers():
+    with GeminiServer(api_key=KEY) as gemini, CohereServer(api_key=KEY) as cohere:
+        yield {"google": gemini, "cohere": cohere}
+
+
+def make(cls, server):
+    return cls(
+        api_key=KEY, model="test-model", endpoint=server.url, timeout=TIMEOUT, retry_backoff=0
+    )
+
+
+def check(scenario, outcome, elapsed):
+    assert elapsed < TIMEOUT + SLACK, f"{scenario.name}: took {elapsed:.1f} s"
+    if scenario.expect == "result":
+        assert not isinstance(outcome, BaseException), f"{scenario.name}: {outcome!r}"
+        assert outcome["text"] in ("ok", "Hello")
+    else:
+        assert isinstance(outcome, DriverHTTPError), f"{scenario.name}: {outcome!r}"
+        assert KEY not in repr(outcome) and outcome.__context__ is None
+
+
+def arrange(wire, scenario, servers, monkeypatch):
+    for name, value in scenario.limits.items():
+        monkeypatch.setattr(_transport, name, value)
+    server = servers[wire]
+    server.reset()
+    scenario.arrange(server)
+    return server
+
+
+@pytest.mark.parametrize("wire, scenario", CASES, ids=lambda c: getattr(c, "name", c))
+def test_sync(wire, scenario, servers, monkeypatch):
+    server = arrange(wire, scenario, servers, monkeypatch)
+    driver = make(WIRES[wire][1], server)
+    start = time.monotonic()
+    try:
+        outcome = call_sync(driver, scenario.stream)
+    except Exception as exc:  # the check says which type it must be
+        outcome = exc
+    check(scenario, outcome, time.monotonic() - start)
+
+
+@pytest.mark.parametrize("wire, scenario", CASES, ids=lambda c: getattr(c, "name", c))
+def test_async(wire, scenario, servers, monkeypatch):
+    server = arrange(wire, scenario, servers, monkeypatch)
+
+    async def run():
+        driver = make(WIRES[wire][2], server)
+        try:
+            return await call_async(driver, scenario.stream)
+        except Exception as exc:
+            return exc
+
+    start = time.monotonic()
+    outcome = asyncio.run(run())
+    check(scenario, outcome, time.monotonic() - start)
+
+
+def test_no_descriptor_outlives_its_event_loop(servers):
+    """Each `asyncio.run` closes what its calls opened (the SDK's clients are per loop)."""
+    import gc
+    import os
+
+    async def one_call():
+        for wire in sorted(WIRES):
+            driver = make(WIRES[wire][2], servers[wire])
+            assert (await driver.generate_messages([{"role": "user", "content": "Hi"}]))["text"]
+
+    for server in servers.values():
+        server.reset()
+    asyncio.run(one_call())  # first use: imports, lazily built objects
+    gc.collect()
+    before = len(os.listdir("/proc/self/fd"))
+    for _ in range(60):
+        asyncio.run(one_call())
+    gc.collect()
+    assert len(os.listdir("/proc/self/fd")) <= before + 2
