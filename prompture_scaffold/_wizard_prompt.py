@@ -84,18 +84,16 @@ class Asker:
         self.keys = stream is None and keyboard_terminal() if keys is None else keys
 
     def line(
-        self, label: str, default: str | None = None, help: str = "", words: Sequence[str] = ()
+        self, label: str, default: str | None = None, help: str = "", words: Sequence[Choice] = ()
     ) -> str:
         """The stripped answer, `default` on Enter (None: no default, Enter gives "");
-        `words` are offered as completions on a terminal."""
+        `words` (each with what it names) are offered as completions on a terminal."""
         if self.keys:
             from . import _wizard_keys
 
-            meta = None
-            if words and isinstance(words[0], tuple):
-                meta, words = dict(words), [w for w, _ in words]
             self._help(help)
-            answer = self._keyed(lambda: _wizard_keys.text(label, default, words, meta))
+            names, meta = [word for word, _ in words], dict(words)
+            answer = self._keyed(lambda: _wizard_keys.text(label, default, names, meta))
             return self._echo(label, answer)
         self._help(f"{help} (< goes back)" if help and BACK not in help else help)
         prompt = _LinePrompt(Text.assemble(("? ", "bold cyan"), label), console=self.console)
