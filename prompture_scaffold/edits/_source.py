@@ -106,6 +106,16 @@ def splice_lines(src: PySource, edits: list[tuple[int, int, str]]) -> str | None
     return "".join(pieces) + src.text[done:]
 
 
+def merge_edits(original: str, upper: str, lower: str, cut: int) -> str | None:
+    """Two edits of `original` made on one parse, as one text: `upper` changed it only before
+    offset `cut`, `lower` only from `cut` on (both checked); None when they overlap, to be
+    done in turn."""
+    delta = len(upper) - len(original)
+    if cut + delta < 0 or upper[cut + delta :] != original[cut:] or lower[:cut] != original[:cut]:
+        return None
+    return upper[: cut + delta] + lower[cut:]
+
+
 def find_assign(body: list[ast.stmt], name: str) -> ast.Assign | ast.AnnAssign | None:
     """The last ``name = ...`` (or annotated) statement of a body."""
     found = None

@@ -15,7 +15,7 @@ from ..checkout import Layout
 from ..context import EditContext
 from ..errors import UnsafeTarget
 from . import _display, _imports
-from ._source import PySource, find_assign, find_def, py_str
+from ._source import PySource, find_assign, find_def, merge_edits, py_str
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 
@@ -121,7 +121,22 @@ def _remove_branch(src: PySource, provider: str) -> str:
 def add(source: str, ctx: EditContext) -> str:
     """`source` discovering the new driver; unchanged when it already does."""
     src = PySource(source, ctx)
-    _provider_classes(src, ctx)  # the anchor must exist before anything is added
+    entries = _provider_classes(src, ctx)  # the anchor must exist before anything is added
+    module = _driver_import(src, ctx)
+    name, key = ctx.spec.sync_class, ctx.spec.provider
+    if not _chain(src):  # the import above the table and the table's entry, on one parse
+        upper = _imports.add_names(src, module, [name], ctx.relative(module))
+        lower = _display.add_entry(src, entries, f"{py_str(key)}: {name}", key, at_end=True)
+        cut = src.offset(entries.lineno, 0)
+        if (text := merge_edits(source, upper, lower, cut)) is not None:
+            return text
+    return add_step_by_step(source, ctx)
+
+
+def add_step_by_step(source: str, ctx: EditContext) -> str:
+    """`add` one change after the other, each on a fresh parse (what `add` must equal)."""
+    src = PySource(source, ctx)
+    _provider_classes(src, ctx)
     module = _driver_import(src, ctx)
     name, key = ctx.spec.sync_class, ctx.spec.provider
     src = PySource(_imports.add_names(src, module, [name], ctx.relative(module)), ctx)

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..checkout import Layout
 from ..context import EditContext
 from . import _display, _imports
-from ._source import PySource, dunder_all, py_str
+from ._source import PySource, dunder_all, merge_edits, py_str
 
 
 def targets(layout: Layout) -> tuple[Path, ...]:
@@ -47,11 +47,30 @@ def add(source: str, ctx: EditContext) -> str:
         return source
     _check(src, ctx)
     text = _imports.add_names(src, package, [name], ctx.relative(package), _is_driver)
-    src = PySource(text, ctx)
+    node = dunder_all(src.tree)
+    if node is None or text == source:
+        return text if node is None else _export(src, node, name, package)
+    lower = _export(src, node, name, package)  # ``__all__`` below the import: one parse
+    merged = merge_edits(source, text, lower, src.offset(node.lineno, 0))
+    return merged if merged is not None else add_step_by_step(source, ctx)
+
+
+def add_step_by_step(source: str, ctx: EditContext) -> str:
+    """`add` one change after the other, each on a fresh parse (what `add` must equal)."""
+    src, name, package = PySource(source, ctx), ctx.spec.sync_class, ctx.drivers_package
+    if _star(src, ctx):
+        return source
+    _check(src, ctx)
+    src = PySource(_imports.add_names(src, package, [name], ctx.relative(package), _is_driver), ctx)
     node = dunder_all(src.tree)
     if node is None:
         return src.text
     drivers = {name for name in _imports.imported_names(src, package) if _is_driver(name)}
+    return _display.add_entry(src, node, py_str(name), name, in_group=drivers.__contains__)
+
+
+def _export(src: PySource, node, name: str, package: str) -> str:
+    drivers = {n for n in _imports.imported_names(src, package) if _is_driver(n)} | {name}
     return _display.add_entry(src, node, py_str(name), name, in_group=drivers.__contains__)
 
 
