@@ -23,7 +23,7 @@ from ._wizard_question import (
     no_options,
 )
 from .catalogue import require_entry
-from .spec import AUTHS, COMPATS, HTTP_SDKS, TEMPLATES
+from .spec import AUTHS, HTTP_SDKS, TEMPLATES, WIRES
 
 
 def third_party(filled: Filled) -> bool:
@@ -63,7 +63,11 @@ def _models_dev(text: str, filled: Filled, catalogue) -> dict[str, Any]:
 
 def _endpoint(text: str, filled: Filled, catalogue) -> dict[str, Any]:
     url = "" if is_none(text) else text
-    return {"endpoint": v.check_endpoint(url, filled.get("compat"), filled.get("auth"))}
+    # The offered default may be a catalogue base-URL template (`${VAR}`): accepting it keeps
+    # it. A typed template is refused, so one already filled in came from the catalogue.
+    offered = url == filled.get("endpoint")
+    compat, auth = filled.get("compat"), filled.get("auth")
+    return {"endpoint": v.check_endpoint(url, compat, auth, template=offered)}
 
 
 def _extra_envs(text: str, filled: Filled, catalogue) -> dict[str, Any]:
@@ -123,12 +127,18 @@ def _catalogue_models(filled: Filled, catalogue) -> tuple[tuple[str, str], ...]:
 QUESTIONS: dict[str, Question] = {
     q.key: q
     for q in (
-        _q("compat", f"Wire format [{'/'.join(COMPATS)}]",
+        _q("compat", f"Wire format [{'/'.join(WIRES)}]",
            "openai: /chat/completions; anthropic: the Messages API; custom: you fill in two "
-           "methods.", _choice("compat", COMPATS), kind="choice",
+           "methods; or one provider family's own wire.", _choice("compat", WIRES),
+           kind="choice",
            options=_listed(("openai", "OpenAI chat completions (/chat/completions)"),
                            ("anthropic", "Anthropic Messages API (/v1/messages)"),
-                           ("custom", "another wire format: you fill in two methods"))),
+                           ("custom", "another wire format: you fill in two methods"),
+                           ("azure", "Azure OpenAI / Azure AI services (api-key header)"),
+                           ("cohere", "Cohere v2 chat (/v2/chat)"),
+                           ("vertex-gemini", "Gemini on Google Vertex AI (Google credentials)"),
+                           ("vertex-anthropic", "Claude on Google Vertex AI (Google credentials)"),
+                           ("bedrock", "Amazon Bedrock Converse (SigV4 or a bearer key)"))),
         _q("sdk", "SDK", "requests or httpx add no dependency; or a third-party SDK such as "
            "acme-sdk.", field("sdk", v.check_sdk)),
         _q("sdk_version", "SDK version", "The version the optional extra asks for, e.g. >=1.2 "

@@ -91,7 +91,9 @@ def build_spec(
         cat.require_entry(load_catalogue(), request.from_models_dev, "--from-models-dev")
     answers = _given_answers(request)
     for attempt in range(2):
-        check_given(answers)
+        check_given(
+            answers, catalogue_endpoint=_catalogue_endpoint(request, answers, load_catalogue)
+        )
         filled, missing = resolve(_with_catalogue(request, answers, load_catalogue))
         if not missing:
             break
@@ -181,6 +183,17 @@ def _with_catalogue(request: Request, answers: dict[str, Any], load) -> dict[str
         merged = _fit_catalogue({**found, **answers}, answers)
     merged["models_dev_name"] = name
     return merged
+
+
+def _catalogue_endpoint(request: Request, answers: dict[str, Any], load) -> str | None:
+    """The endpoint the catalogue would give, asked only when a given one holds a template."""
+    if "${" not in str(answers.get("endpoint", "")):
+        return None
+    others = {name: value for name, value in answers.items() if name != "endpoint"}
+    try:
+        return _with_catalogue(request, others, load).get("endpoint")
+    except InvalidInput:
+        return None  # the given values are reported by `check_given` and what follows
 
 
 def _fit_catalogue(merged: dict[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:

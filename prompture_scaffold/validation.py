@@ -244,18 +244,25 @@ _GIVEN_CHECKS: tuple[tuple[str, Callable[[Any, Mapping[str, Any]], Any]], ...] =
     ("display_name", lambda v, a: check_display_name(v)),
     ("default_model", lambda v, a: check_model(v)),
     ("api_key_env", lambda v, a: check_env(v, provider=a.get("provider"))),
-    ("endpoint", lambda v, a: check_endpoint(v, a.get("compat"), a.get("auth"))),
 )
 
 
-def check_given(answers: Mapping[str, Any]) -> None:
+def check_given(answers: Mapping[str, Any], *, catalogue_endpoint: str | None = None) -> None:
     """Check the values the flags and spec file give before anything is derived or found
-    missing, so a wrong value (``compat = "grpc"``) is the error reported, not what it hides."""
+    missing, so a wrong value (``compat = "grpc"``) is the error reported, not what it hides.
+
+    `catalogue_endpoint`: the base URL the catalogue gives this provider. A given endpoint
+    equal to it came from there (the wizard's accepted default, a saved spec replayed), so
+    its ``${VAR}`` placeholders are the catalogue's template, not typed text."""
     for name, value in answers.items():
         check_no_control(name, value)
     for name, check in _GIVEN_CHECKS:
         if name in answers:
             check(answers[name], answers)
+    if "endpoint" in answers:
+        url = answers["endpoint"]
+        from_catalogue = catalogue_endpoint is not None and url == catalogue_endpoint
+        check_endpoint(url, answers.get("compat"), answers.get("auth"), template=from_catalogue)
     for env in answers.get("extra_api_key_envs") or ():
         check_env(env, "extra_api_key_envs", answers.get("provider"))
 

@@ -81,3 +81,19 @@ def test_a_device_and_a_directory_are_refused(repo, tmp_path):
 
 def test_a_missing_directory_is_refused_before_writing(repo, tmp_path):
     _refused(repo, tmp_path / "nowhere" / "spec.toml", "is not a directory")
+
+
+def test_a_saved_catalogue_url_template_replays_and_a_typed_one_is_still_refused(repo, tmp_path):
+    saved = tmp_path / "databricks.toml"
+    args = ["add-driver", "databricks", "--from-models-dev", "databricks", "--yes", "--dry-run"]
+    first = run(repo, *args, "--save-spec", str(saved))
+    assert first.exit_code == 0, first.output
+    endpoint = tomllib.loads(saved.read_text(encoding="utf-8"))["endpoint"]
+    assert "${" in endpoint  # the catalogue's base-URL template, kept as a template
+
+    replayed = run(repo, "add-driver", "--spec", str(saved), "--yes", "--dry-run")
+    assert replayed.exit_code == 0, replayed.output
+    assert replayed.output.count("DATABRICKS_HOST") == first.output.count("DATABRICKS_HOST")
+
+    typed = run(repo, *ACME_ARGS, "--endpoint", "https://${ACME_HOST}/v1", "--dry-run")
+    assert typed.exit_code == 2 and "must not hold '${'" in typed.output

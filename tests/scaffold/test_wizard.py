@@ -40,19 +40,21 @@ CUSTOM = ["acmecorp", "openai", "", "", "", "http://127.0.0.1:9/v1", "acme-1", "
 class Run:
     """One wizard run: its output, the questions asked, and the spec it settled on."""
 
-    def __init__(self, lines, request=None, *, taken=(), existing=(), ask=(), review=True):
+    def __init__(self, lines, request=None, *, taken=(), existing=(), ask=(), review=True,
+                 catalogue=CATALOGUE):  # fmt: skip
+        self.catalogue = catalogue
         self.out = io.StringIO()
         console = Console(file=self.out, width=200, color_system=None, highlight=False)
         stream = io.StringIO("".join(f"{line}\n" for line in lines))
         self.wizard = Wizard(
             request or Request(), console=console, stream=stream, existing=existing,
-            force_fields=ask, load_catalogue=lambda: CATALOGUE, review=review,
+            force_fields=ask, load_catalogue=lambda: catalogue, review=review,
         )  # fmt: skip
         self.taken, self.makes = set(taken), 0
 
     def make(self, request, ask_missing):
         self.makes += 1
-        spec = build_spec(request, taken_classes=self.taken, load_catalogue=lambda: CATALOGUE,
+        spec = build_spec(request, taken_classes=self.taken, load_catalogue=lambda: self.catalogue,
                           ask_missing=ask_missing)  # fmt: skip
         content = f"MODEL = {spec.default_model!r}\n"
         change = FileChange(f"drivers/{spec.provider}.py", None, content)
@@ -333,3 +335,19 @@ def test_a_typed_choice_may_be_the_start_of_one_value():
                   "", ""])  # fmt: skip
     assert run.spec.compat == "openai" and run.spec.auth == "api-key+endpoint"
     assert "'api' is not one of api-key, endpoint, api-key+endpoint, none" in run.text
+
+
+def test_a_provider_family_wire_from_the_catalogue_is_a_choice_the_wizard_accepts():
+    catalogue = {
+        **CATALOGUE,
+        "azure": {
+            "id": "azure", "name": "Azure", "npm": "@ai-sdk/azure",
+            "env": ["AZURE_RESOURCE_NAME", "AZURE_API_KEY"],
+            "models": {"gpt-4o": {"release_date": "2024-05-13", "tool_call": True}},
+        },
+    }  # fmt: skip
+    run = Run(["azure", *[""] * 9, "y"], catalogue=catalogue)()
+    spec = run.spec
+    assert spec.compat == "azure" and run.confirmed
+    assert "is not one of" not in run.text
+    assert "Wire format [openai/anthropic/custom/azure/cohere/vertex-gemini" in run.text
