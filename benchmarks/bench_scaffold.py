@@ -93,9 +93,9 @@ def grow_in_bulk(root: Path, count: int) -> None:
     one zero-padded family). `tests/scaffold/test_bench_growth.py` holds the two equal."""
     import difflib
 
+    from prompture_scaffold.atomic import write_atomic
     from prompture_scaffold.checkout import discover
     from prompture_scaffold.plan import plan_add
-    from prompture_scaffold.writer import write_atomic
 
     keys = [f"p{n:03d}" for n in range(count)]
     for change in plan_add(_template(), discover(root)).changes:

@@ -37,6 +37,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import write_atomic
 from .errors import RollbackFailed, UnsafeTarget
 
 DIRNAME = ".prompture-scaffold"
@@ -329,8 +330,6 @@ def _remove_strays(home: Path) -> None:
 def recover(root: Path, write_file: WriteFile | None = None) -> Recovered | None:
     """Settle a change a crash interrupted in `root` (see the module docstring); None when
     there was none. Raises `RollbackFailed` (journal kept) when a file cannot be written."""
-    from .writer import write_atomic
-
     root = Path(root)
     home = root / DIRNAME
     if not home.is_dir():

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .changeset import Plan
 from .checkout.drift import Survey, survey
 from .checkout.snapshot import Snapshot
 from .errors import ScaffoldError
-from .plan import Plan, plan_fix
+from .plan import plan_fix
 
 #: A place of the presence check -> the edits that wire it.
 EDITS = {

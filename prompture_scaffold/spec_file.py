@@ -90,7 +90,7 @@ def check_save_path(path: Path, root: Path, touched: list[str]) -> Path:
 
 def save_spec_file(path: Path, spec: DriverSpec) -> None:
     """Write the spec's TOML to `path` (atomically); exit 2 when it cannot be written."""
-    from .writer import write_text_atomic
+    from .atomic import write_text_atomic
 
     try:
         write_text_atomic(path, spec_to_toml(spec))

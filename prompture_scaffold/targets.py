@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .changeset import FileChange, read_text, relative
 from .errors import WHOLE_FILE, UnsafeTarget
-from .plan import FileChange, read_text, relative
 
 if TYPE_CHECKING:
     from .spec import DriverSpec

@@ -14,13 +14,13 @@ is undone the same way and re-raised as it is); a file that cannot be put back i
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import write_atomic
+from .changeset import FileChange, Plan, relative
 from .errors import RollbackFailed, UnsafeTarget, WriteFailed
-from .plan import FileChange, Plan, relative
 
 #: `write_file(path, data)` writes `data`, or deletes the file when `data` is None.
 WriteFile = Callable[[Path, bytes | None], None]
@@ -32,39 +32,6 @@ class ApplyResult:
 
     written: tuple[FileChange, ...]
     unchanged: tuple[FileChange, ...]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: Path, data: bytes | None) -> None:
-    """Replace `path` with `data` atomically (keeping its mode), or delete it for None."""
-    if data is None:
-        path.unlink(missing_ok=True)
-        return
-    if path.is_symlink():  # write through a link to a file inside the checkout, keep the link
-        path = Path(os.path.realpath(path))
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a file outside the plan (`--save-spec`) the same safe way."""
-    write_atomic(Path(path), text.encode("utf-8"))
 
 
 def _encode(text: str | None) -> bytes | None:

@@ -17,12 +17,13 @@ from _scratch import ACME_ARGS, fingerprint, make_scratch, run
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from prompture_scaffold.atomic import write_atomic
 from prompture_scaffold.checkout import discover, existing_providers
 from prompture_scaffold.errors import RollbackFailed, WriteFailed
 from prompture_scaffold.journal import DIRNAME, recover
 from prompture_scaffold.plan import plan_add
 from prompture_scaffold.spec_build import Request, build_spec
-from prompture_scaffold.writer import KILL_AT, apply, write_atomic
+from prompture_scaffold.writer import KILL_AT, apply
 
 REMOVE = ("remove-driver", "acme", "--yes")
 

@@ -8,10 +8,11 @@ import textwrap
 import pytest
 from _scratch import fingerprint, make_scratch
 
+from prompture_scaffold.changeset import FileChange, Plan, relative
 from prompture_scaffold.checkout import discover, spec_from_checkout
 from prompture_scaffold.diff import unified_diff
 from prompture_scaffold.errors import UnsafeTarget
-from prompture_scaffold.plan import FileChange, Plan, plan_add, plan_remove, relative
+from prompture_scaffold.plan import plan_add, plan_remove
 from prompture_scaffold.spec import DriverSpec
 from prompture_scaffold.writer import apply
 

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 
 from prompture_scaffold import catalogue as cat
+from prompture_scaffold.changeset import FileChange, Plan
 from prompture_scaffold.errors import InvalidInput, ProviderExists
-from prompture_scaffold.plan import FileChange, Plan
 from prompture_scaffold.spec import DriverSpec
 from prompture_scaffold.spec_build import Request, build_spec, check_new
 from prompture_scaffold.spec_file import parse_spec_text, spec_to_toml

@@ -15,8 +15,8 @@ from rich.console import Console
 
 from prompture_scaffold import _wizard_review
 from prompture_scaffold._wizard_prompt import Asker
+from prompture_scaffold.changeset import FileChange, Plan
 from prompture_scaffold.errors import Aborted, InvalidInput
-from prompture_scaffold.plan import FileChange, Plan
 from prompture_scaffold.spec_build import Request, build_spec
 from prompture_scaffold.wizard import Quit, Wizard
 

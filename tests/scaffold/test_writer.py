@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from _scratch import fingerprint
 
+from prompture_scaffold.atomic import write_atomic, write_text_atomic
+from prompture_scaffold.changeset import FileChange, Plan
 from prompture_scaffold.errors import UnsafeTarget
-from prompture_scaffold.plan import FileChange, Plan
-from prompture_scaffold.writer import apply, write_atomic, write_text_atomic
+from prompture_scaffold.writer import apply
 
 
 @pytest.fixture
