@@ -54,8 +54,8 @@ class Plan:
 
 def read_text(path: Path, root: Path | None = None) -> str | None:
     """The file's text exactly (no newline translation), None when it does not exist; not
-    UTF-8 or bare-CR line endings are `UnsafeTarget` (see `checkout_read`)."""
-    from .checkout_read import read_text as read
+    UTF-8 or bare-CR line endings are `UnsafeTarget` (see `checkout.read`)."""
+    from .checkout.read import read_text as read
 
     return read(path, root)
 

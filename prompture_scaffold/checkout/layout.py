@@ -13,10 +13,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..checkout_read import read_toml, toml_value
 from ..errors import UnsafeTarget
 from . import descriptors
 from .rates import RateStyle, learn
+from .read import read_toml, toml_value
 from .symbols import registered_providers, scan
 
 if TYPE_CHECKING:

@@ -170,7 +170,7 @@ def _alias_envs(value: Any) -> list[str]:
 
 
 def _sdk(layout: Layout, provider: str, snap: Snapshot) -> str:
-    from ..checkout_read import toml_value
+    from .read import toml_value
 
     if layout.pyproject is None:
         return "requests"

@@ -4,7 +4,7 @@
 ``drivers/__init__.py`` or ``settings.py`` per driver made it quadratic in the number of
 drivers. A `Snapshot` is made per command run and handed down: texts, trees, TOML data and any
 value derived from them (`memo`) are computed on first use and kept. Reads go through
-`checkout_read`, so a file that is not UTF-8, has bare-CR line endings or does not parse is an
+`checkout.read`, so a file that is not UTF-8, has bare-CR line endings or does not parse is an
 `UnsafeTarget` (exit 3) naming it. `overlay` stands planned texts in for files of the
 checkout, so the same checks can look at a change before it is written.
 """
@@ -43,7 +43,7 @@ class Snapshot:
 
     def text(self, path: Path | str) -> str | None:
         """The file's exact text, None when absent; damaged is `UnsafeTarget` naming it."""
-        from ..checkout_read import read_text
+        from .read import read_text
 
         key = self._key(path)
         if key not in self._texts:

@@ -37,7 +37,7 @@ def exit_codes(*, as_json: bool = False) -> Iterator[None]:
         raise fail(f"error: {exc}", exc.exit_code) from None
     except OSError as exc:
         raise fail(f"error: cannot edit the checkout: {exc}", 3) from None
-    except UnicodeDecodeError as exc:  # a read that `checkout_read` does not guard yet
+    except UnicodeDecodeError as exc:  # a read that `checkout.read` does not guard yet
         raise fail(f"error: a file of the checkout is not UTF-8 text ({exc.reason})", 3) from None
     except (typer.Exit, typer.TyperException):  # typer.Exit is a RuntimeError
         raise

@@ -224,7 +224,7 @@ def _taken(layout) -> set[str]:
     those the package exports (``AsyncDriver`` itself, for `--class-name Async`)."""
     import re
 
-    from ..checkout_read import read_text
+    from ..checkout.read import read_text
 
     names: set[str] = {name for name in layout.symbols if name.endswith("Driver")}
     for module in (layout.drivers_init, Path(layout.package_dir) / "__init__.py"):

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from _scratch import ACME_ARGS, fingerprint, make_scratch, run
 
-from prompture_scaffold.checkout_read import read_text, toml_value
+from prompture_scaffold.checkout.read import read_text, toml_value
 from prompture_scaffold.errors import UnsafeTarget
 
 

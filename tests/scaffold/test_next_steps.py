@@ -12,9 +12,9 @@ import pytest
 from _scratch import ACME_ARGS, make_scratch, run
 from rich.console import Console
 
-from prompture_scaffold._wizard_review import changed_since, summary
 from prompture_scaffold.changeset import FileChange
 from prompture_scaffold.spec_build import Request, build_spec
+from prompture_scaffold.wizard.review import changed_since, summary
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ import re
 import pytest
 from rich.console import Console
 
-from prompture_scaffold import _wizard_review
-from prompture_scaffold._wizard_prompt import Asker
 from prompture_scaffold.changeset import FileChange, Plan
 from prompture_scaffold.errors import Aborted, InvalidInput
 from prompture_scaffold.spec_build import Request, build_spec
 from prompture_scaffold.wizard import Quit, Wizard
+from prompture_scaffold.wizard import review as wizard_review
+from prompture_scaffold.wizard.prompt import Asker
 
 CATALOGUE = {
     "acme-ai": {
@@ -236,7 +236,7 @@ def _paging_asker(answers: str) -> tuple[Asker, io.StringIO]:
 def test_long_diffs_are_paged_with_enter_for_the_next_page(monkeypatch):
     monkeypatch.delenv("PROMPTURE_NO_PAGER", raising=False)
     asker, out = _paging_asker("\n" * 10)
-    _wizard_review.show_diff(asker, "".join(f"+line {n}\n" for n in range(30)))
+    wizard_review.show_diff(asker, "".join(f"+line {n}\n" for n in range(30)))
     text = out.getvalue()
     assert "+line 0" in text and "+line 29" in text
     assert text.count("? More of the change") == 4  # 30 lines, 7 a page
@@ -246,17 +246,17 @@ def test_long_diffs_are_paged_with_enter_for_the_next_page(monkeypatch):
 def test_any_other_answer_skips_the_rest_of_the_diff(monkeypatch):
     monkeypatch.delenv("PROMPTURE_NO_PAGER", raising=False)
     asker, out = _paging_asker("s\n")
-    _wizard_review.show_diff(asker, "".join(f"+line {n}\n" for n in range(30)))
+    wizard_review.show_diff(asker, "".join(f"+line {n}\n" for n in range(30)))
     assert "+line 6" in out.getvalue() and "+line 7" not in out.getvalue()
 
 
 def test_no_paging_when_told_not_to_or_not_a_terminal(monkeypatch):
     monkeypatch.setenv("PROMPTURE_NO_PAGER", "1")
     asker, out = _paging_asker("")
-    _wizard_review.show_diff(asker, "".join(f"+line {n}\n" for n in range(30)))
+    wizard_review.show_diff(asker, "".join(f"+line {n}\n" for n in range(30)))
     assert "+line 29" in out.getvalue() and "? More" not in out.getvalue()
     monkeypatch.delenv("PROMPTURE_NO_PAGER")
-    assert not _wizard_review.should_page(Console(file=io.StringIO(), height=10), 30)
+    assert not wizard_review.should_page(Console(file=io.StringIO(), height=10), 30)
 
 
 @pytest.fixture
@@ -322,7 +322,7 @@ def test_a_checkout_that_cannot_be_edited_is_refused_before_any_question(termina
 
 
 def test_the_start_of_just_one_catalogue_id_is_offered_as_that_id():
-    from prompture_scaffold._wizard_provider import closest_id
+    from prompture_scaffold.wizard.provider import closest_id
 
     catalogue = {"deepseek": {"name": "DeepSeek"}, "deepinfra": {"name": "DeepInfra"}}
     assert closest_id(catalogue, "deeps") == "deepseek"

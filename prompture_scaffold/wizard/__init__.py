@@ -8,7 +8,7 @@ validated `DriverSpec`::
       └─ review ── summary, diff ── "Write these changes? [y/n/e/q]"
                      y: done · n/e: re-ask one answer, make, review again · q: `Quit`
 
-Questions come in `FLOW` order (`_wizard_state`); one given by a flag or the spec file is
+Questions come in `FLOW` order (`answers`); one given by a flag or the spec file is
 skipped unless `--ask` names it. Ctrl-C or end of input raises `errors.Aborted` anywhere.
 """
 
@@ -20,13 +20,13 @@ from typing import Any, TextIO
 
 from rich.console import Console
 
-from . import catalogue as cat
-from ._wizard_prompt import BACK, Asker, reason
-from ._wizard_review import ROWS, changed_since, show_diff, summary
-from ._wizard_state import EXTRA, FLOW, Answers, fields_of
-from ._wizard_walk import walk
-from .errors import InvalidInput
-from .spec_build import Request, refuse_missing
+from .. import catalogue as cat
+from ..errors import InvalidInput
+from ..spec_build import Request, refuse_missing
+from .answers import EXTRA, FLOW, Answers, fields_of
+from .prompt import BACK, Asker, reason
+from .review import ROWS, changed_since, show_diff, summary
+from .walk import walk
 
 #: `make(request, ask_missing)`: build the spec and plan it (the command's side of the run).
 Make = Callable[[Request, Callable], tuple[Any, Any]]

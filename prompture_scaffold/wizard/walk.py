@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from typing import Any
 
-from ._wizard_prompt import BACK, Asker, reason
-from ._wizard_provider import ask_provider
-from ._wizard_question import Question, capabilities_question
-from ._wizard_questions import QUESTIONS
-from ._wizard_state import Answers
-from .errors import InvalidInput
+from ..errors import InvalidInput
+from .answers import Answers
+from .fields import QUESTIONS
+from .prompt import BACK, Asker, reason
+from .provider import ask_provider
+from .question import Question, capabilities_question
 
 #: `pick(key)`: the fields question `key` should ask about now (empty: skip it).
 Pick = Callable[[str], tuple[str, ...]]

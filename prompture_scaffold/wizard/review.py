@@ -24,10 +24,10 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from .spec import CAPABILITIES, DriverSpec
+from ..spec import CAPABILITIES, DriverSpec
 
 if TYPE_CHECKING:
-    from ._wizard_prompt import Asker
+    from .prompt import Asker
 
 MORE = "More of the change (Enter: next page, s: skip to the question)"
 

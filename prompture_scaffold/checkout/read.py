@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ._compat import tomllib
-from .errors import UnsafeTarget
+from .._compat import tomllib
+from ..errors import UnsafeTarget
 
 _BARE_CR = re.compile(r"\r(?!\n)")
 

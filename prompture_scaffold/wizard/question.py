@@ -13,9 +13,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import InvalidInput
-from .spec import CAPABILITIES
-from .validation import FLAGS
+from ..errors import InvalidInput
+from ..spec import CAPABILITIES
+from ..validation import FLAGS
 
 Filled = Mapping[str, Any]
 Parse = Callable[[str, Filled, Mapping[str, Any]], dict[str, Any]]

@@ -13,10 +13,10 @@ import difflib
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ._wizard_prompt import BACK, Asker, reason
-from .catalogue import provider_name_from_id, suggest
-from .errors import InvalidInput
-from .validation import check_provider
+from ..catalogue import provider_name_from_id, suggest
+from ..errors import InvalidInput
+from ..validation import check_provider
+from .prompt import BACK, Asker, reason
 
 HELP = "The registry key and module name, e.g. acme (lower case, digits, underscores)."
 #: How similar a typed name must be to a catalogue id for it to become the default answer.

@@ -1,15 +1,17 @@
 """The wizard's questions, one per `DriverSpec` field, in the words the user sees.
 
-The provider question, with its did-you-mean, lives in `_wizard_provider`; capabilities share
-one line (`_wizard_question.capabilities_question`).
+The provider question, with its did-you-mean, lives in `provider`; capabilities share
+one line (`question.capabilities_question`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from . import validation as v
-from ._wizard_question import (
+from .. import validation as v
+from ..catalogue import require_entry
+from ..spec import AUTHS, HTTP_SDKS, TEMPLATES, WIRES
+from .question import (
     YES_NO,
     Filled,
     Options,
@@ -22,8 +24,6 @@ from ._wizard_question import (
     items,
     no_options,
 )
-from .catalogue import require_entry
-from .spec import AUTHS, HTTP_SDKS, TEMPLATES, WIRES
 
 
 def third_party(filled: Filled) -> bool:

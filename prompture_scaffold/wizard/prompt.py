@@ -1,7 +1,7 @@
 """How the wizard asks: keyboard prompts on a terminal, one typed line everywhere else.
 
 On a terminal that can take keys (stdin and stdout a TTY, `TERM` not `dumb`), `Asker` uses
-`_wizard_keys` (prompt_toolkit): choices by arrow keys or by typing, checkboxes, completion.
+`keys` (prompt_toolkit): choices by arrow keys or by typing, checkboxes, completion.
 Otherwise (a dumb terminal, `stream` given by tests) every question reads one line with a rich
 `Prompt`: Enter takes the default shown in (parentheses), a choice is typed, capabilities are
 comma-separated. Either way `<` means "back" (the prompt's footer or help says so), and
@@ -22,8 +22,8 @@ from rich.markup import escape
 from rich.prompt import Prompt
 from rich.text import Text
 
-from .errors import Aborted, InvalidInput
-from .validation import FLAGS
+from ..errors import Aborted, InvalidInput
+from ..validation import FLAGS
 
 BACK = "<"
 #: `(value, what a list shows for it)`.
@@ -89,11 +89,11 @@ class Asker:
         """The stripped answer, `default` on Enter (None: no default, Enter gives "");
         `words` (each with what it names) are offered as completions on a terminal."""
         if self.keys:
-            from . import _wizard_keys
+            from . import keys as keyboard
 
             self._help(help)
             names, meta = [word for word, _ in words], dict(words)
-            answer = self._keyed(lambda: _wizard_keys.text(label, default, names, meta))
+            answer = self._keyed(lambda: keyboard.text(label, default, names, meta))
             return self._echo(label, answer)
         self._help(f"{help} (< goes back)" if help and BACK not in help else help)
         prompt = _LinePrompt(Text.assemble(("? ", "bold cyan"), label), console=self.console)
@@ -109,11 +109,11 @@ class Asker:
         typed on one line otherwise (then checked by the question's parser)."""
         if not self.keys:
             return self.line(label, default, help)
-        from . import _wizard_keys
+        from . import keys as keyboard
 
         self._help(help)
         bare = _BRACKETS.sub("", label)
-        return self._echo(bare, self._keyed(lambda: _wizard_keys.select(bare, choices, default)))
+        return self._echo(bare, self._keyed(lambda: keyboard.select(bare, choices, default)))
 
     def checks(
         self, label: str, choices: Sequence[Choice], ticked: Sequence[str], help: str = ""
@@ -122,10 +122,10 @@ class Asker:
         terminal, typed on one line otherwise."""
         if not self.keys:
             return self.line(label, ", ".join(ticked) or "-", help)
-        from . import _wizard_keys
+        from . import keys as keyboard
 
         self._help("Tick what the provider's API supports.")
-        got = self._keyed(lambda: _wizard_keys.checkboxes(label, choices, ticked))
+        got = self._keyed(lambda: keyboard.checkboxes(label, choices, ticked))
         return self._echo(label, got if got == BACK else ", ".join(got) or "-")
 
     def _help(self, help: str) -> None:
