@@ -94,6 +94,19 @@ class CostMixin:
         ) / _PER_MILLION
         return round(cost, 6)
 
+    def _checked_model(self, options: dict[str, Any], tools=None, *, vision: bool = False) -> str:
+        """The model of this call (the options' or the driver's), once each feature the call
+        uses that the catalogue says it lacks has been warned about."""
+        model = self._model_for(options)
+        self._validate_model_capabilities(
+            self.provider,
+            model,
+            using_tool_use=bool(tools),
+            using_json_schema=bool(options.get("json_schema")),
+            using_vision=vision,
+        )
+        return model
+
     def _validate_model_capabilities(
         self,
         provider: str,

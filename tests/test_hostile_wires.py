@@ -5,47 +5,29 @@ Each ends in a result or a typed error within the call's total deadline, sync an
 from __future__ import annotations
 
 import asyncio
-import time
 
 import pytest
 from test_cohere_wire import AsyncCohereDriver, CohereDriver
-from test_hostile import SLACK, call_async, call_sync
+from test_hostile import KEY, check, make, outcome_async, outcome_sync
 
 from prompture import _transport
 from prompture.drivers import AsyncGoogleDriver, GoogleDriver
-from prompture.exceptions import DriverHTTPError
 from prompture.testing import GeminiServer
 from prompture.testing.cohere_server import CohereServer
-from prompture.testing.hostile import HOSTILE_COHERE, HOSTILE_GEMINI, TIMEOUT
+from prompture.testing.hostile import HOSTILE_COHERE, HOSTILE_GEMINI
 
-KEY = "hostile-test-key-123456"
 WIRES = {
     "google": (GeminiServer, GoogleDriver, AsyncGoogleDriver, HOSTILE_GEMINI),
     "cohere": (CohereServer, CohereDriver, AsyncCohereDriver, HOSTILE_COHERE),
 }
 CASES = [(wire, s) for wire, (*_, scenarios) in WIRES.items() for s in scenarios]
+TEXTS = ("ok", "Hello")  # what the two local servers answer
 
 
 @pytest.fixture(scope="module")
 def servers():
     with GeminiServer(api_key=KEY) as gemini, CohereServer(api_key=KEY) as cohere:
         yield {"google": gemini, "cohere": cohere}
-
-
-def make(cls, server):
-    return cls(
-        api_key=KEY, model="test-model", endpoint=server.url, timeout=TIMEOUT, retry_backoff=0
-    )
-
-
-def check(scenario, outcome, elapsed):
-    assert elapsed < TIMEOUT + SLACK, f"{scenario.name}: took {elapsed:.1f} s"
-    if scenario.expect == "result":
-        assert not isinstance(outcome, BaseException), f"{scenario.name}: {outcome!r}"
-        assert outcome["text"] in ("ok", "Hello")
-    else:
-        assert isinstance(outcome, DriverHTTPError), f"{scenario.name}: {outcome!r}"
-        assert KEY not in repr(outcome) and outcome.__context__ is None
 
 
 def arrange(wire, scenario, servers, monkeypatch):
@@ -60,29 +42,13 @@ def arrange(wire, scenario, servers, monkeypatch):
 @pytest.mark.parametrize("wire, scenario", CASES, ids=lambda c: getattr(c, "name", c))
 def test_sync(wire, scenario, servers, monkeypatch):
     server = arrange(wire, scenario, servers, monkeypatch)
-    driver = make(WIRES[wire][1], server)
-    start = time.monotonic()
-    try:
-        outcome = call_sync(driver, scenario.stream)
-    except Exception as exc:  # the check says which type it must be
-        outcome = exc
-    check(scenario, outcome, time.monotonic() - start)
+    check(scenario, *outcome_sync(make(WIRES[wire][1], server), scenario.stream), TEXTS)
 
 
 @pytest.mark.parametrize("wire, scenario", CASES, ids=lambda c: getattr(c, "name", c))
 def test_async(wire, scenario, servers, monkeypatch):
     server = arrange(wire, scenario, servers, monkeypatch)
-
-    async def run():
-        driver = make(WIRES[wire][2], server)
-        try:
-            return await call_async(driver, scenario.stream)
-        except Exception as exc:
-            return exc
-
-    start = time.monotonic()
-    outcome = asyncio.run(run())
-    check(scenario, outcome, time.monotonic() - start)
+    check(scenario, *outcome_async(WIRES[wire][2], server, scenario.stream), TEXTS)
 
 
 def test_no_descriptor_outlives_its_event_loop(servers):

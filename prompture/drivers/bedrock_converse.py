@@ -139,13 +139,7 @@ class BedrockConverseProtocol(WireResults, CostMixin):
 
     def _request(self, messages, options, *, tools=None, stream=False) -> tuple[str, str, bytes]:
         """``(model, url, body bytes)`` of one call; `options` is read, never changed."""
-        model = self._model_for(options)
-        self._validate_model_capabilities(
-            self.provider,
-            model,
-            using_tool_use=bool(tools),
-            using_json_schema=options.get("json_schema") is not None,
-        )
+        model = self._checked_model(options, tools)
         config = self._get_model_config(self.provider, model)
         body = wire.build_request(
             messages,

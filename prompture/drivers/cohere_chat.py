@@ -32,14 +32,8 @@ class CohereChatProtocol(WireResults, CostMixin):
     supports_messages = True
 
     def _payload(self, messages, options, *, tools=None, stream=False) -> dict[str, Any]:
-        model = self._model_for(options)
+        model = self._checked_model(options, tools)
         config = self._get_model_config(self.provider, model)
-        self._validate_model_capabilities(
-            self.provider,
-            model,
-            using_tool_use=bool(tools),
-            using_json_schema=options.get("json_schema") is not None,
-        )
         return wire.build_payload(
             messages,
             model=model,

@@ -77,13 +77,7 @@ class CustomWireProtocol(CostMixin):
     def _request(self, messages, options: dict[str, Any], tools) -> dict[str, Any]:
         """`_build_request` with the tools among the options; its shape checked."""
         options = {**options, "tools": tools} if tools else dict(options)
-        model = self._model_for(options)
-        self._validate_model_capabilities(
-            self.provider,
-            model,
-            using_tool_use=bool(tools),
-            using_json_schema=options.get("json_schema") is not None,
-        )
+        self._checked_model(options, tools)  # warnings only: the request names the model
         request = self._build_request(messages, options)
         path = request.get("path") if isinstance(request, dict) else None
         if not isinstance(path, str) or "json" not in request:

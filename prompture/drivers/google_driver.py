@@ -32,14 +32,7 @@ class GoogleProtocol(CostMixin):
         tools: list[dict[str, Any]] | None = None,
     ) -> dict[str, Any]:
         """Keyword arguments for the SDK's ``generate_content``/``generate_content_stream``."""
-        model = self._model_for(options)
-        self._validate_model_capabilities(
-            self.provider,
-            model,
-            using_tool_use=bool(tools),
-            using_json_schema=bool(options.get("json_schema")),
-            using_vision=_has_image(messages),
-        )
+        model = self._checked_model(options, tools, vision=_has_image(messages))
         caps = model_rates.get_model_capabilities(self.provider, model)
         call_ids = {
             call.get("id") for m in messages for call in m.get("tool_calls") or () if call.get("id")

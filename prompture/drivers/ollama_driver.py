@@ -36,13 +36,7 @@ class OllamaProtocol(CostMixin):
         tools: list[dict[str, Any]] | None = None,
         stream: bool = False,
     ) -> dict[str, Any]:
-        model = self._model_for(options)
-        self._validate_model_capabilities(
-            self.provider,
-            model,
-            using_tool_use=bool(tools),
-            using_json_schema=options.get("json_schema") is not None,
-        )
+        model = self._checked_model(options, tools)
         config = self._get_model_config(self.provider, model)
         return wire.build_payload(
             model,

@@ -38,15 +38,9 @@ class OpenAICompatibleProtocol(CostMixin):
         stream: bool = False,
     ) -> dict[str, Any]:
         """The JSON body for one call; `options` is read, never changed."""
-        model = self._model_for(options)
+        model = self._checked_model(options, tools)
         config = self._get_model_config(self.provider, model)
         schema = options.get("json_schema")
-        self._validate_model_capabilities(
-            self.provider,
-            model,
-            using_tool_use=bool(tools),
-            using_json_schema=bool(schema),
-        )
         messages = copy.deepcopy(messages)
         payload: dict[str, Any] = {"model": model}
         if options.get("max_tokens") is not None:
