@@ -112,3 +112,84 @@ def test_payload_copies_share_no_container_with_the_callers_messages():
     copied[0]["content"].append("more")
     assert messages[0]["content"] == [{"type": "text", "text": "Hi"}, image]
     assert image["image_url"]["url"] == "data:image/png;base64,AAAA"
+
+
+# --- SDK drivers read a whole answer as sent
+
+OPENAI_BODY = {
+    "id": "chatcmpl-1",
+    "object": "chat.completion",
+    "created": 1,
+    "model": "m",
+    "choices": [
+        {
+            "index": 0,
+            "message": {"role": "assistant", "content": "Hi.", "vendor_note": "kept"},
+            "finish_reason": "stop",
+        }
+    ],
+    "usage": {"prompt_tokens": 3, "completion_tokens": 2, "total_tokens": 5},
+    "x_vendor": {"region": "eu"},
+}
+CLAUDE_BODY = {
+    "id": "msg_1",
+    "type": "message",
+    "role": "assistant",
+    "model": "claude-opus-4-7",
+    "content": [{"type": "text", "text": "Hi.", "vendor_note": "kept"}],
+    "stop_reason": "end_turn",
+    "stop_sequence": None,
+    "usage": {"input_tokens": 3, "output_tokens": 2},
+    "x_vendor": {"region": "eu"},
+}
+
+
+def sdk_cases():
+    from prompture.drivers import AsyncClaudeDriver, ClaudeDriver
+    from prompture.drivers.async_groq_driver import AsyncGroqDriver
+    from prompture.drivers.async_openai_driver import AsyncOpenAIDriver
+    from prompture.drivers.groq_driver import GroqDriver
+    from prompture.drivers.openai_driver import OpenAIDriver
+    from prompture.testing import AnthropicServer, OpenAICompatServer
+    from prompture.testing.groq_server import GroqServer
+
+    return [
+        (OpenAICompatServer, OpenAIDriver, AsyncOpenAIDriver, OPENAI_BODY),
+        (GroqServer, GroqDriver, AsyncGroqDriver, OPENAI_BODY),
+        (AnthropicServer, ClaudeDriver, AsyncClaudeDriver, CLAUDE_BODY),
+    ]
+
+
+@pytest.mark.parametrize("case", range(3), ids=["openai", "groq", "claude"])
+def test_sdk_drivers_keep_the_answer_as_sent(case):
+    import asyncio
+
+    from prompture.testing._server import Reply
+
+    server_class, sync_class, async_class, body = sdk_cases()[case]
+    messages = [{"role": "user", "content": "Hello"}]
+    with server_class(api_key="k") as server:
+        server.reply_next(Reply.of_json(200, body), times=2)
+        sync_result = sync_class(api_key="k", endpoint=server.url).generate_messages(messages)
+
+        async def call():
+            return await async_class(api_key="k", endpoint=server.url).generate_messages(messages)
+
+        async_result = asyncio.run(call())
+    for result in (sync_result, async_result):
+        assert result["text"] == "Hi."
+        assert result["meta"]["raw_response"] == body  # unknown fields and nulls kept
+        assert result["meta"]["total_tokens"] == 5
+
+
+@pytest.mark.parametrize("case", range(3), ids=["openai", "groq", "claude"])
+def test_sdk_drivers_refuse_a_body_that_is_not_json(case):
+    from prompture.exceptions import DriverHTTPError
+    from prompture.testing._server import Reply
+
+    server_class, sync_class, _, _ = sdk_cases()[case]
+    with server_class(api_key="k") as server:
+        server.reply_next(Reply(200, b'{"id": "cut'))
+        driver = sync_class(api_key="k", endpoint=server.url, max_retries=0)
+        with pytest.raises(DriverHTTPError, match="malformed"):
+            driver.generate_messages([{"role": "user", "content": "Hello"}])
