@@ -193,3 +193,18 @@ def test_sdk_drivers_refuse_a_body_that_is_not_json(case):
         driver = sync_class(api_key="k", endpoint=server.url, max_retries=0)
         with pytest.raises(DriverHTTPError, match="malformed"):
             driver.generate_messages([{"role": "user", "content": "Hello"}])
+
+
+def test_gemini_sends_through_the_http_library_the_sdk_prefers():
+    from google.genai import _api_client
+
+    from prompture.drivers import _google_sdk as sdk
+
+    preferred = getattr(_api_client, "httpx2", None)
+    package = sdk.http_package()
+    assert package is (preferred or __import__("httpx"))
+    client = sdk.make_client("k", "http://127.0.0.1:9", 5.0)
+    try:
+        assert isinstance(client._api_client._httpx_client, package.Client)
+    finally:
+        client.close()
