@@ -10,8 +10,6 @@ from .layout import (
     discover,
     existing_providers,
     find_repo,
-    provider_map,
-    spec_from_checkout,
 )
 
 __all__ = [
@@ -19,6 +17,4 @@ __all__ = [
     "discover",
     "existing_providers",
     "find_repo",
-    "provider_map",
-    "spec_from_checkout",
 ]

@@ -121,7 +121,7 @@ def add_driver(
     given = dict(locals())
     flags = {k: getattr(v, "value", v) for k, v in given.items() if k in _FIELDS and v is not None}
     with _common.exit_codes(as_json=json_output):
-        from ..spec_build import Request
+        from ..spec.build import Request
 
         request = Request(
             provider=provider,
@@ -133,7 +133,7 @@ def add_driver(
         )
         ask_fields = _interactive.check_ask_fields(ask or ())
         if refresh_catalogue:
-            from ..catalogue import refresh
+            from ..catalogue.models_dev import refresh
 
             refresh(_common.console(stderr=True), err_console=_common.console(stderr=True))
         interactive = _common.stdin_is_terminal() and not (yes or no_input or json_output)
@@ -160,14 +160,14 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
     import dataclasses
     import functools
 
-    from ..plan import plan_add
-    from ..spec_build import build_spec, check_new, refuse_missing
-    from ..spec_file import check_save_path, save_spec_file
+    from ..plan.planner import plan_add
+    from ..spec.build import build_spec, check_new, refuse_missing
+    from ..spec.toml_file import check_save_path, save_spec_file
 
     layout = _common.open_layout(repo)
     existing, taken = _existing(layout), _taken(layout)
     if how.ask:  # a checkout that cannot be edited is exit 3 before the first question
-        from ..targets import preflight
+        from ..plan.places import preflight
 
         preflight(layout)
 
@@ -193,7 +193,7 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
         spec, plan = make(request, refuse_missing)
     old = _replacing(layout, spec.provider, request.force)
     if old is not None:
-        from ..plan import hand_edits
+        from ..plan.planner import hand_edits
 
         how = dataclasses.replace(how, edits=hand_edits(old, layout, plan))
     if save_spec is not None:  # checked now, written once the change is (or at a dry run's end)
@@ -204,7 +204,8 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
 
 def _replacing(layout, provider: str, force: bool):
     """With `--force`, the spec of the driver registered as `provider` today (None if none)."""
-    from ..checkout import existing_providers, spec_from_checkout
+    from ..checkout import existing_providers
+    from ..spec.readback import spec_from_checkout
 
     if not force or provider not in existing_providers(layout):
         return None

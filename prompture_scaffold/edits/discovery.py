@@ -12,10 +12,10 @@ import ast
 from pathlib import Path
 
 from ..checkout import Layout
-from ..context import EditContext
 from ..errors import UnsafeTarget
 from . import _display, _imports
 from ._source import PySource, find_assign, find_def, merge_edits, py_str
+from .context import EditContext
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 from ..checkout import Layout
-from ..context import EditContext
+from .context import EditContext
 
 _ITEM = r"`?[a-z][a-z0-9_]*`?"
 _LIST = re.compile(rf"{_ITEM}(?:, {_ITEM})*")

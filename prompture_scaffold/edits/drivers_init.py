@@ -15,9 +15,9 @@ from pathlib import Path
 
 from ..checkout import Layout
 from ..checkout.symbols import registrations
-from ..context import EditContext
 from . import _display, _imports, _lazy
 from ._source import PySource, dunder_all, find_assign, py_str, splice_lines, statement_source
+from .context import EditContext
 
 _SYNC, _ASYNC, _FACTORY = "register_driver", "register_async_driver", "settings_factory"
 

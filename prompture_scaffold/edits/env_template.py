@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 
 from ..checkout import Layout
-from ..context import EditContext
 from ._source import comment_text, heading_like
+from .context import EditContext
 
 _VALID = re.compile(r"^(# Valid AI_PROVIDER values:)([^\r\n]*)", re.M)
 _PLAIN = re.compile(r"[\w.:/@%+=,~-]*")

@@ -12,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..checkout import Layout
-from ..context import EditContext
 from . import _display, _imports
 from ._source import PySource, dunder_all, merge_edits, py_str
+from .context import EditContext
 
 
 def targets(layout: Layout) -> tuple[Path, ...]:

@@ -11,10 +11,10 @@ import ast
 from pathlib import Path
 
 from ..checkout import Layout
-from ..context import EditContext
 from ..errors import UnsafeTarget
 from . import _display
 from ._source import PySource, find_assign, py_str
+from .context import EditContext
 
 
 def targets(layout: Layout) -> tuple[Path, ...]:

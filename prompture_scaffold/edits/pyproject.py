@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..checkout import Layout
-from ..context import EditContext
+from .context import EditContext
 
 
 def targets(layout: Layout) -> tuple[Path, ...]:

@@ -12,11 +12,11 @@ import ast
 from pathlib import Path
 
 from ..checkout import Layout
-from ..context import EditContext
 from ..errors import UnsafeTarget
-from ..jinja_env import display_width
+from ..render.jinja_env import display_width
 from . import _imports
 from ._source import PySource, comment_text, find_def, py_str
+from .context import EditContext
 
 _PYDANTIC = ("AliasChoices", "Field")
 

@@ -11,9 +11,9 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from .. import catalogue as cat
-from ..spec import CAPABILITIES
-from ..spec_build import Request, derive, given_answers
+from ..catalogue import models_dev as cat
+from ..spec.build import Request, derive, given_answers
+from ..spec.driver_spec import CAPABILITIES
 
 FLOW = ("provider", "compat", "sdk", "sdk_version", "lazy", "auth", "api_key_env", "endpoint",
         "default_model", "models_dev_name", "capabilities")  # fmt: skip

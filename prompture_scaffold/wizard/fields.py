@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import validation as v
-from ..catalogue import require_entry
-from ..spec import AUTHS, HTTP_SDKS, TEMPLATES, WIRES
+from ..catalogue.models_dev import require_entry
+from ..spec import checks as v
+from ..spec.driver_spec import AUTHS, HTTP_SDKS, TEMPLATES, WIRES
 from .question import (
     YES_NO,
     Filled,

@@ -13,9 +13,9 @@ import difflib
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ..catalogue import provider_name_from_id, suggest
+from ..catalogue.models_dev import provider_name_from_id, suggest
 from ..errors import InvalidInput
-from ..validation import check_provider
+from ..spec.checks import check_provider
 from .prompt import BACK, Asker, reason
 
 HELP = "The registry key and module name, e.g. acme (lower case, digits, underscores)."

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InvalidInput
-from ..spec import CAPABILITIES
-from ..validation import FLAGS
+from ..spec.checks import FLAGS
+from ..spec.driver_spec import CAPABILITIES
 
 Filled = Mapping[str, Any]
 Parse = Callable[[str, Filled, Mapping[str, Any]], dict[str, Any]]

@@ -24,7 +24,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from ..spec import CAPABILITIES, DriverSpec
+from ..spec.driver_spec import CAPABILITIES, DriverSpec
 
 if TYPE_CHECKING:
     from .prompt import Asker

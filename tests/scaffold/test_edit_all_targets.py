@@ -12,7 +12,7 @@ import pytest
 from checkouts import HOSTILE, REPO, acmelib, repo_layout
 from checkouts import spec as acme
 
-from prompture_scaffold.context import EditContext
+from prompture_scaffold.edits.context import EditContext
 
 TARGETS = [
     "drivers_init",

@@ -18,11 +18,11 @@ from checkouts import (
     spec,
 )
 
-from prompture_scaffold.checkout import spec_from_checkout
 from prompture_scaffold.edits import drivers_init as edit
 from prompture_scaffold.edits._seq import member_key
 from prompture_scaffold.edits._source import dunder_all, find_assign
 from prompture_scaffold.errors import UnsafeTarget
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 INIT = "prompture/drivers/__init__.py"
 

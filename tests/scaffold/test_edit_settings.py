@@ -8,9 +8,9 @@ import pytest
 from checkouts import ACMELIB, HOSTILE, acmelib, context, dedent, repo_layout, repo_text
 from checkouts import spec as acme
 
-from prompture_scaffold.checkout import spec_from_checkout
 from prompture_scaffold.edits import settings as edit
 from prompture_scaffold.errors import UnsafeTarget
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 SETTINGS = "prompture/settings.py"
 ALIASED = acme(api_key_env="ACME_KEY", extra_api_key_envs=("ACME_TOKEN",))

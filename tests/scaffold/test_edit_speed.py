@@ -16,7 +16,7 @@ from checkouts import spec as acme
 from test_edit_all_targets import TARGETS
 
 from prompture_scaffold.checkout import discover
-from prompture_scaffold.context import EditContext
+from prompture_scaffold.edits.context import EditContext
 
 SPEC = acme(extra_api_key_envs=("ACME_TOKEN",), sdk="acme-sdk>=1.0", lazy=True)
 

@@ -89,5 +89,7 @@ def test_circles_are_found_when_there_are_some():
 
 def test_the_scaffolder_has_no_import_circle():
     edges = graph()
-    assert "prompture_scaffold.changeset" in edges["prompture_scaffold.plan"]  # read as found
+    assert (
+        "prompture_scaffold.plan.changeset" in edges["prompture_scaffold.plan.planner"]
+    )  # read as found
     assert circles(edges) == []

@@ -6,13 +6,13 @@ import dataclasses
 
 import pytest
 
-from prompture_scaffold import catalogue as cat
-from prompture_scaffold.changeset import FileChange, Plan
+from prompture_scaffold.catalogue import models_dev as cat
 from prompture_scaffold.errors import InvalidInput, ProviderExists
-from prompture_scaffold.spec import DriverSpec
-from prompture_scaffold.spec_build import Request, build_spec, check_new
-from prompture_scaffold.spec_file import parse_spec_text, spec_to_toml
-from prompture_scaffold.validation import validate
+from prompture_scaffold.plan.changeset import FileChange, Plan
+from prompture_scaffold.spec.build import Request, build_spec, check_new
+from prompture_scaffold.spec.checks import validate
+from prompture_scaffold.spec.driver_spec import DriverSpec
+from prompture_scaffold.spec.toml_file import parse_spec_text, spec_to_toml
 
 ACME = {
     "compat": "openai",

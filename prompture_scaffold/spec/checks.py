@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .errors import InvalidInput
-from .spec import AUTHS, CAPABILITIES, HTTP_SDKS, TEMPLATES, WIRES, DriverSpec
-from .url_template import is_template
+from ..catalogue.url_template import is_template
+from ..errors import InvalidInput
+from .driver_spec import AUTHS, CAPABILITIES, HTTP_SDKS, TEMPLATES, WIRES, DriverSpec
 
 PROVIDER_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 CLASS_RE = re.compile(r"[A-Z][A-Za-z0-9]{0,59}")

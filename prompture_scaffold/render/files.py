@@ -30,10 +30,10 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
+from ..checkout.rates import RateStyle, assumptions, render_flat
+from ..errors import InvalidInput, UnsafeTarget
+from ..spec.driver_spec import SERVICE_WIRES, WIRES, DriverSpec
 from . import jinja_env
-from .checkout.rates import RateStyle, assumptions, render_flat
-from .errors import InvalidInput, UnsafeTarget
-from .spec import SERVICE_WIRES, WIRES, DriverSpec
 
 __all__ = [
     "fit_name_lines",
@@ -258,8 +258,8 @@ def _fact(spec: DriverSpec):
     """The facts-table row of the spec's catalogue entry, if any."""
     if spec.models_dev_name is None:
         return None
-    from .catalogue import load
-    from .catalogue_facts import fact_for
+    from ..catalogue.facts import fact_for
+    from ..catalogue.models_dev import load
 
     entry = load().get(spec.models_dev_name)
     return fact_for(spec.models_dev_name, entry) if isinstance(entry, Mapping) else None
@@ -286,7 +286,7 @@ def _unusable_catalogue_keys(spec: DriverSpec) -> list[str]:
     """A note for each key variable of the catalogue entry that is not a variable name."""
     if spec.models_dev_name is None:
         return []
-    from .catalogue import load
+    from ..catalogue.models_dev import load
 
     entry = load().get(spec.models_dev_name)
     envs = entry.get("env") or () if isinstance(entry, Mapping) else ()
@@ -382,7 +382,7 @@ def _as_catalogue(spec: DriverSpec) -> dict[str, Any]:
 def _catalogue_models(models_dev_name: str | None) -> Mapping[str, Any] | None:
     if models_dev_name is None:
         return None
-    from .catalogue import load
+    from ..catalogue.models_dev import load
 
     entry = load().get(models_dev_name)
     models = entry.get("models") if isinstance(entry, Mapping) else None

@@ -61,8 +61,9 @@ class Text(str):
 
 def templates_dir() -> Path:
     """The templates folder: beside the package in a source tree, inside it in a wheel."""
-    source_tree = Path(__file__).resolve().parent.parent / "templates"
-    return source_tree if source_tree.is_dir() else Path(__file__).parent / "templates"
+    package = Path(__file__).resolve().parent.parent
+    source_tree = package.parent / "templates"
+    return source_tree if source_tree.is_dir() else package / "templates"
 
 
 def _escape_char(char: str) -> str:

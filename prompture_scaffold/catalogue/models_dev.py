@@ -18,10 +18,10 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .catalogue_facts import Fact, fact_for
-from .errors import InvalidInput
+from ..errors import InvalidInput
+from ..spec.checks import CLASS_RE, ENV_RE, MODEL_BAD_RE, URL_RE
+from .facts import Fact, fact_for
 from .url_template import PLACEHOLDER, is_template
-from .validation import CLASS_RE, ENV_RE, MODEL_BAD_RE, URL_RE
 
 if TYPE_CHECKING:
     from rich.console import Console

@@ -14,19 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import catalogue as cat
-from .errors import InvalidInput, ProviderExists
-from .spec import FIELD_NAMES, DriverSpec
-from .spec_file import read_spec_file
-from .validation import (
-    ANTHROPIC_WIRES,
-    FLAGS,
-    KEYLESS_AUTHS,
-    check_given,
-    check_sdk,
-    needs_endpoint,
-)
-from .validation import validate as validate_spec
+from ..catalogue import models_dev as cat
+from ..errors import InvalidInput, ProviderExists
+from .checks import ANTHROPIC_WIRES, FLAGS, KEYLESS_AUTHS, check_given, check_sdk, needs_endpoint
+from .checks import validate as validate_spec
+from .driver_spec import FIELD_NAMES, DriverSpec
+from .toml_file import read_spec_file
 
 AskMissing = Callable[[tuple[str, ...], dict[str, Any]], dict[str, Any]]
 REQUIRED_ORDER = ("provider", "compat", "sdk", "default_model", "endpoint")

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .checkout import Layout
-from .errors import UnsafeTarget
-from .spec import DriverSpec
+from ..checkout import Layout
+from ..errors import UnsafeTarget
+from ..spec.driver_spec import DriverSpec
 
 
 @dataclass(frozen=True)

@@ -64,7 +64,7 @@ class DriverSpec:
     @property
     def endpoint_variables(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """``((VAR, names), ...)`` for each ``${VAR}`` of a base-URL template (`url_template`)."""
-        from .url_template import variables
+        from ..catalogue.url_template import variables
 
         return variables(self.provider, self.endpoint)
 
