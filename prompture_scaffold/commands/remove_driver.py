@@ -73,11 +73,11 @@ def _just_removed(recovered: list, provider: str, layout) -> bool:
 def _spec_of(layout, provider: str):
     from ..checkout import existing_providers
     from ..errors import InvalidInput
-    from ..spec.checks import check_provider
+    from ..spec.driver_spec import FIELD
     from ..spec.readback import spec_from_checkout
 
     known = existing_providers(layout)
-    if check_provider(provider) not in known:
+    if FIELD["provider"].checked(provider) not in known:
         from ..checkout.snapshot import Snapshot
 
         # A registry module that does not parse registers nothing: exit 3 naming it, not 2.

@@ -1,6 +1,6 @@
 """The change set: what a command would write, as data (`FileChange`s in a `Plan`).
 
-The planner (`plan`) builds it, the edit targets (`targets`) produce its changes and the
+The planner (`planner`) builds it, the wiring places (`places`) produce its changes and the
 writer (`writer`) applies it; this module imports none of them, so they all depend on it and
 never on each other in a circle.
 """

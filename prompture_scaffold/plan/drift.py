@@ -68,7 +68,7 @@ def handwritten(layout: Layout) -> bool:
 def survey(layout: Layout, snap: Snapshot) -> Survey:
     """Every driver's status; a damaged wiring file is `UnsafeTarget` (exit 3), not drift."""
     if handwritten(layout):
-        from ..checkout import wiring
+        from . import wiring
 
         facts = wiring.read_facts(layout, snap)
         statuses = [

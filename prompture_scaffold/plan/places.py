@@ -131,7 +131,7 @@ def run_edits(
             # A guide without a driver list is no reason to refuse the driver: say so instead.
             notes.append(f"skipped the {target.label}: {exc}")
             continue
-        notes.extend(_context_notes(ctx))
+        notes.extend(ctx.notes)
     changes = [FileChange(rel, originals[rel], text) for rel, text in current.items()]
     return [c for c in changes if c.before != c.after], notes
 
@@ -165,11 +165,6 @@ def _is_parse_error(exc: Exception) -> bool:
     from tomlkit.exceptions import ParseError
 
     return isinstance(exc, libcst.ParserSyntaxError | ParseError | SyntaxError)
-
-
-def _context_notes(ctx) -> list[str]:
-    found = [*getattr(ctx, "notes", ()), *getattr(ctx, "warnings", ())]
-    return [str(note) for note in found]
 
 
 def preflight(layout) -> None:

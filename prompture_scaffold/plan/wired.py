@@ -208,9 +208,9 @@ def _exported(found: PyIndex, names: list[str]) -> bool:
 
 
 def _drivers_init(found: PyIndex, spec: DriverSpec, layout: Layout, path: Path) -> bool:
-    from ..edits.drivers_init import targets
+    from ..edits.drivers_init import registry_files
 
-    sync, async_ = (*targets(layout), None)[:2]
+    sync, async_ = (*registry_files(layout), None)[:2]
     here = _resolved(path)
     registries = [(_SYNC, spec.sync_class, False)] if here == _resolved(sync) else []
     if here == _resolved(async_ or sync):

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json as _json
 import keyword
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..edits._ruff import display_width
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -32,7 +33,6 @@ __all__ = [
     "pyident",
     "pystr",
     "pytuple",
-    "display_width",
     "render_template",
     "templates_dir",
     "text",
@@ -111,14 +111,6 @@ def text(value: Any) -> Text:
     """A value as one line of prose for a docstring: whitespace runs become one space."""
     value = str(value).replace(_PROSE_START, "").replace(_PROSE_END, "")
     return Text(" ".join(value.split()))
-
-
-def display_width(text: str) -> int:
-    """Columns `text` takes, as ruff measures lines: wide East Asian characters count 2."""
-    return sum(
-        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        for c in text
-    )
 
 
 def _escape_doc_line(line: str) -> str:

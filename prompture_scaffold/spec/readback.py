@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from ..checkout.parsed import parse
 from ..checkout.snapshot import Snapshot
 from ..errors import UnsafeTarget
-from .driver_spec import CAPABILITIES, HTTP_SDKS, DriverSpec
+from .driver_spec import CAPABILITIES, DriverSpec
+from .wires import HTTP_SDKS
 
 if TYPE_CHECKING:
     from ..checkout.layout import Layout

@@ -20,10 +20,11 @@ from prompture_scaffold.catalogue import models_dev as cat
 from prompture_scaffold.catalogue.facts import BY_ID, BY_NPM, fact_for
 from prompture_scaffold.catalogue.url_template import is_template, own_name, variables
 from prompture_scaffold.errors import InvalidInput
+from prompture_scaffold.patterns import URL_RE
 from prompture_scaffold.plan.planner import plan_add
 from prompture_scaffold.spec.build import Request, build_spec
-from prompture_scaffold.spec.checks import URL_RE, validate
-from prompture_scaffold.spec.driver_spec import WIRES
+from prompture_scaffold.spec.validate import validate
+from prompture_scaffold.spec.wires import WIRES
 
 #: SDK packages the table leaves out on purpose: the generic wires, and Google's Gemini API
 #: (every checkout ships a google driver of its own).

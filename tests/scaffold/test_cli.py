@@ -77,7 +77,7 @@ def test_existing_provider_exits_3(repo):
 def test_missing_values_exit_2_listing_flags(repo):
     result = run(repo, "add-driver", "acme", "--no-input", "--no-models-dev")
     assert result.exit_code == 2
-    assert "--compat, --default-model, --endpoint" in result.stderr
+    assert "--compat, --endpoint, --default-model" in result.stderr
 
 
 def test_unknown_catalogue_id_suggests(repo):
