@@ -198,6 +198,8 @@ def test_payload_translation():
         "max_tokens": 99,
         "temperature": 0.3,
         "extra_body": {"store": False},
+        "parallel_tool_calls": False,
+        "max_steps": 3,
     }
     payload = wire.build_payload(
         messages, model="m", options=options, dialect=wire.DIALECTS["openai"], tools=[WEATHER_TOOL]
@@ -221,6 +223,7 @@ def test_payload_translation():
     assert payload["tool_choice"] == {"type": "function", "name": "f"}
     assert (payload["reasoning"], payload["max_output_tokens"]) == ({"effort": "low"}, 99)
     assert (payload["temperature"], payload["store"]) == (0.3, False)
+    assert payload["parallel_tool_calls"] is False and "max_steps" not in payload
 
     pplx = wire.build_payload(
         messages,
@@ -231,6 +234,7 @@ def test_payload_translation():
     )
     assert "text" not in pplx and "temperature" not in pplx and "tool_choice" not in pplx
     assert pplx["response_format"]["json_schema"]["name"] == "extraction"
+    assert pplx["max_steps"] == 3 and "parallel_tool_calls" not in pplx
     json_only = wire.build_payload(
         HI, model="m", options={"json_mode": True}, dialect=wire.DIALECTS["perplexity"]
     )

@@ -46,21 +46,33 @@ class Dialect:
     #: ``temperature``/``top_p`` and ``tool_choice`` are accepted.
     sampling: bool
     tool_choice: bool
+    #: Options passed on under the same name when the caller gives them.
+    passthrough: tuple[str, ...] = ()
 
 
 DIALECTS = {
     # https://platform.openai.com/docs/api-reference/responses/create
-    "openai": Dialect("openai", "text", json_object=True, sampling=True, tool_choice=True),
+    "openai": Dialect(
+        "openai",
+        "text",
+        json_object=True,
+        sampling=True,
+        tool_choice=True,
+        passthrough=("parallel_tool_calls", "service_tier", "user", "metadata", "store"),
+    ),
     # https://docs.perplexity.ai/api-reference/responses-post (ResponsesRequest)
     "perplexity": Dialect(
-        "perplexity", "response_format", json_object=False, sampling=False, tool_choice=False
+        "perplexity",
+        "response_format",
+        json_object=False,
+        sampling=False,
+        tool_choice=False,
+        passthrough=("language_preference", "max_steps", "models", "preset"),
     ),
 }
 
 #: ``incomplete_details.reason`` -> normalized stop reason.
 INCOMPLETE_REASONS = {"max_output_tokens": "max_tokens", "content_filter": "content_filter"}
-#: Options passed on under the same name when given.
-PASSTHROUGH = ("parallel_tool_calls", "service_tier", "user", "metadata", "store", "truncation")
 
 
 class StreamError(Exception):
@@ -114,7 +126,7 @@ def build_payload(
     effort = options.get("reasoning_effort")
     if effort is not None:
         payload["reasoning"] = {"effort": effort}
-    payload.update({k: options[k] for k in PASSTHROUGH if options.get(k) is not None})
+    payload.update({k: options[k] for k in dialect.passthrough if options.get(k) is not None})
     if stream:
         payload["stream"] = True
     extra = options.get("extra_body")
