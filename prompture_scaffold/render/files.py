@@ -35,7 +35,7 @@ from ..edits._ruff import NOQA_LONG, display_width, parenthesized
 from ..errors import InvalidInput, UnsafeTarget
 from ..patterns import ENV_RE, PROVIDER_RE
 from ..spec.driver_spec import DriverSpec
-from ..spec.wires import SERVICE_WIRES, WIRES
+from ..spec.wires import SERVICE_WIRES, WIRES, responses_dialect
 from . import jinja_env
 
 __all__ = [
@@ -59,6 +59,7 @@ _SHARED_BASES = {
     "vertex-gemini": ("VertexGeminiDriver", "AsyncVertexGeminiDriver"),
     "vertex-anthropic": ("VertexAnthropicDriver", "AsyncVertexAnthropicDriver"),
     "bedrock": ("BedrockConverseDriver", "AsyncBedrockConverseDriver"),
+    "responses": ("OpenAIResponsesDriver", "AsyncOpenAIResponsesDriver"),
     "custom": ("CustomWireDriver", "AsyncCustomWireDriver"),
 }
 _SUBCLASS_TEMPLATES = {
@@ -76,7 +77,10 @@ _CONTRACTS = {
     "vertex-gemini": ("VertexGeminiContract", "Vertex AI Gemini"),
     "vertex-anthropic": ("VertexAnthropicContract", "Vertex AI Claude"),
     "bedrock": ("BedrockContract", "Bedrock Converse"),
+    "responses": ("ResponsesContract", "OpenAI Responses API"),
 }
+#: The contract of a Responses API dialect other than OpenAI's own.
+_DIALECT_CONTRACTS = {"perplexity": ("PerplexityAgentContract", "Perplexity Agent API")}
 _VERTEX_AUTH = (
     "Credentials: an OAuth access token in {keys}, else the file named by "
     "GOOGLE_APPLICATION_CREDENTIALS (google-auth); project GOOGLE_VERTEX_PROJECT, location "
@@ -114,6 +118,13 @@ _SERVICE_DOCS = {
         "Credentials: a Bedrock API key in {keys} (Bearer), else AWS_ACCESS_KEY_ID and "
         "AWS_SECRET_ACCESS_KEY or AWS_PROFILE (SigV4, through botocore); region AWS_REGION.",
         "the region's bedrock-runtime host",
+        (),
+    ),
+    "responses": (
+        "OpenAI's Responses API (POST {base}/responses)",
+        "the Responses API",
+        "API key: {keys}.",
+        "",
         (),
     ),
 }
@@ -600,6 +611,9 @@ def _service_vars(spec: DriverSpec) -> dict[str, Any]:
     if spec.compat not in _SERVICE_DOCS:
         return {}
     wire_doc, wire_short, auth_doc, _, attrs = _SERVICE_DOCS[spec.compat]
+    dialect = _dialect(spec)
+    if dialect != "openai":
+        attrs = (*attrs, ("dialect", json.dumps(dialect)))
     keys = " or ".join(spec.api_key_envs)
     return {
         "wire_doc": jinja_env.text(wire_doc),
@@ -607,6 +621,11 @@ def _service_vars(spec: DriverSpec) -> dict[str, Any]:
         "auth_doc": jinja_env.text(auth_doc.format(keys=keys)),
         "wire_attrs": [(jinja_env.pyident(name), jinja_env.Code(value)) for name, value in attrs],
     }
+
+
+def _dialect(spec: DriverSpec) -> str:
+    """The Responses API dialect of the spec's server (``"openai"`` for every other wire)."""
+    return responses_dialect(spec.endpoint) if spec.compat == "responses" else "openai"
 
 
 def _wire_tables() -> dict[str, jinja_env.Code]:
@@ -668,7 +687,9 @@ def _from_checkout(layout: Any, from_file: Path, symbol: str) -> Import:
 def _test_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
     """The test module: the checkout's own contract suite for the wire when its package ships
     one; else self-contained tests on a local server (OpenAI, Anthropic); else a skeleton."""
-    contract, wire = _CONTRACTS.get(spec.compat, (None, ""))
+    contract, wire = _DIALECT_CONTRACTS.get(_dialect(spec)) or _CONTRACTS.get(
+        spec.compat, (None, "")
+    )
     imports = [
         Import(f"{paths.drivers_module}.{spec.provider}_driver", spec.sync_class),
         Import(f"{paths.drivers_module}.async_{spec.provider}_driver", spec.async_class),

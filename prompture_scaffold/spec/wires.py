@@ -8,7 +8,8 @@ from __future__ import annotations
 
 #: `--compat` values: the wire format, with what the wizard shows for it. The first three have
 #: a template of their own; the others are one provider family's wire with a base in our
-#: runtime: Azure OpenAI, Cohere v2 chat, Gemini and Claude on Vertex AI, Bedrock Converse.
+#: runtime: Azure OpenAI, Cohere v2 chat, Gemini and Claude on Vertex AI, Bedrock Converse,
+#: OpenAI's Responses API (which Perplexity's Agent API speaks).
 WIRE_CHOICES = {
     "openai": "OpenAI chat completions (/chat/completions)",
     "anthropic": "Anthropic Messages API (/v1/messages)",
@@ -18,6 +19,7 @@ WIRE_CHOICES = {
     "vertex-gemini": "Gemini on Google Vertex AI (Google credentials)",
     "vertex-anthropic": "Claude on Google Vertex AI (Google credentials)",
     "bedrock": "Amazon Bedrock Converse (SigV4 or a bearer key)",
+    "responses": "OpenAI Responses API (/responses; Perplexity's Agent API)",
 }
 WIRES = tuple(WIRE_CHOICES)
 COMPATS = WIRES[:3]
@@ -50,6 +52,7 @@ DEFAULT_SDKS = {
     "azure": "requests",
     "cohere": "requests",
     "bedrock": "requests",
+    "responses": "requests",
     "vertex-gemini": "google-genai>=2.33",
     "vertex-anthropic": "anthropic>=2.0",
 }
@@ -64,7 +67,29 @@ NOT_NATIVE = {wire: ("json_schema",) for wire in ANTHROPIC_WIRES}
 JSON_MODE_WIRES = ("openai", "azure", "cohere", "vertex-gemini")
 #: Wire formats whose driver needs a base URL given: the others build it (Azure from the
 #: resource, Vertex from the location, Bedrock from the region) or call it themselves.
-URL_WIRES = ("openai", "anthropic", "cohere")
+URL_WIRES = ("openai", "anthropic", "cohere", "responses")
+#: Hosts serving the Responses API in a dialect of their own (the runtime's
+#: `_responses_wire.DIALECTS`): Perplexity's Agent API asks for schemas with
+#: ``response_format`` and has no JSON-object mode and no sampling options.
+RESPONSES_DIALECTS = {"api.perplexity.ai": "perplexity"}
+
+
+def responses_dialect(endpoint: object) -> str:
+    """The Responses API dialect of the server at `endpoint` (``"openai"`` unless listed)."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(str(endpoint or "")).hostname or ""
+    except ValueError:
+        return "openai"
+    return RESPONSES_DIALECTS.get(host, "openai")
+
+
+def json_mode_native(compat: object, endpoint: object) -> bool:
+    """Whether the wire (at that endpoint, for the Responses API) asks for JSON natively."""
+    if compat == "responses":
+        return responses_dialect(endpoint) == "openai"
+    return compat in JSON_MODE_WIRES
 
 
 def needs_endpoint(compat: str | None, auth: str | None) -> bool:
