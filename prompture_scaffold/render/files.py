@@ -20,102 +20,28 @@ from __future__ import annotations
 
 import ast
 import functools
-import io
 import json
 import keyword
 import re
-import sys
-import tokenize
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple
+from typing import Any
 
+from ..checkout.rates import RateStyle, assumptions, render_flat
+from ..errors import InvalidInput, UnsafeTarget
+from ..patterns import ENV_RE, PROVIDER_RE
+from ..spec.driver_spec import DriverSpec
+from ..spec.wires import SERVICE_WIRES, WIRE, WIRES
 from . import jinja_env
-from .checkout.rates import RateStyle, assumptions, render_flat
-from .errors import InvalidInput, UnsafeTarget
-from .spec import SERVICE_WIRES, WIRES, DriverSpec
+from .code_layout import Import, fit_name_lines, fit_value_lines, import_block
 
 __all__ = [
-    "fit_name_lines",
-    "fit_value_lines",
-    "import_block",
     "new_file_paths",
     "rate_file_text",
     "render_new_files",
     "template_kind",
 ]
 
-_PROVIDER = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_MODULE = re.compile(r"^(\.*)([A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?$")
-
-#: The wire formats with a shared base in the runtime: (sync base, async base) class names.
-_SHARED_BASES = {
-    "openai": ("OpenAICompatibleDriver", "AsyncOpenAICompatibleDriver"),
-    "anthropic": ("AnthropicMessagesDriver", "AsyncAnthropicMessagesDriver"),
-    "azure": ("AzureOpenAIDriver", "AsyncAzureOpenAIDriver"),
-    "cohere": ("CohereChatDriver", "AsyncCohereChatDriver"),
-    "vertex-gemini": ("VertexGeminiDriver", "AsyncVertexGeminiDriver"),
-    "vertex-anthropic": ("VertexAnthropicDriver", "AsyncVertexAnthropicDriver"),
-    "bedrock": ("BedrockConverseDriver", "AsyncBedrockConverseDriver"),
-    "custom": ("CustomWireDriver", "AsyncCustomWireDriver"),
-}
-_SUBCLASS_TEMPLATES = {
-    "openai": ("openai_subclass.py.j2", "async_openai_subclass.py.j2"),
-    "anthropic": ("anthropic_subclass.py.j2", "async_anthropic_subclass.py.j2"),
-    **{wire: ("service_subclass.py.j2", "async_service_subclass.py.j2") for wire in SERVICE_WIRES},
-    "custom": ("custom_driver.py.j2", "async_custom_driver.py.j2"),
-}
-#: The contract mixin (in ``prompture.testing``) and the server's wire, per wire format.
-_CONTRACTS = {
-    "openai": ("OpenAICompatibleContract", "OpenAI-compatible"),
-    "anthropic": ("AnthropicContract", "Anthropic Messages"),
-    "azure": ("AzureOpenAIContract", "Azure OpenAI"),
-    "cohere": ("CohereContract", "Cohere v2 chat"),
-    "vertex-gemini": ("VertexGeminiContract", "Vertex AI Gemini"),
-    "vertex-anthropic": ("VertexAnthropicContract", "Vertex AI Claude"),
-    "bedrock": ("BedrockContract", "Bedrock Converse"),
-}
-_VERTEX_AUTH = (
-    "Credentials: an OAuth access token in {keys}, else the file named by "
-    "GOOGLE_APPLICATION_CREDENTIALS (google-auth); project GOOGLE_VERTEX_PROJECT, location "
-    "GOOGLE_VERTEX_LOCATION (default global)."
-)
-#: Per service wire: what the driver speaks (docstring, long and short), how it authenticates
-#: (``{keys}``: the key variables), where its URL comes from when no base URL is given, and
-#: the wire settings of the subclass (class attribute, Python literal) its twin copies.
-_SERVICE_DOCS = {
-    "azure": (
-        "Azure OpenAI chat completions (Azure's v1 API) at the resource's URL",
-        "Azure OpenAI",
-        "API key: {keys}, sent in the ``api-key`` header.",
-        "",
-        (("api_version", "None"),),
-    ),
-    "cohere": ("Cohere's v2 Chat API", "Cohere's v2 Chat API", "API key: {keys}.", "", ()),
-    "vertex-gemini": (
-        "Gemini models on Google Vertex AI, through the google-genai SDK",
-        "Gemini on Vertex AI",
-        _VERTEX_AUTH,
-        "the location's Vertex AI host",
-        (),
-    ),
-    "vertex-anthropic": (
-        "Claude models on Google Vertex AI (rawPredict), through the anthropic SDK",
-        "Claude on Vertex AI",
-        _VERTEX_AUTH,
-        "the location's Vertex AI host",
-        (),
-    ),
-    "bedrock": (
-        "Amazon Bedrock's Converse API",
-        "Amazon Bedrock's Converse API",
-        "Credentials: a Bedrock API key in {keys} (Bearer), else AWS_ACCESS_KEY_ID and "
-        "AWS_SECRET_ACCESS_KEY or AWS_PROFILE (SigV4, through botocore); region AWS_REGION.",
-        "the region's bedrock-runtime host",
-        (),
-    ),
-}
 _REGISTRY = ("get_driver_for_model", "get_async_driver_for_model")
 #: Where the seed template finds a helper when the layout did not record it: beside this.
 _BESIDE = {"prepare_strict_schema": "CostMixin", "get_model_capabilities": "PROVIDER_MAP"}
@@ -127,9 +53,9 @@ def template_kind(spec: DriverSpec, layout: Any) -> str:
     `InvalidInput` for the ``anthropic`` wire format when only a self-contained driver
     would do (no shared base in the checkout, or ``template = "full"``): there is none.
     """
-    if spec.compat not in _SHARED_BASES:
+    if spec.compat not in WIRE:
         raise InvalidInput(f"--compat {spec.compat!r}: expected one of {', '.join(WIRES)}")
-    has_base = all(_serves(layout, name) for name in _SHARED_BASES[spec.compat])
+    has_base = all(_serves(layout, name) for name in WIRE[spec.compat].bases)
     if spec.template != "full" and has_base:
         return "subclass"
     if spec.compat == "custom":
@@ -171,7 +97,7 @@ def _stands_on(path: str, base: str, version: tuple[int, int]) -> bool:
 
 
 def _no_anthropic_template(layout: Any, has_base: bool) -> str:
-    sync_base, async_base = _SHARED_BASES["anthropic"]
+    sync_base, async_base = WIRE["anthropic"].bases
     if not has_base:
         return (
             f"--compat anthropic: the generated driver subclasses the Anthropic-compatible base "
@@ -190,7 +116,7 @@ def new_file_paths(spec: DriverSpec, layout: Any) -> dict[str, str]:
 
     Paths only, nothing rendered: what `render_new_files` creates and `remove-driver` deletes.
     """
-    if not _PROVIDER.match(spec.provider):
+    if not PROVIDER_RE.fullmatch(spec.provider):
         raise InvalidInput(f"PROVIDER {spec.provider!r}: expected ^[a-z][a-z0-9_]{{0,39}}$")
     paths = _Paths(spec, layout)
     targets = {"sync": paths.sync_file, "async": paths.async_file}
@@ -232,7 +158,7 @@ def _wire_notes(spec: DriverSpec, layout: Any) -> list[str]:
     notes = []
     kind = template_kind(spec, layout)
     if spec.compat in SERVICE_WIRES and kind == "full_custom":
-        sync_base, _ = _SHARED_BASES[spec.compat]
+        sync_base, _ = WIRE[spec.compat].bases
         why = (
             "--template full asked for a self-contained driver"
             if spec.template == "full"
@@ -258,8 +184,8 @@ def _fact(spec: DriverSpec):
     """The facts-table row of the spec's catalogue entry, if any."""
     if spec.models_dev_name is None:
         return None
-    from .catalogue import load
-    from .catalogue_facts import fact_for
+    from ..catalogue.facts import fact_for
+    from ..catalogue.models_dev import load
 
     entry = load().get(spec.models_dev_name)
     return fact_for(spec.models_dev_name, entry) if isinstance(entry, Mapping) else None
@@ -286,7 +212,7 @@ def _unusable_catalogue_keys(spec: DriverSpec) -> list[str]:
     """A note for each key variable of the catalogue entry that is not a variable name."""
     if spec.models_dev_name is None:
         return []
-    from .catalogue import load
+    from ..catalogue.models_dev import load
 
     entry = load().get(spec.models_dev_name)
     envs = entry.get("env") or () if isinstance(entry, Mapping) else ()
@@ -294,7 +220,7 @@ def _unusable_catalogue_keys(spec: DriverSpec) -> list[str]:
         f"models.dev's key variable {name!r} is not a valid variable name; the driver reads "
         f"{' or '.join(spec.api_key_envs)}"
         for name in map(str, envs)
-        if not _ENV_NAME.fullmatch(name)
+        if not ENV_RE.fullmatch(name)
     ]
 
 
@@ -382,7 +308,7 @@ def _as_catalogue(spec: DriverSpec) -> dict[str, Any]:
 def _catalogue_models(models_dev_name: str | None) -> Mapping[str, Any] | None:
     if models_dev_name is None:
         return None
-    from .catalogue import load
+    from ..catalogue.models_dev import load
 
     entry = load().get(models_dev_name)
     models = entry.get("models") if isinstance(entry, Mapping) else None
@@ -394,14 +320,14 @@ def _catalogue_models(models_dev_name: str | None) -> Mapping[str, Any] | None:
 
 def _check_names(spec: DriverSpec) -> None:
     """Refuse names that would become code or paths unless they are safe (defence in depth)."""
-    if not _PROVIDER.match(spec.provider):
+    if not PROVIDER_RE.fullmatch(spec.provider):
         raise InvalidInput(f"PROVIDER {spec.provider!r}: expected ^[a-z][a-z0-9_]{{0,39}}$")
     try:
         jinja_env.pyident(spec.sync_class)
     except ValueError as exc:
         raise InvalidInput(f"--class-name {spec.class_name!r}: {exc}") from None
     for env in spec.api_key_envs:
-        if not _ENV_NAME.fullmatch(env):
+        if not ENV_RE.fullmatch(env):
             raise InvalidInput(
                 "--api-key-env: expected a variable name matching ^[A-Z][A-Z0-9_]*$ (the value "
                 "given is not shown in case it is a key)"
@@ -496,7 +422,8 @@ def _url_doc(spec: DriverSpec) -> str:
     """Where the base URL comes from, for the module docstring."""
     head = f"Base URL: {spec.provider.upper()}_ENDPOINT, else "
     if not spec.endpoint:
-        return head + (_SERVICE_DOCS[spec.compat][3] if spec.compat in _SERVICE_DOCS else "none")
+        service = WIRE[spec.compat].service
+        return head + (service.url_from if service and service.url_from else "none")
     names = spec.endpoint_variables
     if not names:
         return head + "the default below"
@@ -557,13 +484,13 @@ def _driver_vars(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Template, import block and base class of the sync and of the async module."""
     if kind == "subclass":
-        sync_base, async_base = _SHARED_BASES[spec.compat]
+        sync_base, async_base = WIRE[spec.compat].bases
         sync = [_from_checkout(layout, paths.sync_file, sync_base)]
         async_ = [
             _from_checkout(layout, paths.async_file, async_base),
             Import(f".{spec.provider}_driver", spec.sync_class),
         ]
-        templates = _SUBCLASS_TEMPLATES[spec.compat]
+        templates = WIRE[spec.compat].templates
         service = _service_vars(spec)
     else:
         sync, async_ = _full_imports(kind, spec, layout, paths)
@@ -596,9 +523,11 @@ def _driver_vars(
 
 def _service_vars(spec: DriverSpec) -> dict[str, Any]:
     """The service-wire template's words and wire settings (nothing for other wires)."""
-    if spec.compat not in _SERVICE_DOCS:
+    service = WIRE[spec.compat].service
+    if service is None:
         return {}
-    wire_doc, wire_short, auth_doc, _, attrs = _SERVICE_DOCS[spec.compat]
+    wire_doc, wire_short, auth_doc = service.speaks, service.short, service.auth
+    attrs = service.settings
     keys = " or ".join(spec.api_key_envs)
     return {
         "wire_doc": jinja_env.text(wire_doc),
@@ -667,7 +596,7 @@ def _from_checkout(layout: Any, from_file: Path, symbol: str) -> Import:
 def _test_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
     """The test module: the checkout's own contract suite for the wire when its package ships
     one; else self-contained tests on a local server (OpenAI, Anthropic); else a skeleton."""
-    contract, wire = _CONTRACTS.get(spec.compat, (None, ""))
+    contract, wire = WIRE[spec.compat].contract or (None, "")
     imports = [
         Import(f"{paths.drivers_module}.{spec.provider}_driver", spec.sync_class),
         Import(f"{paths.drivers_module}.async_{spec.provider}_driver", spec.async_class),
@@ -743,162 +672,3 @@ def _render(variables: dict[str, Any], *, template: str, **extra: Any) -> str:
     text = jinja_env.render_template(template, {**variables, **extra})
     line_length = variables["line_length"]
     return fit_name_lines(fit_value_lines(text, line_length), line_length)
-
-
-_CLASS_LINE = re.compile(r"^( *)class (\w+)\(([\w., ]+)\):$")
-_NAME_LINE = re.compile(r"^( *)(\w+) = ([A-Za-z_][\w.]*)$")
-
-
-def fit_name_lines(text: str, line_length: int) -> str:
-    """Lay out the over-long lines that hold a class name as ruff format does.
-
-    A class name may be 60 characters (``Async{Class}Driver`` 71): ``class N(A, B):`` gets
-    its bases on an indented line of their own, or one per line when they do not fit there;
-    ``name = Some.name`` gets its value in parentheses when that makes it fit, else stays
-    and is marked ``# noqa: E501`` (a name cannot wrap).
-    """
-    width = jinja_env.display_width
-    lines = []
-    for line in text.split("\n"):
-        found = _CLASS_LINE.match(line) or _NAME_LINE.match(line)
-        if found is None or width(line) <= line_length:
-            lines.append(line)
-            continue
-        indent, name, value = found.groups()
-        inner = indent + "    "
-        if found.re is _NAME_LINE:
-            fits = width(inner + value) <= line_length
-            lines += (
-                [f"{indent}{name} = (", inner + value, f"{indent})"]
-                if fits
-                else [line + "  # noqa: E501"]
-            )
-        elif width(inner + value) <= line_length:
-            lines += [f"{indent}class {name}(", inner + value, f"{indent}):"]
-        else:
-            bases = [f"{inner}{base.strip()}," for base in value.split(",")]
-            lines += [f"{indent}class {name}(", *bases, f"{indent}):"]
-    return "\n".join(lines)
-
-
-def _statements(text: str) -> list[list[tokenize.TokenInfo]]:
-    """The tokens of every logical line that sits on one physical line."""
-    statements, current = [], []
-    for token in tokenize.generate_tokens(io.StringIO(text).readline):
-        if token.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
-            continue
-        if token.type == tokenize.NEWLINE:
-            if current and current[0].start[0] == current[-1].end[0]:
-                statements.append(current)
-            current = []
-        elif token.type != tokenize.ENDMARKER:
-            current.append(token)
-    return statements
-
-
-def _value_items(tokens: list[tokenize.TokenInfo]) -> tuple[list[str], bool] | None:
-    """``name = "s"`` gives (["s"], False), ``name = ("a", "b")`` (items, True); else None."""
-    kinds = [(t.type, t.string) for t in tokens]
-    if kinds[:2] != [(tokenize.NAME, tokens[0].string), (tokenize.OP, "=")] or len(kinds) < 3:
-        return None
-    rest = tokens[2:]
-    if len(rest) == 1 and rest[0].type == tokenize.STRING:
-        return [rest[0].string], False
-    inner = rest[1:-1]
-    if rest[0].string != "(" or rest[-1].string != ")" or not inner:
-        return None
-    strings = [t.string for t in inner[0::2]]
-    commas = [t.string for t in inner[1::2]]
-    if all(t.type == tokenize.STRING for t in inner[0::2]) and set(commas) <= {","}:
-        return strings, True
-    return None
-
-
-def fit_value_lines(text: str, line_length: int) -> str:
-    """Lay out over-long ``name = "value"`` and ``name = ("a", "b")`` lines as ruff does.
-
-    A string that fits on a line of its own is wrapped in parentheses, a tuple is exploded
-    one item per line; what still cannot fit gets ``# noqa: E501`` (a value cannot wrap).
-    """
-    lines = text.split("\n")
-    width = jinja_env.display_width
-    for tokens in reversed(_statements(text)):
-        row = tokens[0].start[0] - 1
-        found = _value_items(tokens)
-        if found is None or width(lines[row]) <= line_length:
-            continue
-        items, is_tuple = found
-        indent = " " * tokens[0].start[1]
-        if not is_tuple and width(indent + "    " + items[0]) > line_length:
-            lines[row] += "  # noqa: E501"
-            continue
-        body = [f"{indent}    {item}{',' if is_tuple else ''}" for item in items]
-        body = [b + ("  # noqa: E501" if width(b) > line_length else "") for b in body]
-        lines[row : row + 1] = [f"{indent}{tokens[0].string} = (", *body, f"{indent})"]
-    return "\n".join(lines)
-
-
-# --- imports, grouped and sorted as ruff's isort does ---------------------------------------
-
-
-class Import(NamedTuple):
-    """``from module import name``, or ``import module`` when `name` is None."""
-
-    module: str
-    name: str | None
-
-
-def _natural(text: str) -> tuple[Any, ...]:
-    """Ruff's natural order: case-insensitive, digit runs compared as numbers."""
-    parts = re.split(r"(\d+)", text.lower())
-    return tuple(int(part) if n % 2 else part for n, part in enumerate(parts))
-
-
-def _member_key(name: str) -> tuple[Any, ...]:
-    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
-    return (kind, _natural(name), name)
-
-
-def _module_key(module: str) -> tuple[Any, ...]:
-    level = len(module) - len(module.lstrip("."))
-    return (-level, _natural(module.lstrip(".")), module)
-
-
-def _section(module: str, package: str) -> int:
-    """isort's sections: 0 standard library, 1 third-party, 2 first-party (the checkout's
-    package), 3 relative."""
-    if module.startswith("."):
-        return 3
-    top = module.split(".")[0]
-    if top == package:
-        return 2
-    return 0 if top in sys.stdlib_module_names else 1
-
-
-def import_block(imports: list[Import], paths: Any) -> jinja_env.Code:
-    """The import lines in ruff's sections and order, one ``from`` line per module.
-
-    `paths` gives the checkout's package (first-party) and line length (long lines wrap).
-    """
-    grouped: dict[str, set[str]] = {}
-    for module, name in imports:
-        if not _MODULE.match(module) or not module.strip("."):
-            raise UnsafeTarget(module, name or module, "not an importable module path")
-        names = grouped.setdefault(module, set())
-        if name is not None:
-            names.add(jinja_env.pyident(name))
-    sections: list[list[str]] = [[], [], [], []]
-    plain = sorted((m for m, names in grouped.items() if not names), key=_module_key)
-    froms = sorted((m for m, names in grouped.items() if names), key=_module_key)
-    for module in plain:
-        sections[_section(module, paths.package)].append(f"import {module}")
-    for module in froms:
-        names = sorted(grouped[module], key=_member_key)
-        line = f"from {module} import {', '.join(names)}"
-        if len(line) > paths.line_length:
-            head = f"from {module} import ("
-            if len(head) > paths.line_length:  # a long module path cannot wrap
-                head += "  # noqa: E501"
-            line = f"{head}\n" + "".join(f"    {n},\n" for n in names) + ")"
-        sections[_section(module, paths.package)].append(line)
-    return jinja_env.Code("\n\n".join("\n".join(lines) for lines in sections if lines))
