@@ -138,7 +138,7 @@ def _rate_entry(provider: str, model: str) -> dict[str, Any] | None:
 
 
 def _catalogue_provider(models_dev_id: str) -> dict[str, Any]:
-    return _catalogue.get_catalogue().get(models_dev_id) or {}
+    return _catalogue.get_provider(models_dev_id)
 
 
 def _catalogue_entry(provider: str, model: str) -> dict[str, Any] | None:
