@@ -10,9 +10,12 @@ Data order (runtime contract §4):
    capabilities work offline.
 
 A stale or missing cache starts at most one background refresh per process (a daemon thread
-with a short timeout); a call never waits for the network. A failed fetch leaves a marker file
-so that later processes wait a cool-down before trying again. ``PROMPTURE_OFFLINE=1`` disables
-every fetch, except an explicit ``refresh_rates_cache(ignore_offline=True)`` (the user asked).
+with a short timeout); a call never waits for the network. A background fetch leaves a marker
+file when it starts, removed when it succeeds, so that later processes wait a cool-down before
+trying again after a failure, and also after a process that ended before its fetch did (a short
+script would otherwise start a fetch, and pay for its imports, on every run).
+``PROMPTURE_OFFLINE=1`` disables every fetch, except an explicit
+``refresh_rates_cache(ignore_offline=True)`` (the user asked).
 
 Nothing here is read at import time: the catalogue is loaded on first use and kept in memory
 until `reset` (for tests) or a successful refresh replaces it.
@@ -387,6 +390,7 @@ def _start_background_refresh(state: _State) -> None:
     """Start the one refresh attempt of this process, unless offline or cooling down."""
     if state.refresh_thread is not None or is_offline() or _in_failure_cooldown():
         return
+    _record_failure()  # until it succeeds: a process may end before its fetch does
     thread = threading.Thread(
         target=refresh_rates_cache,
         kwargs={"force": True, "timeout": BACKGROUND_TIMEOUT_SECONDS},

@@ -468,6 +468,18 @@ def test_only_the_newest_copies_are_kept():
     assert len(_copies()) == _catalogue._KEPT_COPIES
 
 
+def test_a_process_that_ends_before_its_refresh_still_starts_the_cooldown(online):
+    online.delay = 1.5
+    _catalogue.get_catalogue()
+    unfinished = _catalogue.background_refresh_thread()
+    assert unfinished.is_alive()
+    reset_caches()  # as if the process ended with its fetch still waiting on the server
+    _catalogue.get_catalogue()
+    assert _catalogue.background_refresh_thread() is None
+    unfinished.join(timeout=10)
+    assert online.hits == 1
+
+
 # --- refresh_rates_cache
 
 
