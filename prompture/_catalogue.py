@@ -31,7 +31,6 @@ the three most recent copies are kept.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import re
 import threading
@@ -41,7 +40,9 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-logger = logging.getLogger(__name__)
+from ._log import LazyLogger
+
+logger = LazyLogger(__name__)  # imports logging when it first logs
 
 DEFAULT_URL = "https://models.dev/api.json"
 DEFAULT_TTL_SECONDS = 24 * 3600

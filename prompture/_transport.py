@@ -31,7 +31,6 @@ uses these as they are: ``post(..., stream=True)`` then ``stream.iter_events()``
 from __future__ import annotations
 
 import contextvars
-import logging
 import math
 import threading
 import time
@@ -40,6 +39,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._compat import timeout_at
+from ._log import LazyLogger
 from ._sse import DEFAULT_MAX_LINE, ServerSentEvent, SSEDecoder, SSEError
 from .exceptions import ConfigurationError, DriverHTTPError, redact
 
@@ -48,7 +48,7 @@ if TYPE_CHECKING:  # asyncio costs ~30 ms to import; sync-only users never need 
 
 T = TypeVar("T")
 
-logger = logging.getLogger("prompture.transport")
+logger = LazyLogger("prompture.transport")  # imports logging when it first logs
 
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 #: The longest ``Retry-After`` honoured (seconds); a longer one is cut to this.

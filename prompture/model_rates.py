@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,6 +20,7 @@ from typing import Any
 
 from . import _catalogue
 from ._catalogue import refresh_rates_cache
+from ._log import LazyLogger
 
 __all__ = [
     "PROVIDER_MAP",
@@ -35,7 +35,7 @@ __all__ = [
     "reset_caches",
 ]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)  # imports logging when it first logs
 
 #: Where the rate files live (tests point it elsewhere, then call `reset_caches`).
 RATES_DIR = Path(__file__).parent / "infra" / "rates"
