@@ -152,6 +152,18 @@ class _Connection:
                 raise ProtocolError("the connection closed in the middle of the answer")
             self.buffer += data
 
+    def has_chunk(self) -> bool:
+        """Whether the buffer holds a whole non-empty chunk (size line, data, CRLF): reading it
+        cannot block."""
+        end = self.buffer.find(b"\n", 0, 1024)
+        if end < 0:
+            return False
+        try:
+            size = int(bytes(self.buffer[:end]).split(b";", 1)[0], 16)
+        except ValueError:
+            return False
+        return size > 0 and len(self.buffer) >= end + 1 + size + 2
+
     def is_dropped(self) -> bool:
         """Whether the server closed this idle connection (or sent something unasked)."""
         import select
@@ -479,7 +491,7 @@ class Response:
         if connection is None:
             raise ProtocolError("the answer was closed")
         if self._chunked:
-            return self._read_chunk(connection, deadline)
+            return self._read_chunks(connection, deadline)
         if self._left is None:  # until the server closes
             data = connection.read_some(READ_SIZE, deadline)
             self._done = not data
@@ -490,6 +502,18 @@ class Response:
         self._left -= len(data)
         self._done = self._left == 0
         return data
+
+    def _read_chunks(self, connection: _Connection, deadline: Any) -> bytes:
+        """The next chunk's data joined with the whole chunks already buffered behind it: a
+        stream of small events comes as many tiny chunks, and each piece handed up costs a
+        trip through the readers above (SSE, the size cap)."""
+        data = self._read_chunk(connection, deadline)
+        parts, size = [data], len(data)
+        while data and size < READ_SIZE and self._chunk_left == 0 and connection.has_chunk():
+            data = self._read_chunk(connection, deadline)
+            parts.append(data)
+            size += len(data)
+        return b"".join(parts) if len(parts) > 1 else parts[0]
 
     def _read_chunk(self, connection: _Connection, deadline: Any) -> bytes:
         if self._chunk_left == 0:

@@ -261,6 +261,31 @@ def test_an_unread_stream_gives_its_connection_back_when_short(serve):
     assert server.connections == 1
 
 
+def chunked(*parts: bytes) -> bytes:
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in parts)
+
+
+def test_buffered_chunks_come_up_joined_and_a_late_one_is_not_waited_for(serve):
+    import time
+
+    def stream(head, body, conn):
+        conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        conn.sendall(chunked(*[b"%d," % i for i in range(100)]))
+        time.sleep(0.3)
+        conn.sendall(chunked(b"end") + b"0\r\n\r\n")
+        return True
+
+    server = serve(stream)
+    start = time.monotonic()
+    with post(server.url, stream=True) as answer:
+        pieces = answer.iter_bytes()
+        first = next(pieces)
+        waited = time.monotonic() - start
+        rest = list(pieces)
+    assert b"".join([first, *rest]) == b"".join(b"%d," % i for i in range(100)) + b"end"
+    assert len(rest) < 10 and waited < 0.25  # joined, yet handed up before the pause ended
+
+
 # --- deadlines
 
 
