@@ -40,7 +40,7 @@ def scaffold_processes(batch, repo: Path, ids: list[str]) -> list:
     import subprocess
     import time
 
-    from prompture_scaffold.catalogue import provider_name_from_id
+    from prompture_scaffold.catalogue.models_dev import provider_name_from_id
 
     runs = []
     for cid in ids:

@@ -50,7 +50,7 @@ TEMPLATE_KEY = "p000"
 
 
 def _template():
-    from prompture_scaffold.spec import DriverSpec
+    from prompture_scaffold.spec.driver_spec import DriverSpec
 
     return DriverSpec(
         provider=TEMPLATE_KEY, class_name="P000", display_name="P000", compat="openai",
@@ -79,8 +79,8 @@ def _as(text: str, key: str) -> str:
 def grow_by_planning(root: Path, count: int) -> None:
     """Add `count` generated providers one `plan_add` after the other, as the CLI would."""
     from prompture_scaffold.checkout import discover
-    from prompture_scaffold.plan import plan_add
-    from prompture_scaffold.writer import apply
+    from prompture_scaffold.plan.planner import plan_add
+    from prompture_scaffold.plan.writer import apply
 
     for n in range(count):
         apply(plan_add(_spec(n), discover(root)), root)
@@ -95,7 +95,7 @@ def grow_in_bulk(root: Path, count: int) -> None:
 
     from prompture_scaffold.atomic import write_atomic
     from prompture_scaffold.checkout import discover
-    from prompture_scaffold.plan import plan_add
+    from prompture_scaffold.plan.planner import plan_add
 
     keys = [f"p{n:03d}" for n in range(count)]
     for change in plan_add(_template(), discover(root)).changes:

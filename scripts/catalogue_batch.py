@@ -83,8 +83,9 @@ def copy_repo(dest: Path) -> Path:
 
 def unmapped_ids(repo: Path) -> list[str]:
     """Catalogue ids the checkout neither maps nor has a driver named after, sorted."""
-    from prompture_scaffold import catalogue
-    from prompture_scaffold.checkout import discover, provider_map
+    from prompture_scaffold.catalogue import models_dev as catalogue
+    from prompture_scaffold.checkout import discover
+    from prompture_scaffold.spec.readback import provider_map_if_readable as provider_map
 
     layout = discover(repo)
     mapped = set(provider_map(layout).values())
@@ -103,9 +104,9 @@ def scaffold(repo: Path, ids: Iterable[str]) -> list[Scaffold]:
     catalogue), the notes from the command's output."""
     from typer.testing import CliRunner
 
-    from prompture_scaffold import catalogue
+    from prompture_scaffold.catalogue import models_dev as catalogue
     from prompture_scaffold.cli import app
-    from prompture_scaffold.spec_build import Request, build_spec
+    from prompture_scaffold.spec.build import Request, build_spec
 
     runner, done = CliRunner(), []
     for cid in ids:

@@ -1,4 +1,4 @@
-"""What a checkout's conventions are: where each wiring place lives and how it is written.
+"""What a checkout is: where each wiring place lives and how its maintainer writes it.
 
 `discover` reads the checkout once into a frozen `Layout`; every edit, template and check
 takes its facts from there (symbols found by definition, registrations, rate-file style,
@@ -10,8 +10,6 @@ from .layout import (
     discover,
     existing_providers,
     find_repo,
-    provider_map,
-    spec_from_checkout,
 )
 
 __all__ = [
@@ -19,6 +17,4 @@ __all__ = [
     "discover",
     "existing_providers",
     "find_repo",
-    "provider_map",
-    "spec_from_checkout",
 ]

@@ -20,7 +20,7 @@ from .read import read_toml, toml_value
 from .symbols import registered_providers, scan
 
 if TYPE_CHECKING:
-    from ..spec import DriverSpec
+    pass
 
 
 @dataclass(frozen=True)
@@ -196,22 +196,3 @@ def discover(root: Path) -> Layout:
 def existing_providers(layout: Layout) -> dict[str, str]:
     """Provider key -> sync driver class name of every driver the checkout registers."""
     return dict(layout.providers)
-
-
-def provider_map(layout: Layout) -> dict[str, str]:
-    """Provider key -> models.dev id, as the checkout's `PROVIDER_MAP` literal says (empty
-    when its module cannot be read: the edit that needs it reports that)."""
-    from .readback import provider_map as read
-
-    try:
-        return read(layout)
-    except UnsafeTarget:
-        return {}
-
-
-def spec_from_checkout(layout: Layout, provider: str, snap=None) -> DriverSpec:
-    """The `DriverSpec` of an existing driver, rebuilt from its code (for remove-driver);
-    `snap`: the command's `Snapshot`, when it has one."""
-    from .readback import spec_from_checkout as build
-
-    return build(layout, provider, snap)

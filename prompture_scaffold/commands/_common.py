@@ -57,7 +57,7 @@ def open_layout(repo: Path | None, recovered: list | None = None):
     a crash interrupted there is completed first (`journal.recover`), with a note (and
     appended to `recovered` when given)."""
     from ..checkout import discover, find_repo
-    from ..journal import recover
+    from ..plan.journal import recover
 
     root = repo if repo is not None else find_repo(Path.cwd())
     found = recover(root)

@@ -51,7 +51,7 @@ def finish(plan, spec, layout, how: Outcome) -> None:
         )  # a choice, not a failure: exit 0 as `q` in the wizard
         raise typer.Exit(0)
     if not plan.empty:
-        from ..writer import apply
+        from ..plan.writer import apply
 
         verb = "remove" if how.verb == "removed" else "add"
         apply(plan, layout.root, command=f"prompture {verb}-driver {spec.provider}")
@@ -98,7 +98,7 @@ def _then(how: Outcome, written: bool) -> None:
 def _verify_written(plan, spec, layout, python):
     """`--verify` on the written change; Ctrl-C there says what is on disk, not "nothing"."""
     from ..errors import InterruptedAfterWriting
-    from ..verify import run_checks
+    from .verify import run_checks
 
     try:
         return run_checks(spec, layout, python=python)

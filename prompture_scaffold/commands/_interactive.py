@@ -17,7 +17,7 @@ from . import _common
 def check_ask_fields(names: Collection[str]) -> tuple[str, ...]:
     """The `--ask` field names, or exit 2 listing the valid ones."""
     from ..errors import InvalidInput
-    from ..spec import FIELD_NAMES
+    from ..spec.driver_spec import FIELD_NAMES
 
     unknown = [name for name in names if name not in FIELD_NAMES]
     if unknown:

@@ -20,7 +20,7 @@ _SWITCHES = {"lazy": ("--lazy", "--eager")}
 
 def _rebuilt(spec, answers: dict[str, Any]):
     from ..errors import InvalidInput
-    from ..spec_build import Request, build_spec
+    from ..spec.build import Request, build_spec
 
     def fill(missing, given):  # a required value no default gives is a flag to add
         answers.update({name: getattr(spec, name) for name in missing})

@@ -2,70 +2,58 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .._compat import StrEnum
 from . import _common, _complete, _flow, _interactive
 
 app = typer.Typer()
 
 
-class Compat(StrEnum):
-    openai = "openai"
-    anthropic = "anthropic"
-    custom = "custom"
-    azure = "azure"
-    cohere = "cohere"
-    vertex_gemini = "vertex-gemini"
-    vertex_anthropic = "vertex-anthropic"
-    bedrock = "bedrock"
+def _spec_options(command: Callable[..., None]) -> Callable[..., None]:
+    """`command` taking, before its own options, the provider argument and one option per
+    spec field, each made from the field's declaration (flag, help, choices); Typer passes
+    them into the command's ``**answers``."""
+    import inspect
+    import re
 
+    from .._compat import StrEnum
+    from ..spec.driver_spec import FIELDS
 
-class Auth(StrEnum):
-    api_key = "api-key"
-    endpoint = "endpoint"
-    api_key_endpoint = "api-key+endpoint"
-    none = "none"
-
-
-class Template(StrEnum):
-    auto = "auto"
-    full = "full"
-
-
-def _flag(name: str, help: str) -> typer.models.OptionInfo:
-    dashed = name.replace("_", "-")
-    return typer.Option(f"--{dashed}/--no-{dashed}", help=help, show_default=False)
+    fields = []
+    for field in FIELDS:
+        if field.name == "provider":
+            info = typer.Argument(help=field.help)
+            kind = str | None
+        elif not field.flag:
+            continue  # set only by a spec file
+        elif field.is_bool:
+            info, kind = typer.Option(field.flag, help=field.help, show_default=False), bool | None
+        else:
+            info, kind = typer.Option(field.flag, help=field.help), str | None
+            if field.choices:  # an enum: Typer lists the values in --help and completes them
+                members = {re.sub(r"\W", "_", value): value for value in field.choices}
+                kind = StrEnum(field.name.title().replace("_", ""), members) | None
+        annotation = Annotated[kind, info]
+        fields.append(inspect.Parameter(field.name, inspect.Parameter.KEYWORD_ONLY,
+                                        default=None, annotation=annotation))  # fmt: skip
+    own = inspect.signature(command, eval_str=True).parameters.values()
+    params = [*fields, *(p for p in own if p.kind is not inspect.Parameter.VAR_KEYWORD)]
+    command.__signature__ = inspect.Signature(params)
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    return command
 
 
 @app.command("add-driver")
+@_spec_options
 def add_driver(
-    provider: Annotated[str | None, typer.Argument(help="Registry key, e.g. acme.")] = None,
-    class_name: Annotated[str | None, typer.Option(help="CamelCase class stem.")] = None,
-    display_name: Annotated[str | None, typer.Option(help="Human-readable name.")] = None,
-    compat: Annotated[Compat | None, typer.Option(help="Wire format.")] = None,
-    sdk: Annotated[str | None, typer.Option(help="requests, httpx or a PEP 508 req.")] = None,
-    lazy: Annotated[bool | None, typer.Option("--lazy/--eager", help="SDK import style.")] = None,
-    default_model: Annotated[str | None, typer.Option(help="Default model id.")] = None,
-    auth: Annotated[Auth | None, typer.Option(help="What the provider needs.")] = None,
-    api_key_env: Annotated[str | None, typer.Option(help="API key variable.")] = None,
-    endpoint: Annotated[str | None, typer.Option(help="Base URL (http/https).")] = None,
-    models_dev_name: Annotated[str | None, typer.Option(help="models.dev provider id.")] = None,
+    *,
     no_models_dev: Annotated[
         bool, typer.Option("--no-models-dev", help="No models.dev mapping.")
     ] = False,
-    json_mode: Annotated[bool | None, _flag("json_mode", "JSON mode support.")] = None,
-    json_schema: Annotated[bool | None, _flag("json_schema", "JSON schema support.")] = None,
-    tool_use: Annotated[bool | None, _flag("tool_use", "Tool calling support.")] = None,
-    streaming: Annotated[bool | None, _flag("streaming", "Streaming support.")] = None,
-    vision: Annotated[bool | None, _flag("vision", "Image input support.")] = None,
-    reasoning: Annotated[bool | None, _flag("reasoning", "Reasoning handling.")] = None,
-    example: Annotated[bool | None, _flag("example", "Generate an example.")] = None,
-    tests: Annotated[bool | None, _flag("tests", "Generate the test file.")] = None,
-    template: Annotated[Template | None, typer.Option(help="Driver template.")] = None,
     from_models_dev: Annotated[
         str | None,
         typer.Option(
@@ -114,14 +102,15 @@ def add_driver(
     refresh_catalogue: Annotated[
         bool, typer.Option("--refresh-catalogue", help="Fetch the live models.dev catalogue first.")
     ] = False,
+    **answers: str | bool | None,
 ) -> None:
     """Add an LLM provider driver: generate its files and wire it in everywhere.
 
     On a terminal, without --yes/--no-input, a wizard asks for what is missing."""
-    given = dict(locals())
-    flags = {k: getattr(v, "value", v) for k, v in given.items() if k in _FIELDS and v is not None}
+    provider = answers.pop("provider", None)
+    flags = {name: getattr(v, "value", v) for name, v in answers.items() if v is not None}
     with _common.exit_codes(as_json=json_output):
-        from ..spec_build import Request
+        from ..spec.build import Request
 
         request = Request(
             provider=provider,
@@ -133,7 +122,7 @@ def add_driver(
         )
         ask_fields = _interactive.check_ask_fields(ask or ())
         if refresh_catalogue:
-            from ..catalogue import refresh
+            from ..catalogue.models_dev import refresh
 
             refresh(_common.console(stderr=True), err_console=_common.console(stderr=True))
         interactive = _common.stdin_is_terminal() and not (yes or no_input or json_output)
@@ -149,25 +138,18 @@ def add_driver(
         _run(request, repo, save_spec, how, ask_fields)
 
 
-_FIELDS = {
-    "class_name", "display_name", "compat", "sdk", "lazy", "default_model", "auth",
-    "api_key_env", "endpoint", "models_dev_name", "json_mode", "json_schema", "tool_use",
-    "streaming", "vision", "reasoning", "example", "tests", "template",
-}  # fmt: skip
-
-
 def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) -> None:
     import dataclasses
     import functools
 
-    from ..plan import plan_add
-    from ..spec_build import build_spec, check_new, refuse_missing
-    from ..spec_file import check_save_path, save_spec_file
+    from ..plan.planner import plan_add
+    from ..spec.build import build_spec, check_new, refuse_missing
+    from ..spec.toml_file import check_save_path, save_spec_file
 
     layout = _common.open_layout(repo)
     existing, taken = _existing(layout), _taken(layout)
     if how.ask:  # a checkout that cannot be edited is exit 3 before the first question
-        from ..targets import preflight
+        from ..plan.places import preflight
 
         preflight(layout)
 
@@ -193,7 +175,7 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
         spec, plan = make(request, refuse_missing)
     old = _replacing(layout, spec.provider, request.force)
     if old is not None:
-        from ..plan import hand_edits
+        from ..plan.planner import hand_edits
 
         how = dataclasses.replace(how, edits=hand_edits(old, layout, plan))
     if save_spec is not None:  # checked now, written once the change is (or at a dry run's end)
@@ -204,7 +186,8 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
 
 def _replacing(layout, provider: str, force: bool):
     """With `--force`, the spec of the driver registered as `provider` today (None if none)."""
-    from ..checkout import existing_providers, spec_from_checkout
+    from ..checkout import existing_providers
+    from ..spec.readback import spec_from_checkout
 
     if not force or provider not in existing_providers(layout):
         return None

@@ -39,8 +39,8 @@ def check_drivers(
 
     Exit codes: 0 all wired (or repaired), 1 drift found (or left unrepaired), 3 a file of
     the checkout is damaged, 4 internal error."""
-    from ..checkout.drift import survey
     from ..checkout.snapshot import Snapshot
+    from ..plan.drift import survey
 
     with _common.exit_codes(as_json=json_output):
         layout = _common.open_layout(repo)
@@ -66,7 +66,7 @@ def _report_gaps(statuses, verb: str) -> bool:
 
 def _fix(layout, found, as_json: bool, dry_run: bool, interactive: bool) -> None:
     """Plan the repair of every drifted driver, show it, write it, say what is left."""
-    from ..repair import plan_repair
+    from ..plan.repair import plan_repair
 
     repair = plan_repair(layout, found)
     plan, left = repair.plan, repair.left
@@ -77,7 +77,7 @@ def _fix(layout, found, as_json: bool, dry_run: bool, interactive: bool) -> None
         _common.print_notes(plan.notes, err=True)
     written = False
     if not plan.empty and not dry_run and (not interactive or _common.confirm(plan)):
-        from ..writer import apply
+        from ..plan.writer import apply
 
         apply(plan, layout.root, command="prompture check-drivers --fix")
         written = True

@@ -35,8 +35,8 @@ def providers(
     """Search the catalogue: id, name, wire format, models, key variable, and whether this
     checkout has a driver. Exit 0 even when nothing matches."""
     with _common.exit_codes(as_json=json_output):
-        from ..catalogue import load, refresh, suggest
-        from ..provider_search import search
+        from ..catalogue.models_dev import load, refresh, suggest
+        from ..catalogue.search import search
 
         if refresh_catalogue:
             refresh(_common.console(stderr=json_output), err_console=_common.console(stderr=True))
@@ -74,8 +74,9 @@ def _checkout(repo: Path | None):
 def _drivers(layout) -> dict[str, tuple[str, ...]] | None:
     if layout is None:
         return None
-    from ..checkout import existing_providers, provider_map
-    from ..provider_search import drivers_by_catalogue_id
+    from ..catalogue.search import drivers_by_catalogue_id
+    from ..checkout import existing_providers
+    from ..spec.readback import provider_map_if_readable as provider_map
 
     return drivers_by_catalogue_id(existing_providers(layout), provider_map(layout))
 

@@ -48,7 +48,7 @@ def remove_driver(
             typer.echo("nothing to change")  # the same command, interrupted, now completed
             return
         spec = _spec_of(layout, provider)
-        from ..plan import hand_edits, plan_remove
+        from ..plan.planner import hand_edits, plan_remove
 
         plan = plan_remove(spec, layout)
         how = _flow.Outcome(
@@ -71,12 +71,13 @@ def _just_removed(recovered: list, provider: str, layout) -> bool:
 
 
 def _spec_of(layout, provider: str):
-    from ..checkout import existing_providers, spec_from_checkout
+    from ..checkout import existing_providers
     from ..errors import InvalidInput
-    from ..validation import check_provider
+    from ..spec.driver_spec import FIELD
+    from ..spec.readback import spec_from_checkout
 
     known = existing_providers(layout)
-    if check_provider(provider) not in known:
+    if FIELD["provider"].checked(provider) not in known:
         from ..checkout.snapshot import Snapshot
 
         # A registry module that does not parse registers nothing: exit 3 naming it, not 2.

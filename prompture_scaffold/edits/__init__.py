@@ -1,6 +1,8 @@
-"""The edit targets of add-driver / remove-driver: one module per target, each exposing
-``targets(layout)``, ``add(source, ctx)`` and ``remove(source, ctx)`` (the exact inverse).
+"""The edits of existing files: one module per wiring place, each an `add` and its inverse.
 
-Modules: `drivers_init`, `package_init`, `settings`, `discovery`, `provider_map`,
-`pyproject`, `env_template`, `docs_bullet`; ``_``-prefixed ones are their shared helpers.
+Each module exposes ``add(source, ctx)`` and ``remove(source, ctx)`` (the exact inverse) over
+one file's text; which file each edits is `plan.places`' call. Modules: `drivers_init`,
+`package_init`, `settings`, `discovery`, `provider_map`, `descriptor`, `pyproject`,
+`env_template`, `docs_bullet`; ``_``-prefixed ones are their shared helpers (`_ruff`: ruff's
+layout rules, which the renderer uses too), `context` the `EditContext` each edit gets.
 """

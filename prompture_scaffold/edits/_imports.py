@@ -9,13 +9,10 @@ line alone in its section gets a blank line, which its removal takes away again.
 from __future__ import annotations
 
 import ast
-import sys
 from typing import Any
 
-from . import _display, _lazy, _seq
+from . import _display, _lazy, _ruff, _seq
 from ._source import PySource
-
-_SECTIONS = ("future", "std", "third", "first", "local")
 
 
 def leading_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
@@ -30,19 +27,11 @@ def leading_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
 
 
 def _key(src: PySource, node: ast.Import | ast.ImportFrom) -> tuple:
-    """(section, then ruff's order inside it: ``import x`` first, then ``from``, by module)."""
+    """Where `node` sorts in ruff's isort order (`_ruff.import_key`)."""
     is_from = isinstance(node, ast.ImportFrom)
     module = (node.module or "") if is_from else node.names[0].name
-    if is_from and node.level:
-        return _SECTIONS.index("local"), -node.level, _seq.natural(module.lower())
-    root = module.split(".")[0]
-    if root == "__future__":
-        section = "future"
-    elif root in sys.stdlib_module_names:
-        section = "std"
-    else:
-        section = "first" if root == src.ctx.layout.package else "third"
-    return _SECTIONS.index(section), is_from, _seq.natural(module.lower())
+    level = node.level if is_from else 0
+    return _ruff.import_key(module, level, is_from, src.ctx.layout.package)
 
 
 def imports_of(src: PySource, module: str) -> list[ast.ImportFrom]:
@@ -70,10 +59,7 @@ def imported_names(src: PySource, module: str) -> list[str]:
 
 def new_line(src: PySource, written: str, names: list[str]) -> tuple[int, str]:
     """Where a new ``from {written} import names`` goes (0-based line) and its text."""
-    names = sorted(names, key=_seq.member_key)
-    line = f"from {written} import {', '.join(names)}\n"
-    if len(line) > src.ctx.layout.line_length + 1:  # wrapped the way ruff's isort does
-        line = f"from {written} import (\n" + "".join(f"    {n},\n" for n in names) + ")\n"
+    line = _ruff.from_line(written, names, src.ctx.layout.line_length) + "\n"
     level = len(written) - len(written.lstrip("."))
     probe = ast.ImportFrom(module=written.lstrip(".") or None, names=[], level=level)
     new_key, block = _key(src, probe), leading_imports(src.tree)

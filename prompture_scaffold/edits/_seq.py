@@ -1,6 +1,6 @@
 """Add or remove one entry of a bracketed libcst sequence, keeping its formatting.
 
-Also the ordering helpers both display paths share (`natural`, `member_key`, `position`).
+Also `position`: where a new entry goes, in ruff's orders (`_ruff`).
 Sequences are ``__all__`` lists, dict displays (``PROVIDER_MAP``, ``provider_classes``) and the
 names of a ``from x import (...)``. An entry's comma carries the whitespace (and comments)
 that follows it, which makes exact inversion easy: a new entry gets a comment-free separator,
@@ -10,32 +10,10 @@ placement stays as it was).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
-_DIGITS = re.compile(r"(\d+)")
-
-
-@lru_cache(maxsize=16384)
-def natural(text: str) -> tuple[Any, ...]:
-    """Natural sort key: ``gpt2`` before ``gpt10``, as ruff's isort orders names."""
-    return tuple(int(part) if part.isdigit() else part for part in _DIGITS.split(text))
-
-
-@lru_cache(maxsize=16384)  # a display's names are keyed several times per edit
-def member_key(name: str) -> tuple:
-    """ruff's order-by-type: CONSTANTS, then Classes, then everything else; case-insensitive."""
-    kind = 0 if name.isupper() and len(name) > 1 else 1 if name[:1].isupper() else 2
-    return kind, natural(name.lower()), natural(name)
-
-
-@lru_cache(maxsize=16384)
-def dunder_all_key(name: str) -> tuple:
-    """ruff's RUF022 order for ``__all__``: the same three kinds, then a case-sensitive
-    natural sort (``AsyncSTTDriver`` before ``AsyncStabilityDriver``)."""
-    return member_key(name)[0], natural(name)
+from ._ruff import dunder_all_key, member_key
 
 
 def _sorted_by(sort_key: Callable[[str], tuple], keys: list, indexes: list[int]) -> bool:

@@ -13,8 +13,8 @@ import ast
 import re
 
 from ..checkout.parsed import parse
-from ..context import EditContext
 from ..errors import WHOLE_FILE
+from .context import EditContext
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+\Z")  # only "\n" ends a line for ast, not "\u2028"
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import ast
 
 from ..checkout.descriptors import CALL, calls, describe
-from ..context import EditContext
 from ._source import PySource, comment_text, heading_like, py_str
+from .context import EditContext
 
 
 def _appends(src: PySource) -> list[ast.Expr]:

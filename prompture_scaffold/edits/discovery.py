@@ -9,23 +9,12 @@ skill's ``if provider == "x": ... elif ...`` configuration check, one more ``eli
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-from ..checkout import Layout
-from ..context import EditContext
-from ..errors import UnsafeTarget
 from . import _display, _imports
 from ._source import PySource, find_assign, find_def, merge_edits, py_str
+from .context import EditContext
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-def targets(layout: Layout) -> tuple[Path, ...]:
-    """The module defining ``get_available_models``; `UnsafeTarget` when none does."""
-    if "get_available_models" not in layout.symbols:
-        reason = "no module defines get_available_models"
-        raise UnsafeTarget(str(layout.package_dir), "get_available_models", reason)
-    return (layout.symbols["get_available_models"],)
 
 
 def _driver_import(src: PySource, ctx: EditContext) -> str:

@@ -8,19 +8,12 @@ the most registered providers (or, with none registered, the one labelled ``Driv
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from ..checkout import Layout
-from ..context import EditContext
+from .context import EditContext
 
 _ITEM = r"`?[a-z][a-z0-9_]*`?"
 _LIST = re.compile(rf"{_ITEM}(?:, {_ITEM})*")
 _BULLET = re.compile(r"^[ \t]*[-*+] .*$", re.M)
-
-
-def targets(layout: Layout) -> tuple[Path, ...]:
-    """The contributor guide, or nothing when the checkout has none (skipped)."""
-    return (layout.docs_file,) if layout.docs_file else ()
 
 
 def provider_list(text: str, known: set[str]) -> tuple[int, int, list[str]] | None:

@@ -3,7 +3,7 @@
 Per registry held by the edited module: the class import in sorted place, a registration after
 the last existing one, and the class in ``__all__``. When the async registrations live in
 another module (``drivers/async_registry.py``), the async half goes there: call `add` once
-for each path of `targets(layout)`. Registrations follow the module's own style:
+for each path of `registry_files(layout)`. Registrations follow the module's own style:
 ``settings_factory(Class)`` when it uses that (``settings_factory("Class")`` where the module
 imports its classes lazily, from a ``_LAZY_IMPORTS`` table), else the add-driver skill's lambda.
 """
@@ -15,22 +15,22 @@ from pathlib import Path
 
 from ..checkout import Layout
 from ..checkout.symbols import registrations
-from ..context import EditContext
 from . import _display, _imports, _lazy
 from ._source import PySource, dunder_all, find_assign, py_str, splice_lines, statement_source
+from .context import EditContext
 
 _SYNC, _ASYNC, _FACTORY = "register_driver", "register_async_driver", "settings_factory"
 
 
-def targets(layout: Layout) -> tuple[Path, ...]:
-    """The module(s) to edit: the one holding sync registrations, then the async one."""
+def registry_files(layout: Layout) -> tuple[Path, ...]:
+    """The module holding the sync registrations, then the async one (when apart)."""
     sync = layout.symbols.get(_SYNC + "_calls", layout.drivers_init)
     return tuple(dict.fromkeys([sync, layout.symbols.get(_ASYNC + "_calls", sync)]))
 
 
 def _registries(ctx: EditContext) -> list[tuple[str, str, str]]:
     """(register function, class, driver module) for each registry this file holds."""
-    sync, async_ = (*targets(ctx.layout), None)[:2]
+    sync, async_ = (*registry_files(ctx.layout), None)[:2]
     here, spec = Path(ctx.path).resolve(), ctx.spec
     found = [(_SYNC, spec.sync_class, ctx.driver_module())] if here == sync.resolve() else []
     if here == (async_ or sync).resolve():

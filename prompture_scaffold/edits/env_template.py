@@ -12,20 +12,13 @@ reads them, so they stay one line.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from ..checkout import Layout
-from ..context import EditContext
 from ._source import comment_text, heading_like
+from .context import EditContext
 
 _VALID = re.compile(r"^(# Valid AI_PROVIDER values:)([^\r\n]*)", re.M)
 _PLAIN = re.compile(r"[\w.:/@%+=,~-]*")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def targets(layout: Layout) -> tuple[Path, ...]:
-    """The env template, or nothing when the checkout has none (skipped)."""
-    return (layout.env_template,) if layout.env_template else ()
 
 
 def _value(text: str) -> str:

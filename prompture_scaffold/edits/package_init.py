@@ -9,17 +9,9 @@ sorted; after the last of them otherwise). The async class stays in the drivers 
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from ..checkout import Layout
-from ..context import EditContext
 from . import _display, _imports
 from ._source import PySource, dunder_all, merge_edits, py_str
-
-
-def targets(layout: Layout) -> tuple[Path, ...]:
-    """The package's own ``__init__.py``."""
-    return (layout.package_dir / "__init__.py",)
+from .context import EditContext
 
 
 def _is_driver(name: str) -> bool:

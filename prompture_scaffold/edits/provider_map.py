@@ -8,20 +8,10 @@ entry: `add` and `remove` then return the text unchanged.
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-from ..checkout import Layout
-from ..context import EditContext
-from ..errors import UnsafeTarget
 from . import _display
 from ._source import PySource, find_assign, py_str
-
-
-def targets(layout: Layout) -> tuple[Path, ...]:
-    """The module defining ``PROVIDER_MAP``; `UnsafeTarget` when none does."""
-    if "PROVIDER_MAP" not in layout.symbols:
-        raise UnsafeTarget(str(layout.package_dir), "PROVIDER_MAP", "no module defines it")
-    return (layout.symbols["PROVIDER_MAP"],)
+from .context import EditContext
 
 
 def _map(src: PySource, ctx: EditContext) -> ast.Dict:

@@ -14,16 +14,9 @@ spacing kept, so that removal takes exactly those out again.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
-from ..checkout import Layout
-from ..context import EditContext
-
-
-def targets(layout: Layout) -> tuple[Path, ...]:
-    """``pyproject.toml``, or nothing when the checkout has none (skipped)."""
-    return (layout.pyproject,) if layout.pyproject else ()
+from .context import EditContext
 
 
 def _parse(source: str, ctx: EditContext) -> tuple[Any, Any]:

@@ -9,23 +9,13 @@ hold the key, importing ``AliasChoices``/``Field`` from pydantic if the module l
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
-from ..checkout import Layout
-from ..context import EditContext
-from ..errors import UnsafeTarget
-from ..jinja_env import display_width
 from . import _imports
+from ._ruff import NOQA_LONG, parenthesized
 from ._source import PySource, comment_text, find_def, py_str
+from .context import EditContext
 
 _PYDANTIC = ("AliasChoices", "Field")
-
-
-def targets(layout: Layout) -> tuple[Path, ...]:
-    """The module defining ``class Settings``; `UnsafeTarget` when none does."""
-    if "Settings" not in layout.symbols:
-        raise UnsafeTarget(str(layout.package_dir), "Settings", "no module defines class Settings")
-    return (layout.symbols["Settings"],)
 
 
 def _class(src: PySource, ctx: EditContext) -> ast.ClassDef:
@@ -77,13 +67,8 @@ def _value_lines(head: str, value: str, ctx: EditContext) -> list[str]:
     """``head`` + the value's literal as ruff format lays it out: on one line when it fits,
     else the literal alone in parentheses when that fits, else one line with ``# noqa: E501``
     (a string cannot wrap)."""
-    literal, limit = py_str(value), ctx.layout.line_length
     indent = head[: len(head) - len(head.lstrip())]
-    if display_width(head + literal) <= limit:
-        return [head + literal]
-    if display_width(f"{indent}    {literal}") <= limit:
-        return [head + "(", f"{indent}    {literal}", indent + ")"]
-    return [f"{head}{literal}  # noqa: E501"]
+    return parenthesized(head, py_str(value), indent, ctx.layout.line_length)
 
 
 def _annotation(fields: list[ast.stmt]) -> str:
@@ -120,6 +105,7 @@ def add(source: str, ctx: EditContext) -> str:
     fields = [s for s in node.body if isinstance(s, ast.AnnAssign | ast.Assign) and _name(s)]
     if present := _fields(node, spec):
         lines, text = _restore(src, present, _annotation(fields), ctx)
+        _note_unfit(lines, ctx)
         return _with_pydantic(text, lines, ctx)
     last = (fields or node.body)[-1]
     indent = src.indent_of(last)
@@ -133,7 +119,17 @@ def add(source: str, ctx: EditContext) -> str:
         ),
     ]
     text = src.insert_lines(last.end_lineno, "".join(line + "\n" for line in lines))
+    _note_unfit(lines, ctx)
     return _with_pydantic(text, lines, ctx)
+
+
+def _note_unfit(lines: list[str], ctx: EditContext) -> None:
+    """Say which new lines ruff would flag as too long had they not been marked."""
+    for line in lines:
+        if line.endswith(NOQA_LONG):
+            name = line.split(":", 1)[0].strip()
+            ctx.note(f"{name} does not fit {ctx.layout.line_length} columns even on a line of "
+                     "its own: marked # noqa: E501")  # fmt: skip
 
 
 def _restore(

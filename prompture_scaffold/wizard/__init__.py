@@ -20,9 +20,9 @@ from typing import Any, TextIO
 
 from rich.console import Console
 
-from .. import catalogue as cat
+from ..catalogue import models_dev as cat
 from ..errors import InvalidInput
-from ..spec_build import Request, refuse_missing
+from ..spec.build import Request, refuse_missing
 from .answers import EXTRA, FLOW, Answers, fields_of
 from .prompt import BACK, Asker, reason
 from .review import ROWS, changed_since, show_diff, summary

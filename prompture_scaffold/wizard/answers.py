@@ -11,14 +11,27 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-from .. import catalogue as cat
-from ..spec import CAPABILITIES
-from ..spec_build import Request, derive, given_answers
+from ..catalogue import models_dev as cat
+from ..spec.build import Request, derive, given_answers
+from ..spec.driver_spec import CAPABILITIES, FIELDS
 
-FLOW = ("provider", "compat", "sdk", "sdk_version", "lazy", "auth", "api_key_env", "endpoint",
-        "default_model", "models_dev_name", "capabilities")  # fmt: skip
+
+def _keys(asked: str) -> tuple[str, ...]:
+    """The question keys of the fields `asked` so, in field order: the SDK's version right
+    after the SDK, the capabilities' one line where the first capability is."""
+    keys: list[str] = []
+    for field in FIELDS:
+        if field.asked == asked:
+            keys += [field.name, "sdk_version"] if field.name == "sdk" else [field.name]
+        elif field.asked == "capability" and asked == "flow" and "capabilities" not in keys:
+            keys.append("capabilities")
+    return tuple(keys)
+
+
+#: The questions of every run, in order.
+FLOW = _keys("flow")
 #: Asked only when `--ask` names them or the user picks them at the confirmation.
-EXTRA = ("display_name", "class_name", "extra_api_key_envs", "example", "tests", "template")
+EXTRA = _keys("extra")
 
 
 def fields_of(key: str) -> tuple[str, ...]:

@@ -23,7 +23,7 @@ from rich.prompt import Prompt
 from rich.text import Text
 
 from ..errors import Aborted, InvalidInput
-from ..validation import FLAGS
+from ..spec.driver_spec import FLAGS
 
 BACK = "<"
 #: `(value, what a list shows for it)`.

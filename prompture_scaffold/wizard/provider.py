@@ -13,9 +13,9 @@ import difflib
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ..catalogue import provider_name_from_id, suggest
+from ..catalogue.models_dev import provider_name_from_id, suggest
 from ..errors import InvalidInput
-from ..validation import check_provider
+from ..spec.driver_spec import FIELD
 from .prompt import BACK, Asker, reason
 
 HELP = "The registry key and module name, e.g. acme (lower case, digits, underscores)."
@@ -49,7 +49,7 @@ def catalogue_id(catalogue: Mapping[str, Any], answer: str) -> str | None:
 
 
 def _check(name: str, existing: Collection[str], force: bool) -> str:
-    check_provider(name)
+    FIELD["provider"].checked(name)
     if name in existing and not force:
         raise InvalidInput(
             f"PROVIDER: {name!r} already has a driver (use --force to regenerate it, "

@@ -1,9 +1,11 @@
 """What a wizard question is, and the answer parsers many questions share.
 
-A `Question` turns the text typed into `DriverSpec` field values with the validators the flags
-use (`validation.py`), raising `InvalidInput` with the reason, and says when it applies and
-what its default looks like, both from the values `build_spec` would derive so far (`filled`).
-Capabilities share one question (`capabilities_question`). `kind` says how it is asked:
+A `Question` turns the text typed into `DriverSpec` field values with the checks the flags go
+through (each field's declared check, `spec.driver_spec`), raising `InvalidInput` with the
+reason, and says when it applies and what its default looks like, both from the values
+`build_spec` would derive so far (`filled`). `field_question` makes one from a field's
+declaration; capabilities share one question (`capabilities_question`). `kind` says how it
+is asked:
 "text" (with `options` as completions), "choice" (one of `options`) or "checks" (any of them).
 """
 
@@ -14,8 +16,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InvalidInput
-from ..spec import CAPABILITIES
-from ..validation import FLAGS
+from ..spec.checks import check_combination
+from ..spec.driver_spec import FIELD, FLAGS, Field
 
 Filled = Mapping[str, Any]
 Parse = Callable[[str, Filled, Mapping[str, Any]], dict[str, Any]]
@@ -61,9 +63,47 @@ def items(text: str) -> list[str]:
     return [] if is_none(text) else [t for t in text.replace(",", " ").split() if t]
 
 
-def field(name: str, check: Callable[[str], Any]) -> Parse:
-    """A parser setting field `name` to `check(text)`."""
-    return lambda text, filled, catalogue: {name: check(text)}
+def expanded(text: str, choices: tuple[str, ...]) -> str:
+    """`text`, or the one choice it starts (`o`: openai), as typing filters the keyboard list."""
+    starting = [c for c in choices if text and c.startswith(text.lower())]
+    return starting[0] if text not in choices and len(starting) == 1 else text
+
+
+def listed(choices: Mapping[str, str]) -> Options:
+    """Fixed choices, each shown with what it means."""
+    width = max(map(len, choices))
+    shown = tuple((value, f"{value:<{width}}  {text}") for value, text in choices.items())
+    return lambda filled, catalogue: shown
+
+
+def field_question(field: Field, parse: Parse | None = None, options: Options | None = None
+                   ) -> Question:  # fmt: skip
+    """The question of `field`, all from its declaration: its words, its choices (or yes/no),
+    when it applies, its default; an answer passes the field's check, then the rules between
+    fields on the answers so far. `parse` and `options` replace the derived ones."""
+    label = field.label
+    if field.is_bool:
+        label += " [y/n]"
+        parse = parse or boolean(field.name)
+    elif field.choices:
+        label += f" [{'/'.join(field.choices)}]"
+        choices = tuple(field.choices)
+        parse = parse or (lambda text, filled, catalogue: {
+            field.name: field.checked(expanded(text, choices), filled)})  # fmt: skip
+    else:
+        parse = parse or (lambda text, filled, catalogue: {field.name: field.checked(text, filled)})
+    kind = "choice" if field.is_bool or field.choices else "text"
+    if options is None:
+        options = (lambda f, c: YES_NO) if field.is_bool else listed(field.choices or {"": ""})
+        options = no_options if kind == "text" else options
+
+    def checked_parse(text: str, filled: Filled, catalogue) -> dict[str, Any]:
+        updates = parse(text, filled, catalogue)
+        check_combination({**filled, **updates})
+        return updates
+
+    return Question(field.name, label, field.explain, checked_parse, default_of(field.name),
+                    field.when, kind, options)  # fmt: skip
 
 
 def boolean(name: str) -> Parse:
@@ -92,7 +132,7 @@ def capabilities_question(covered: tuple[str, ...]) -> Question:
     if len(covered) == 1:
         name = covered[0]
         label = f"Supports {name.replace('_', ' ')}? [y/n]"
-        return Question("capabilities", label, _CAPABILITY_HELP[name], boolean(name),
+        return Question("capabilities", label, FIELD[name].explain, boolean(name),
                         default_of(name), kind="choice", options=lambda f, c: YES_NO)  # fmt: skip
 
     def parse(text: str, filled: Filled, catalogue) -> dict[str, Any]:
@@ -107,19 +147,8 @@ def capabilities_question(covered: tuple[str, ...]) -> Question:
 
     def options(filled: Filled, catalogue) -> tuple[tuple[str, str], ...]:
         width = max(map(len, covered))
-        return tuple((c, f"{c:<{width}}  {_CAPABILITY_HELP[c]}") for c in covered)
+        return tuple((c, f"{c:<{width}}  {FIELD[c].explain}") for c in covered)
 
     help = f"Comma-separated, - for none; from: {', '.join(covered)}."
     return Question("capabilities", "Capabilities", help, parse, default, kind="checks",
                     options=options)  # fmt: skip
-
-
-_CAPABILITY_HELP = {
-    "json_mode": "JSON mode: the API can be told to answer with a JSON object.",
-    "json_schema": "Structured output: the API enforces a JSON schema.",
-    "tool_use": "Tool calling: the models can call functions.",
-    "streaming": "Streaming: answers arrive token by token.",
-    "vision": "Vision: the models accept images.",
-    "reasoning": "Reasoning: the answers carry reasoning content to keep apart.",
-}
-assert set(_CAPABILITY_HELP) == set(CAPABILITIES)

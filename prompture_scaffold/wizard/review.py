@@ -24,7 +24,7 @@ from rich.syntax import Syntax
 from rich.table import Table
 from rich.text import Text
 
-from ..spec import CAPABILITIES, DriverSpec
+from ..spec.driver_spec import CAPABILITIES, FIELDS, DriverSpec
 
 if TYPE_CHECKING:
     from .prompt import Asker
@@ -32,23 +32,11 @@ if TYPE_CHECKING:
 MORE = "More of the change (Enter: next page, s: skip to the question)"
 
 #: The rows of the summary (and the edit menu): a label and the fields it shows.
-ROWS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("provider", ("provider",)),
-    ("display_name", ("display_name",)),
-    ("class_name", ("class_name",)),
-    ("compat", ("compat",)),
-    ("sdk", ("sdk",)),
-    ("lazy", ("lazy",)),
-    ("auth", ("auth",)),
-    ("api_key_env", ("api_key_env",)),
-    ("extra_api_key_envs", ("extra_api_key_envs",)),
-    ("endpoint", ("endpoint",)),
-    ("default_model", ("default_model",)),
-    ("models_dev_name", ("models_dev_name",)),
-    ("capabilities", CAPABILITIES),
-    ("example", ("example",)),
-    ("tests", ("tests",)),
-    ("template", ("template",)),
+#: Each field's row is labelled with its name, in field order; the capabilities share a row.
+ROWS: tuple[tuple[str, tuple[str, ...]], ...] = tuple(
+    ("capabilities", CAPABILITIES) if field.name == CAPABILITIES[0] else (field.name, (field.name,))
+    for field in FIELDS
+    if field.name not in CAPABILITIES[1:]
 )
 
 

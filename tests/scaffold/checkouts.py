@@ -16,8 +16,8 @@ from functools import cache
 from pathlib import Path
 
 from prompture_scaffold.checkout import Layout, discover
-from prompture_scaffold.context import EditContext
-from prompture_scaffold.spec import DriverSpec
+from prompture_scaffold.edits.context import EditContext
+from prompture_scaffold.spec.driver_spec import DriverSpec
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -6,9 +6,9 @@ import pytest
 from _scratch import make_scratch
 from typer.testing import CliRunner
 
-from prompture_scaffold import catalogue
+from prompture_scaffold.catalogue import models_dev as catalogue
 from prompture_scaffold.cli import app
-from prompture_scaffold.spec import FIELD_NAMES
+from prompture_scaffold.spec.driver_spec import FIELD_NAMES
 
 ACME = [
     "add-driver", "acme", "--dry-run", "--compat", "openai", "--endpoint", "https://a.test/v1",

@@ -20,13 +20,14 @@ import pytest
 from _scratch import fingerprint, make_scratch
 from typer.testing import CliRunner
 
-from prompture_scaffold import catalogue as cat
 from prompture_scaffold._compat import tomllib
-from prompture_scaffold.checkout import discover, spec_from_checkout
+from prompture_scaffold.catalogue import models_dev as cat
+from prompture_scaffold.checkout import discover
 from prompture_scaffold.cli import app
 from prompture_scaffold.errors import InvalidInput
-from prompture_scaffold.plan import plan_remove
-from prompture_scaffold.spec_build import Request, anthropic_base_url, build_spec
+from prompture_scaffold.plan.planner import plan_remove
+from prompture_scaffold.spec.build import Request, anthropic_base_url, build_spec
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 MINIMAX = [
     "add-driver", "minimax", "--yes", "--compat", "anthropic", "--endpoint",
@@ -109,8 +110,8 @@ def test_remove_needs_no_template_nor_catalogue(repo, monkeypatch):
     def forbidden(*args, **kwargs):
         raise RuntimeError("no template, no catalogue")
 
-    monkeypatch.setattr("prompture_scaffold.jinja_env.render_template", forbidden)
-    monkeypatch.setattr("prompture_scaffold.catalogue.load", forbidden)
+    monkeypatch.setattr("prompture_scaffold.render.jinja_env.render_template", forbidden)
+    monkeypatch.setattr("prompture_scaffold.catalogue.models_dev.load", forbidden)
     monkeypatch.setattr("prompture._catalogue.get_catalogue", forbidden)
     monkeypatch.setattr("prompture._catalogue.render_rate_file", forbidden)
     layout = discover(repo)

@@ -15,8 +15,8 @@ import pytest
 
 from prompture_scaffold._compat import tomllib
 from prompture_scaffold.checkout import discover
-from prompture_scaffold.render import render_new_files
-from prompture_scaffold.spec import DriverSpec
+from prompture_scaffold.render.files import render_new_files
+from prompture_scaffold.spec.driver_spec import DriverSpec
 
 REPO = Path(__file__).resolve().parents[2]
 SPECS = sorted((REPO / "prompture/drivers/specs").glob("*.toml"))

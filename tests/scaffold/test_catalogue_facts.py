@@ -16,14 +16,15 @@ import pytest
 from _scratch import make_scratch, run
 from checkouts import ACME, acmelib
 
-from prompture_scaffold import catalogue as cat
-from prompture_scaffold.catalogue_facts import BY_ID, BY_NPM, fact_for
+from prompture_scaffold.catalogue import models_dev as cat
+from prompture_scaffold.catalogue.facts import BY_ID, BY_NPM, fact_for
+from prompture_scaffold.catalogue.url_template import is_template, own_name, variables
 from prompture_scaffold.errors import InvalidInput
-from prompture_scaffold.plan import plan_add
-from prompture_scaffold.spec import WIRES
-from prompture_scaffold.spec_build import Request, build_spec
-from prompture_scaffold.url_template import is_template, own_name, variables
-from prompture_scaffold.validation import URL_RE, validate
+from prompture_scaffold.patterns import URL_RE
+from prompture_scaffold.plan.planner import plan_add
+from prompture_scaffold.spec.build import Request, build_spec
+from prompture_scaffold.spec.validate import validate
+from prompture_scaffold.spec.wires import WIRES
 
 #: SDK packages the table leaves out on purpose: the generic wires, and Google's Gemini API
 #: (every checkout ships a google driver of its own).

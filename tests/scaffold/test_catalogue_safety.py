@@ -15,8 +15,8 @@ from _scratch import make_scratch, run
 from rich.console import Console
 
 from prompture import _catalogue
-from prompture_scaffold import catalogue
-from prompture_scaffold.catalogue import checked, entry_problem, refresh
+from prompture_scaffold.catalogue import models_dev as catalogue
+from prompture_scaffold.catalogue.models_dev import checked, entry_problem, refresh
 
 
 def _entry(name: str, **model: object) -> dict:

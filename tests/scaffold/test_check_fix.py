@@ -163,8 +163,8 @@ def rendered(statuses, columns, width: int) -> str:
 
 def test_the_table_keeps_full_names_at_80_columns(repo):
     from prompture_scaffold.checkout import discover
-    from prompture_scaffold.checkout.drift import survey
     from prompture_scaffold.checkout.snapshot import Snapshot
+    from prompture_scaffold.plan.drift import survey
 
     found = survey(discover(repo), Snapshot(repo))
     text = rendered(found.statuses, found.columns, 80)
@@ -177,7 +177,7 @@ def test_the_table_keeps_full_names_at_80_columns(repo):
 
 
 def test_a_name_too_long_for_the_grid_gets_one_line_per_driver():
-    from prompture_scaffold.checkout.drift import COLUMNS, Status
+    from prompture_scaffold.plan.drift import COLUMNS, Status
 
     long = "a" * 40 + "_provider_with_a_long_name"
     statuses = [
@@ -190,8 +190,8 @@ def test_a_name_too_long_for_the_grid_gets_one_line_per_driver():
 
 
 def test_many_drivers_show_only_the_drifted_ones():
-    from prompture_scaffold.checkout.drift import COLUMNS, Status
     from prompture_scaffold.commands.check_drivers import ALL_ROWS
+    from prompture_scaffold.plan.drift import COLUMNS, Status
 
     statuses = [Status(f"p{n:03d}", dict.fromkeys(COLUMNS, True)) for n in range(ALL_ROWS + 5)]
     statuses[7].places["docs"] = False

@@ -10,11 +10,12 @@ from pathlib import Path
 import pytest
 from _scratch import ACME_ARGS, make_scratch, run
 
-from prompture_scaffold.checkout import discover, spec_from_checkout
-from prompture_scaffold.checkout import wired as index
+from prompture_scaffold.checkout import discover
 from prompture_scaffold.checkout.snapshot import Snapshot
-from prompture_scaffold.context import EditContext
-from prompture_scaffold.targets import edit_targets, run_edit
+from prompture_scaffold.edits.context import EditContext
+from prompture_scaffold.plan import wired as index
+from prompture_scaffold.plan.places import edit_targets, run_edit
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 WIRING = (
     "prompture/drivers/__init__.py",

@@ -13,8 +13,9 @@ import pytest
 from _scratch import ACME_ARGS, fingerprint, make_scratch, run
 from typer.testing import CliRunner
 
-from prompture_scaffold import __version__, writer
+from prompture_scaffold import __version__
 from prompture_scaffold.cli import app
+from prompture_scaffold.plan import writer
 
 ACME = ACME_ARGS
 
@@ -76,7 +77,7 @@ def test_existing_provider_exits_3(repo):
 def test_missing_values_exit_2_listing_flags(repo):
     result = run(repo, "add-driver", "acme", "--no-input", "--no-models-dev")
     assert result.exit_code == 2
-    assert "--compat, --default-model, --endpoint" in result.stderr
+    assert "--compat, --endpoint, --default-model" in result.stderr
 
 
 def test_unknown_catalogue_id_suggests(repo):
@@ -204,7 +205,7 @@ def test_verify_runs_every_check(repo):
 
 
 def test_verify_failure_is_exit_1_with_the_process_output(repo, monkeypatch):
-    from prompture_scaffold import verify
+    from prompture_scaffold.commands import verify
 
     def failing(argv, **kwargs):
         if argv[-1] == verify.PROBE:  # the interpreter itself is fine

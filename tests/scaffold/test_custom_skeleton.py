@@ -20,7 +20,8 @@ from test_render import REPO, make_layout, make_spec
 
 from prompture.exceptions import ConfigurationError, DriverHTTPError
 from prompture.testing import OpenAICompatibleContract, OpenAICompatServer
-from prompture_scaffold import render, verify
+from prompture_scaffold.commands import verify
+from prompture_scaffold.render import files as render
 
 CUSTOM_BASES = ("CustomWireDriver", "AsyncCustomWireDriver")
 #: The flavours: what the layout leaves out, and the template kind that gives.

@@ -12,7 +12,8 @@ import pytest
 from checkouts import HOSTILE, REPO, acmelib, repo_layout
 from checkouts import spec as acme
 
-from prompture_scaffold.context import EditContext
+from prompture_scaffold.edits.context import EditContext
+from prompture_scaffold.plan.places import edit_targets
 
 TARGETS = [
     "drivers_init",
@@ -27,11 +28,17 @@ TARGETS = [
 SPEC = acme(sdk="acme-sdk>=1.2", lazy=True, extra_api_key_envs=("ACME_TOKEN",), **HOSTILE)
 
 
+def paths_of(name: str, layout, spec=SPEC) -> list[Path]:
+    """The files the plan edits with edit module `name` (`plan.places` decides)."""
+    found = [t.path for t in edit_targets(spec, layout) if t.edit == name and t.path]
+    return list(dict.fromkeys(found))
+
+
 def _edit_all(layout, op: str, texts: dict[Path, str]) -> dict[Path, str]:
     texts = dict(texts)
     for name in TARGETS:
         module = importlib.import_module(f"prompture_scaffold.edits.{name}")
-        for path in module.targets(layout):
+        for path in paths_of(name, layout):
             text = texts.get(path) or path.read_text(encoding="utf-8")
             texts[path] = getattr(module, op)(text, EditContext(SPEC, layout, path))
     return texts
@@ -81,8 +88,7 @@ def test_windows_line_endings_are_kept(tmp_path):
     layout = acmelib(tmp_path)
     crlf = {}
     for name in TARGETS:
-        module = importlib.import_module(f"prompture_scaffold.edits.{name}")
-        crlf.update({p: p.read_text().replace("\n", "\r\n") for p in module.targets(layout)})
+        crlf.update({p: p.read_text().replace("\n", "\r\n") for p in paths_of(name, layout)})
     added = _edit_all(layout, "add", crlf)
     assert all("\n" not in text.replace("\r\n", "") for text in added.values())
     assert _edit_all(layout, "remove", added) == crlf

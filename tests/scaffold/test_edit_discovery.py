@@ -8,9 +8,9 @@ import pytest
 from checkouts import ACMELIB, acmelib, changed, context, dedent, repo_layout, repo_text
 from checkouts import spec as acme
 
-from prompture_scaffold.checkout import spec_from_checkout
 from prompture_scaffold.edits import discovery as edit
 from prompture_scaffold.errors import UnsafeTarget
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 DISCOVERY = "prompture/discovery.py"
 INFRA = "acmelib/infra/discovery.py"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from checkouts import ACMELIB, acmelib, changed, context, dedent, last_line, repo_layout, repo_text
 
-from prompture_scaffold.checkout import spec_from_checkout
 from prompture_scaffold.edits import docs_bullet as edit
 from prompture_scaffold.errors import UnsafeTarget
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 DOCS = "CLAUDE.md"
 

@@ -17,12 +17,13 @@ from checkouts import (
     repo_text,
     spec,
 )
+from test_edit_all_targets import paths_of
 
-from prompture_scaffold.checkout import spec_from_checkout
 from prompture_scaffold.edits import drivers_init as edit
-from prompture_scaffold.edits._seq import member_key
+from prompture_scaffold.edits._ruff import member_key
 from prompture_scaffold.edits._source import dunder_all, find_assign
 from prompture_scaffold.errors import UnsafeTarget
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 INIT = "prompture/drivers/__init__.py"
 
@@ -86,8 +87,11 @@ def test_remove_a_builtin_driver():
 def test_targets_are_the_sync_then_the_async_registry(tmp_path):
     layout = acmelib(tmp_path)
     drivers = layout.drivers_dir
-    assert edit.targets(layout) == (drivers / "__init__.py", drivers / "async_registry.py")
-    assert edit.targets(repo_layout()) == (repo_layout().drivers_init,)
+    assert paths_of("drivers_init", layout) == [
+        drivers / "__init__.py",
+        drivers / "async_registry.py",
+    ]
+    assert paths_of("drivers_init", repo_layout()) == [repo_layout().drivers_init]
 
 
 SYNC_AFTER = dedent(

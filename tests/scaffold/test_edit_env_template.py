@@ -5,8 +5,8 @@ from __future__ import annotations
 from checkouts import ACMELIB, HOSTILE, acmelib, context, dedent, last_line, repo_layout, repo_text
 from checkouts import spec as acme
 
-from prompture_scaffold.checkout import spec_from_checkout
 from prompture_scaffold.edits import env_template as edit
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 ENV = ".env.copy"
 

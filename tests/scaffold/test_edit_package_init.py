@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from checkouts import ACMELIB, acmelib, changed, context, dedent, repo_layout, repo_text, spec
 
-from prompture_scaffold.checkout import spec_from_checkout
 from prompture_scaffold.edits import package_init as edit
 from prompture_scaffold.errors import UnsafeTarget
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 INIT = "prompture/__init__.py"
 

@@ -8,9 +8,9 @@ import pytest
 from checkouts import ACMELIB, HOSTILE, acmelib, context, dedent, repo_layout, repo_text
 from checkouts import spec as acme
 
-from prompture_scaffold.checkout import spec_from_checkout
 from prompture_scaffold.edits import settings as edit
 from prompture_scaffold.errors import UnsafeTarget
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 SETTINGS = "prompture/settings.py"
 ALIASED = acme(api_key_env="ACME_KEY", extra_api_key_envs=("ACME_TOKEN",))
@@ -161,3 +161,17 @@ def test_no_settings_class_is_unsafe():
 def test_a_file_that_does_not_parse_is_unsafe():
     with pytest.raises(UnsafeTarget, match="does not parse"):
         edit.add("class Settings(:\n", context(repo_layout(), SETTINGS))
+
+
+def test_a_value_that_cannot_fit_is_marked_and_noted():
+    long_model = "m" * 120
+    ctx = context(repo_layout(), SETTINGS, acme(default_model=long_model))
+    after = edit.add(repo_text(SETTINGS), ctx)
+    assert f'    acme_model: str = "{long_model}"  # noqa: E501\n' in after
+    assert ctx.notes == [
+        f"{SETTINGS}: acme_model does not fit 100 columns even on a line of its own: "
+        "marked # noqa: E501"
+    ]
+    fitting = context(repo_layout(), SETTINGS)
+    edit.add(repo_text(SETTINGS), fitting)
+    assert fitting.notes == []

@@ -13,10 +13,10 @@ import sys
 
 from checkouts import REPO, many_drivers
 from checkouts import spec as acme
-from test_edit_all_targets import TARGETS
+from test_edit_all_targets import TARGETS, paths_of
 
 from prompture_scaffold.checkout import discover
-from prompture_scaffold.context import EditContext
+from prompture_scaffold.edits.context import EditContext
 
 SPEC = acme(extra_api_key_envs=("ACME_TOKEN",), sdk="acme-sdk>=1.0", lazy=True)
 
@@ -24,7 +24,7 @@ SPEC = acme(extra_api_key_envs=("ACME_TOKEN",), sdk="acme-sdk>=1.0", lazy=True)
 def _add_everywhere(layout) -> None:
     for name in TARGETS:
         module = importlib.import_module(f"prompture_scaffold.edits.{name}")
-        for path in module.targets(layout):
+        for path in paths_of(name, layout, SPEC):
             text = path.read_text(encoding="utf-8")
             assert module.add(text, EditContext(SPEC, layout, path)) != text
 

@@ -17,12 +17,12 @@ from _scratch import ACME_ARGS, fingerprint, make_scratch, run
 from checkouts import ACME, acmelib, build_file_tree
 from typer.testing import CliRunner
 
-from prompture_scaffold import render
 from prompture_scaffold.checkout import discover
 from prompture_scaffold.cli import app
 from prompture_scaffold.errors import WriteFailed
-from prompture_scaffold.plan import plan_add
-from prompture_scaffold.writer import apply
+from prompture_scaffold.plan.planner import plan_add
+from prompture_scaffold.plan.writer import apply
+from prompture_scaffold.render import files as render
 
 
 @pytest.fixture
@@ -284,7 +284,7 @@ def test_ctrl_c_at_the_confirmation_is_130_with_nothing_written(repo, monkeypatc
 
 
 def test_ctrl_c_during_verify_says_the_change_is_written(repo, monkeypatch):
-    from prompture_scaffold import verify
+    from prompture_scaffold.commands import verify
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

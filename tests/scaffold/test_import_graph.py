@@ -1,6 +1,6 @@
-"""The scaffolder's modules import each other without circles (runtime imports, function-level
-ones included; `if TYPE_CHECKING:` blocks left out): each module can be read knowing only
-what it imports."""
+"""The scaffolder's modules import each other without circles, and only down its floors
+(runtime imports, function-level ones included; `if TYPE_CHECKING:` blocks left out): each
+module can be read knowing only what it imports, and a stage never reaches up to a later one."""
 
 from __future__ import annotations
 
@@ -89,5 +89,55 @@ def test_circles_are_found_when_there_are_some():
 
 def test_the_scaffolder_has_no_import_circle():
     edges = graph()
-    assert "prompture_scaffold.changeset" in edges["prompture_scaffold.plan"]  # read as found
+    assert (
+        "prompture_scaffold.plan.changeset" in edges["prompture_scaffold.plan.planner"]
+    )  # read as found
     assert circles(edges) == []
+
+
+#: The floors, top first (CLAUDE.md draws them): a module imports its own floor or lower ones.
+FLOORS = (
+    ("cli", "commands"),
+    ("wizard",),
+    ("plan",),
+    ("render",),
+    ("edits",),
+    ("spec",),
+    ("checkout",),
+    ("catalogue",),
+    ("errors", "patterns", "atomic", "_compat", "_internal_error", ""),
+)
+
+
+def floor(module: str) -> int:
+    """The floor of a `prompture_scaffold` module (its first dotted part after the package)."""
+    part = module.split(".")[1] if "." in module else ""
+    return next(n for n, names in enumerate(FLOORS) if part in names)
+
+
+def upward(edges: dict[str, set[str]]) -> list[tuple[str, str]]:
+    return sorted((a, b) for a, targets in edges.items() for b in targets if floor(b) < floor(a))
+
+
+def test_an_import_up_a_floor_is_found():
+    edges = {"prompture_scaffold.checkout.layout": {"prompture_scaffold.spec.readback"}}
+    assert upward(edges) == [
+        ("prompture_scaffold.checkout.layout", "prompture_scaffold.spec.readback")
+    ]
+    assert upward({"prompture_scaffold.plan.planner": {"prompture_scaffold.render.files"}}) == []
+
+
+def test_every_module_sits_on_a_floor_and_imports_only_down():
+    edges = graph()
+    for module in edges:
+        floor(module)  # StopIteration: a new top-level module belongs on a floor
+    assert upward(edges) == []
+
+
+def test_every_stage_opens_with_a_one_line_docstring():
+    for package in ROOT.iterdir():
+        init = package / "__init__.py"
+        if package.is_dir() and init.exists():
+            doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
+            assert doc, package.name
+            assert doc.splitlines()[0].endswith("."), package.name

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from _scratch import fingerprint, make_scratch, run
 
-from prompture_scaffold import catalogue as cat
+from prompture_scaffold.catalogue import models_dev as cat
 from prompture_scaffold.errors import InvalidInput
-from prompture_scaffold.spec_build import Request, build_spec
+from prompture_scaffold.spec.build import Request, build_spec
 
 ACME = [
     "add-driver", "acme", "--yes", "--compat", "openai", "--endpoint", "https://api.acme.test/v1",
@@ -209,10 +209,8 @@ def test_a_bad_models_dev_id_is_reported_as_an_id(repo):
     [("--endpoint", "https://a.test/v1?x=${HOME}"), ("--default-model", "m-${HOME}")],
 )
 def test_values_a_dotenv_file_would_expand_are_refused(tmp_path, flag, value):
-    from prompture_scaffold.validation import check_endpoint, check_model
+    from prompture_scaffold.spec.validate import check_given
 
-    with pytest.raises(InvalidInput, match=r"\.env files expand"):
-        if flag == "--endpoint":
-            check_endpoint(value, "openai", "api-key")
-        else:
-            check_model(value)
+    name = flag.removeprefix("--").replace("-", "_")
+    with pytest.raises(InvalidInput, match=rf"^{flag}: .*\.env files expand"):
+        check_given({"compat": "openai", "auth": "api-key", name: value})

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 from prompture_scaffold.atomic import write_atomic
 from prompture_scaffold.checkout import discover, existing_providers
 from prompture_scaffold.errors import RollbackFailed, WriteFailed
-from prompture_scaffold.journal import DIRNAME, recover
-from prompture_scaffold.plan import plan_add
-from prompture_scaffold.spec_build import Request, build_spec
-from prompture_scaffold.writer import KILL_AT, apply
+from prompture_scaffold.plan.journal import DIRNAME, recover
+from prompture_scaffold.plan.planner import plan_add
+from prompture_scaffold.plan.writer import KILL_AT, apply
+from prompture_scaffold.spec.build import Request, build_spec
 
 REMOVE = ("remove-driver", "acme", "--yes")
 
@@ -258,7 +258,7 @@ def test_the_cli_names_the_files_left_and_the_next_command_undoes_them(
 ):
     import functools
 
-    from prompture_scaffold import writer
+    from prompture_scaffold.plan import writer
 
     root = copy(pristine, tmp_path / "repo")
     calls: list = []
@@ -277,7 +277,7 @@ def test_the_cli_names_the_files_left_and_the_next_command_undoes_them(
 
 
 def test_a_journal_another_command_is_writing_is_left_alone(tmp_path, pristine):
-    from prompture_scaffold.journal import Journal
+    from prompture_scaffold.plan.journal import Journal
 
     root = copy(pristine, tmp_path / "repo")
     before = fingerprint(root)

@@ -8,9 +8,10 @@ import pytest
 from checkouts import REPO, acmelib, build_file_tree, repo_layout
 
 from prompture_scaffold._compat import tomllib
-from prompture_scaffold.checkout import discover, existing_providers, find_repo, spec_from_checkout
+from prompture_scaffold.checkout import discover, existing_providers, find_repo
 from prompture_scaffold.errors import UnsafeTarget
-from prompture_scaffold.spec import DriverSpec
+from prompture_scaffold.spec.driver_spec import DriverSpec
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 BUILT_INS = {
     "grok": "GrokDriver",

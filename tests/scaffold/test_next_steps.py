@@ -12,8 +12,8 @@ import pytest
 from _scratch import ACME_ARGS, make_scratch, run
 from rich.console import Console
 
-from prompture_scaffold.changeset import FileChange
-from prompture_scaffold.spec_build import Request, build_spec
+from prompture_scaffold.plan.changeset import FileChange
+from prompture_scaffold.spec.build import Request, build_spec
 from prompture_scaffold.wizard.review import changed_since, summary
 
 

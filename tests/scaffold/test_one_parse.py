@@ -10,9 +10,9 @@ import dataclasses
 import pytest
 from checkouts import ACME, context, repo_layout, repo_text
 
-from prompture_scaffold.checkout import spec_from_checkout
 from prompture_scaffold.edits import discovery, drivers_init, package_init
 from prompture_scaffold.edits._source import PySource, merge_edits, splice_lines
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 INIT = "prompture/drivers/__init__.py"
 

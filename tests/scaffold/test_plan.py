@@ -8,13 +8,14 @@ import textwrap
 import pytest
 from _scratch import fingerprint, make_scratch
 
-from prompture_scaffold.changeset import FileChange, Plan, relative
-from prompture_scaffold.checkout import discover, spec_from_checkout
-from prompture_scaffold.diff import unified_diff
+from prompture_scaffold.checkout import discover
 from prompture_scaffold.errors import UnsafeTarget
-from prompture_scaffold.plan import plan_add, plan_remove
-from prompture_scaffold.spec import DriverSpec
-from prompture_scaffold.writer import apply
+from prompture_scaffold.plan.changeset import FileChange, Plan, relative
+from prompture_scaffold.plan.diff import unified_diff
+from prompture_scaffold.plan.planner import plan_add, plan_remove
+from prompture_scaffold.plan.writer import apply
+from prompture_scaffold.spec.driver_spec import DriverSpec
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 ACME = DriverSpec(
     provider="acme",

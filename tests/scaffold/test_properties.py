@@ -14,12 +14,13 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from prompture_scaffold._compat import tomllib
-from prompture_scaffold.checkout import discover, spec_from_checkout
+from prompture_scaffold.checkout import discover
 from prompture_scaffold.cli import app
 from prompture_scaffold.errors import InvalidInput
-from prompture_scaffold.plan import plan_add, plan_remove
-from prompture_scaffold.spec_build import Request, build_spec
-from prompture_scaffold.writer import apply
+from prompture_scaffold.plan.planner import plan_add, plan_remove
+from prompture_scaffold.plan.writer import apply
+from prompture_scaffold.spec.build import Request, build_spec
+from prompture_scaffold.spec.readback import spec_from_checkout
 
 BUILT_IN = {"grok", "moonshot", "zai", "modelscope", "openrouter", "lmstudio"}
 FAST = settings(

@@ -16,9 +16,9 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from prompture import _catalogue
-from prompture_scaffold.catalogue import refresh
+from prompture_scaffold.catalogue.models_dev import refresh
+from prompture_scaffold.catalogue.search import drivers_by_catalogue_id, search
 from prompture_scaffold.cli import app
-from prompture_scaffold.provider_search import drivers_by_catalogue_id, search
 
 
 def _provider(name: str, npm: str = "@ai-sdk/openai-compatible", **extra: object) -> dict:

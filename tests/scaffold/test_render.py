@@ -19,11 +19,11 @@ import jinja2
 import pytest
 
 from prompture.testing import OpenAICompatibleContract, OpenAICompatServer
-from prompture_scaffold import jinja_env, render
 from prompture_scaffold.checkout import Layout
 from prompture_scaffold.errors import InvalidInput, UnsafeTarget
-from prompture_scaffold.render import Import, fit_value_lines, import_block
-from prompture_scaffold.spec import DriverSpec
+from prompture_scaffold.render import files as render
+from prompture_scaffold.render.files import Import, fit_value_lines, import_block, jinja_env
+from prompture_scaffold.spec.driver_spec import DriverSpec
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -191,7 +191,7 @@ def test_prose_is_refused_outside_a_docstring(monkeypatch):
 
 
 def test_render_imports_jinja2_only_when_rendering():
-    code = "import sys, prompture_scaffold.render; print('jinja2' in sys.modules)"
+    code = "import sys, prompture_scaffold.render.files; print('jinja2' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from _scratch import ACME_ARGS, fingerprint, make_scratch, run
 
-from prompture_scaffold import writer
 from prompture_scaffold._compat import tomllib
+from prompture_scaffold.plan import writer
 
 
 @pytest.fixture

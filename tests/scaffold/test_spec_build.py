@@ -6,13 +6,13 @@ import dataclasses
 
 import pytest
 
-from prompture_scaffold import catalogue as cat
-from prompture_scaffold.changeset import FileChange, Plan
+from prompture_scaffold.catalogue import models_dev as cat
 from prompture_scaffold.errors import InvalidInput, ProviderExists
-from prompture_scaffold.spec import DriverSpec
-from prompture_scaffold.spec_build import Request, build_spec, check_new
-from prompture_scaffold.spec_file import parse_spec_text, spec_to_toml
-from prompture_scaffold.validation import validate
+from prompture_scaffold.plan.changeset import FileChange, Plan
+from prompture_scaffold.spec.build import Request, build_spec, check_new
+from prompture_scaffold.spec.driver_spec import DriverSpec
+from prompture_scaffold.spec.toml_file import parse_spec_text, spec_to_toml
+from prompture_scaffold.spec.validate import validate
 
 ACME = {
     "compat": "openai",
@@ -123,7 +123,7 @@ def test_class_name_clash_is_refused():
 def test_missing_values_list_the_flags_to_add():
     with pytest.raises(InvalidInput) as info:
         build("acme", no_models_dev=True)
-    assert "--compat, --default-model, --endpoint" in str(info.value)
+    assert "--compat, --endpoint, --default-model" in str(info.value)
 
 
 def test_custom_wire_format_asks_for_the_sdk():
@@ -140,7 +140,7 @@ def test_a_wizard_can_fill_missing_values():
 
     request = Request("acme", no_models_dev=True)
     spec = build_spec(request, load_catalogue=lambda: TINY, ask_missing=ask)
-    assert seen == [("compat", "default_model", "endpoint")] and spec.endpoint == ACME["endpoint"]
+    assert seen == [("compat", "endpoint", "default_model")] and spec.endpoint == ACME["endpoint"]
 
 
 def test_unknown_catalogue_ids_suggest_close_ones():

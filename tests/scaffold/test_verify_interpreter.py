@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from _scratch import ACME_ARGS, make_scratch, run
 
-from prompture_scaffold.verify import choose_interpreter, commands
+from prompture_scaffold.commands.verify import choose_interpreter, commands
 
 posix_only = pytest.mark.skipif(os.name == "nt", reason="shell wrappers and bin/ venvs")
 
@@ -102,7 +102,7 @@ def test_the_checkout_venv_then_venv_then_the_active_one_then_this_one(tmp_path)
 
 
 def test_check_scripts_use_only_the_checkout_package_and_the_stdlib(repo, monkeypatch):
-    from prompture_scaffold import verify
+    from prompture_scaffold.commands import verify
 
     seen = {}
 

@@ -13,9 +13,9 @@ import re
 import pytest
 from rich.console import Console
 
-from prompture_scaffold.changeset import FileChange, Plan
 from prompture_scaffold.errors import Aborted, InvalidInput
-from prompture_scaffold.spec_build import Request, build_spec
+from prompture_scaffold.plan.changeset import FileChange, Plan
+from prompture_scaffold.spec.build import Request, build_spec
 from prompture_scaffold.wizard import Quit, Wizard
 from prompture_scaffold.wizard import review as wizard_review
 from prompture_scaffold.wizard.prompt import Asker

@@ -10,9 +10,9 @@ import pytest
 from _scratch import fingerprint
 
 from prompture_scaffold.atomic import write_atomic, write_text_atomic
-from prompture_scaffold.changeset import FileChange, Plan
 from prompture_scaffold.errors import UnsafeTarget
-from prompture_scaffold.writer import apply
+from prompture_scaffold.plan.changeset import FileChange, Plan
+from prompture_scaffold.plan.writer import apply
 
 
 @pytest.fixture

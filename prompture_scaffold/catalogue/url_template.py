@@ -3,7 +3,7 @@
 models.dev gives a few providers a base URL that holds a variable
 (``https://api.cloudflare.com/client/v4/accounts/${CLOUDFLARE_ACCOUNT_ID}/ai/v1``). Such a URL
 comes from the catalogue (or the facts table), never from what a user types: a typed endpoint
-holding ``${`` is still refused (`validation`), since python-dotenv would expand it in `.env`.
+holding ``${`` is still refused (`spec.validate`), since python-dotenv would expand it in `.env`.
 
 The generated driver keeps the template as its default endpoint and names, for each variable,
 the settings that may hold it: the provider's own ``{PROVIDER}_...`` name first, then the

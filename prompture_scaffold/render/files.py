@@ -24,16 +24,19 @@ import io
 import json
 import keyword
 import re
-import sys
 import tokenize
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
+from ..checkout.rates import RateStyle, assumptions, render_flat
+from ..edits import _ruff
+from ..edits._ruff import NOQA_LONG, display_width, parenthesized
+from ..errors import InvalidInput, UnsafeTarget
+from ..patterns import ENV_RE, PROVIDER_RE
+from ..spec.driver_spec import DriverSpec
+from ..spec.wires import SERVICE_WIRES, WIRES
 from . import jinja_env
-from .checkout.rates import RateStyle, assumptions, render_flat
-from .errors import InvalidInput, UnsafeTarget
-from .spec import SERVICE_WIRES, WIRES, DriverSpec
 
 __all__ = [
     "fit_name_lines",
@@ -45,8 +48,6 @@ __all__ = [
     "template_kind",
 ]
 
-_PROVIDER = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
-_ENV_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _MODULE = re.compile(r"^(\.*)([A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?$")
 
 #: The wire formats with a shared base in the runtime: (sync base, async base) class names.
@@ -190,7 +191,7 @@ def new_file_paths(spec: DriverSpec, layout: Any) -> dict[str, str]:
 
     Paths only, nothing rendered: what `render_new_files` creates and `remove-driver` deletes.
     """
-    if not _PROVIDER.match(spec.provider):
+    if not PROVIDER_RE.fullmatch(spec.provider):
         raise InvalidInput(f"PROVIDER {spec.provider!r}: expected ^[a-z][a-z0-9_]{{0,39}}$")
     paths = _Paths(spec, layout)
     targets = {"sync": paths.sync_file, "async": paths.async_file}
@@ -258,8 +259,8 @@ def _fact(spec: DriverSpec):
     """The facts-table row of the spec's catalogue entry, if any."""
     if spec.models_dev_name is None:
         return None
-    from .catalogue import load
-    from .catalogue_facts import fact_for
+    from ..catalogue.facts import fact_for
+    from ..catalogue.models_dev import load
 
     entry = load().get(spec.models_dev_name)
     return fact_for(spec.models_dev_name, entry) if isinstance(entry, Mapping) else None
@@ -286,7 +287,7 @@ def _unusable_catalogue_keys(spec: DriverSpec) -> list[str]:
     """A note for each key variable of the catalogue entry that is not a variable name."""
     if spec.models_dev_name is None:
         return []
-    from .catalogue import load
+    from ..catalogue.models_dev import load
 
     entry = load().get(spec.models_dev_name)
     envs = entry.get("env") or () if isinstance(entry, Mapping) else ()
@@ -294,7 +295,7 @@ def _unusable_catalogue_keys(spec: DriverSpec) -> list[str]:
         f"models.dev's key variable {name!r} is not a valid variable name; the driver reads "
         f"{' or '.join(spec.api_key_envs)}"
         for name in map(str, envs)
-        if not _ENV_NAME.fullmatch(name)
+        if not ENV_RE.fullmatch(name)
     ]
 
 
@@ -382,7 +383,7 @@ def _as_catalogue(spec: DriverSpec) -> dict[str, Any]:
 def _catalogue_models(models_dev_name: str | None) -> Mapping[str, Any] | None:
     if models_dev_name is None:
         return None
-    from .catalogue import load
+    from ..catalogue.models_dev import load
 
     entry = load().get(models_dev_name)
     models = entry.get("models") if isinstance(entry, Mapping) else None
@@ -394,14 +395,14 @@ def _catalogue_models(models_dev_name: str | None) -> Mapping[str, Any] | None:
 
 def _check_names(spec: DriverSpec) -> None:
     """Refuse names that would become code or paths unless they are safe (defence in depth)."""
-    if not _PROVIDER.match(spec.provider):
+    if not PROVIDER_RE.fullmatch(spec.provider):
         raise InvalidInput(f"PROVIDER {spec.provider!r}: expected ^[a-z][a-z0-9_]{{0,39}}$")
     try:
         jinja_env.pyident(spec.sync_class)
     except ValueError as exc:
         raise InvalidInput(f"--class-name {spec.class_name!r}: {exc}") from None
     for env in spec.api_key_envs:
-        if not _ENV_NAME.fullmatch(env):
+        if not ENV_RE.fullmatch(env):
             raise InvalidInput(
                 "--api-key-env: expected a variable name matching ^[A-Z][A-Z0-9_]*$ (the value "
                 "given is not shown in case it is a key)"
@@ -757,23 +758,17 @@ def fit_name_lines(text: str, line_length: int) -> str:
     ``name = Some.name`` gets its value in parentheses when that makes it fit, else stays
     and is marked ``# noqa: E501`` (a name cannot wrap).
     """
-    width = jinja_env.display_width
     lines = []
     for line in text.split("\n"):
         found = _CLASS_LINE.match(line) or _NAME_LINE.match(line)
-        if found is None or width(line) <= line_length:
+        if found is None or display_width(line) <= line_length:
             lines.append(line)
             continue
         indent, name, value = found.groups()
         inner = indent + "    "
         if found.re is _NAME_LINE:
-            fits = width(inner + value) <= line_length
-            lines += (
-                [f"{indent}{name} = (", inner + value, f"{indent})"]
-                if fits
-                else [line + "  # noqa: E501"]
-            )
-        elif width(inner + value) <= line_length:
+            lines += parenthesized(f"{indent}{name} = ", value, indent, line_length)
+        elif display_width(inner + value) <= line_length:
             lines += [f"{indent}class {name}(", inner + value, f"{indent}):"]
         else:
             bases = [f"{inner}{base.strip()}," for base in value.split(",")]
@@ -821,20 +816,19 @@ def fit_value_lines(text: str, line_length: int) -> str:
     one item per line; what still cannot fit gets ``# noqa: E501`` (a value cannot wrap).
     """
     lines = text.split("\n")
-    width = jinja_env.display_width
     for tokens in reversed(_statements(text)):
         row = tokens[0].start[0] - 1
         found = _value_items(tokens)
-        if found is None or width(lines[row]) <= line_length:
+        if found is None or display_width(lines[row]) <= line_length:
             continue
         items, is_tuple = found
-        indent = " " * tokens[0].start[1]
-        if not is_tuple and width(indent + "    " + items[0]) > line_length:
-            lines[row] += "  # noqa: E501"
+        indent, head = " " * tokens[0].start[1], f"{tokens[0].string} = "
+        if not is_tuple:
+            lines[row : row + 1] = parenthesized(indent + head, items[0], indent, line_length)
             continue
-        body = [f"{indent}    {item}{',' if is_tuple else ''}" for item in items]
-        body = [b + ("  # noqa: E501" if width(b) > line_length else "") for b in body]
-        lines[row : row + 1] = [f"{indent}{tokens[0].string} = (", *body, f"{indent})"]
+        body = [f"{indent}    {item}," for item in items]
+        body = [b + (NOQA_LONG if display_width(b) > line_length else "") for b in body]
+        lines[row : row + 1] = [f"{indent}{head}(", *body, f"{indent})"]
     return "\n".join(lines)
 
 
@@ -846,33 +840,6 @@ class Import(NamedTuple):
 
     module: str
     name: str | None
-
-
-def _natural(text: str) -> tuple[Any, ...]:
-    """Ruff's natural order: case-insensitive, digit runs compared as numbers."""
-    parts = re.split(r"(\d+)", text.lower())
-    return tuple(int(part) if n % 2 else part for n, part in enumerate(parts))
-
-
-def _member_key(name: str) -> tuple[Any, ...]:
-    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
-    return (kind, _natural(name), name)
-
-
-def _module_key(module: str) -> tuple[Any, ...]:
-    level = len(module) - len(module.lstrip("."))
-    return (-level, _natural(module.lstrip(".")), module)
-
-
-def _section(module: str, package: str) -> int:
-    """isort's sections: 0 standard library, 1 third-party, 2 first-party (the checkout's
-    package), 3 relative."""
-    if module.startswith("."):
-        return 3
-    top = module.split(".")[0]
-    if top == package:
-        return 2
-    return 0 if top in sys.stdlib_module_names else 1
 
 
 def import_block(imports: list[Import], paths: Any) -> jinja_env.Code:
@@ -887,18 +854,11 @@ def import_block(imports: list[Import], paths: Any) -> jinja_env.Code:
         names = grouped.setdefault(module, set())
         if name is not None:
             names.add(jinja_env.pyident(name))
-    sections: list[list[str]] = [[], [], [], []]
-    plain = sorted((m for m, names in grouped.items() if not names), key=_module_key)
-    froms = sorted((m for m, names in grouped.items() if names), key=_module_key)
-    for module in plain:
-        sections[_section(module, paths.package)].append(f"import {module}")
-    for module in froms:
-        names = sorted(grouped[module], key=_member_key)
-        line = f"from {module} import {', '.join(names)}"
-        if len(line) > paths.line_length:
-            head = f"from {module} import ("
-            if len(head) > paths.line_length:  # a long module path cannot wrap
-                head += "  # noqa: E501"
-            line = f"{head}\n" + "".join(f"    {n},\n" for n in names) + ")"
-        sections[_section(module, paths.package)].append(line)
-    return jinja_env.Code("\n\n".join("\n".join(lines) for lines in sections if lines))
+    sections: dict[int, list[str]] = {}
+    key = {m: _ruff.import_key(m.lstrip("."), len(m) - len(m.lstrip(".")), bool(names),
+                               paths.package) for m, names in grouped.items()}  # fmt: skip
+    for module in sorted(grouped, key=lambda m: (key[m], m)):
+        names = sorted(grouped[module])
+        line = _ruff.from_line(module, names, paths.line_length) if names else f"import {module}"
+        sections.setdefault(key[module][0], []).append(line)
+    return jinja_env.Code("\n\n".join("\n".join(sections[s]) for s in sorted(sections)))

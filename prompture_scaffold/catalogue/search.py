@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .catalogue import NPM_COMPAT, Catalogue
+from .models_dev import NPM_COMPAT, Catalogue
 
 #: How close a near spelling must be (difflib ratio); below it only did-you-mean suggests it.
 FUZZY_CUTOFF = 0.8

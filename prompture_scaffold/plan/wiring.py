@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from ..checkout.parsed import parse
+from ..checkout.snapshot import Snapshot
 from ..errors import UnsafeTarget
-from .parsed import parse
-from .snapshot import Snapshot
 
 #: Class or key fragments of the drivers that are not chat drivers.
 NOT_CHAT = re.compile(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from .changeset import FileChange, Plan, read_text, relative
 
 if TYPE_CHECKING:
-    from .spec import DriverSpec
+    from ..spec.driver_spec import DriverSpec
 
 
 def plan_add(spec: DriverSpec, layout, *, replacing: DriverSpec | None = None) -> Plan:
@@ -25,8 +25,8 @@ def plan_add(spec: DriverSpec, layout, *, replacing: DriverSpec | None = None) -
     that `spec` words differently (another default model, endpoint, key variable...) is
     swapped for the new wording instead of being left stale.
     """
-    from .render import new_file_notes, render_new_files
-    from .targets import run_edits
+    from ..render.files import new_file_notes, render_new_files
+    from .places import run_edits
 
     new_files = render_new_files(spec, layout)
     changes = [_change(layout.root, path, content) for path, content in new_files.items()]
@@ -41,7 +41,7 @@ def plan_add(spec: DriverSpec, layout, *, replacing: DriverSpec | None = None) -
 
 def _same_catalogue_id(spec: DriverSpec, layout) -> list[str]:
     """A note when another driver already maps to the same models.dev provider."""
-    from .checkout import provider_map
+    from ..spec.readback import provider_map_if_readable as provider_map
 
     if not spec.models_dev_name:
         return []
@@ -60,7 +60,7 @@ def _same_catalogue_id(spec: DriverSpec, layout) -> list[str]:
 def _dropped_files(spec: DriverSpec, layout, kept: set[str]) -> list[FileChange]:
     """Generated files a regeneration no longer makes (`--no-tests`, `--no-example`): deleted,
     or they would import what the new driver no longer defines."""
-    from .render import new_file_paths
+    from ..render.files import new_file_paths
 
     every = new_file_paths(dataclasses.replace(spec, example=True, tests=True), layout)
     return [_change(layout.root, path, None) for path in every.values() if path not in kept]
@@ -74,7 +74,7 @@ def _rewire(old: DriverSpec, new: DriverSpec, layout) -> tuple[list[FileChange],
     (and keeps every entry where it stood), except for pieces deleted by hand, which `add`
     puts back. Elsewhere the file takes the new wiring.
     """
-    from .targets import run_edits
+    from .places import run_edits
 
     removed, _ = run_edits("remove", old, layout)
     base = {c.path: c.after for c in removed if c.after is not None}
@@ -103,8 +103,8 @@ def plan_remove(spec: DriverSpec, layout) -> Plan:
     not read, so a driver no template would generate today (a wire format without its base,
     a hand-written one) is removed all the same.
     """
-    from .render import new_file_paths
-    from .targets import run_edits
+    from ..render.files import new_file_paths
+    from .places import run_edits
 
     generated = new_file_paths(dataclasses.replace(spec, example=True, tests=True), layout)
     changes = [_change(layout.root, path, None) for path in generated.values()]
@@ -121,7 +121,7 @@ def hand_edits(generated_from: DriverSpec, layout, plan: Plan) -> tuple[FileChan
     here, a catalogue or template that fails), no file counts as edited: removal finds files by
     path and must work all the same.
     """
-    from .render import render_new_files
+    from ..render.files import render_new_files
 
     try:
         expected = render_new_files(generated_from, layout)
@@ -154,8 +154,8 @@ def plan_fix(
     re-rendered: a driver's own code is not the drift. `only`: provider -> the edits to run
     for it (none rendered): a hand-written driver gets only the places it lacks. Returns the
     plan and, per provider, why it could not be planned (left out of the plan)."""
-    from .errors import ScaffoldError
-    from .targets import run_edits
+    from ..errors import ScaffoldError
+    from .places import run_edits
 
     disk: dict[str, str | None] = {}
     after: dict[str, str | None] = {}
@@ -182,7 +182,7 @@ def plan_fix(
 
 def _missing_files(spec: DriverSpec, layout) -> dict[str, str]:
     """The driver, async driver and rate file add-driver would create, where they are absent."""
-    from .render import new_file_paths, render_new_files
+    from ..render.files import new_file_paths, render_new_files
 
     paths = new_file_paths(dataclasses.replace(spec, example=False, tests=False), layout)
     if "rates" in paths and _has_rate_file(spec, layout):

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..checkout.snapshot import Snapshot
 from ..errors import UnsafeTarget
-from .snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from ..spec import DriverSpec
-    from .layout import Layout
+    from ..checkout.layout import Layout
+    from ..spec.driver_spec import DriverSpec
 
 #: Edit module -> the place (table column) it wires.
 PLACES = {
@@ -87,7 +87,7 @@ def _registered_now(layout: Layout, snap: Snapshot) -> Layout:
     registry = layout.symbols.get("register_driver_calls")
     if not snap.overlay or registry is None:
         return layout
-    from .symbols import registered_providers
+    from ..checkout.symbols import registered_providers
 
     return replace(layout, providers=registered_providers(layout, snap.tree(registry)))
 
@@ -133,7 +133,7 @@ def unregistered_class(layout: Layout, provider: str) -> str | None:
 
 
 def _status(layout: Layout, snap: Snapshot, provider: str) -> Status:
-    from .readback import spec_from_checkout
+    from ..spec.readback import spec_from_checkout
 
     status = Status(provider)
     cls = None
@@ -166,8 +166,8 @@ def _check_files(status: Status, spec: DriverSpec, layout: Layout, snap: Snapsho
 
 
 def _check_edits(status: Status, spec: DriverSpec, layout: Layout, snap: Snapshot) -> None:
-    from ..targets import edit_targets
     from . import wired
+    from .places import edit_targets
 
     for target in edit_targets(spec, layout, "add"):
         place = PLACES.get(target.edit, "registry")
@@ -187,8 +187,8 @@ def _check_edits(status: Status, spec: DriverSpec, layout: Layout, snap: Snapsho
 
 def _wired_by_edit(status: Status, target, spec: DriverSpec, layout: Layout, snap: Snapshot):
     """Whether the target's `add` would leave its file as it is (edits without an index)."""
-    from ..context import EditContext
-    from ..targets import run_edit
+    from ..edits.context import EditContext
+    from .places import run_edit
 
     text = snap.text(target.path) or ""
     try:
@@ -203,7 +203,7 @@ def _wired_by_edit(status: Status, target, spec: DriverSpec, layout: Layout, sna
 def _check_declared_extra(status: Status, spec: DriverSpec, layout: Layout) -> None:
     """A driver naming a pip extra (``pip_extra = "x"``) needs it in pyproject.toml, even when
     the spec read back from the checkout could not tell (the extra is what was deleted)."""
-    from .readback import declared_extra
+    from ..spec.readback import declared_extra
 
     extra = declared_extra(layout, spec.provider)
     if extra is None or spec.sdk_requirement is not None:

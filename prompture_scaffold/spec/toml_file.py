@@ -10,9 +10,9 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from ._compat import tomllib
-from .errors import InvalidInput
-from .spec import FIELD_NAMES, DriverSpec
+from .._compat import tomllib
+from ..errors import InvalidInput
+from .driver_spec import FIELD_NAMES, DriverSpec
 
 _BOOLS = {f.name for f in fields(DriverSpec) if f.type == "bool"}
 
@@ -90,7 +90,7 @@ def check_save_path(path: Path, root: Path, touched: list[str]) -> Path:
 
 def save_spec_file(path: Path, spec: DriverSpec) -> None:
     """Write the spec's TOML to `path` (atomically); exit 2 when it cannot be written."""
-    from .atomic import write_text_atomic
+    from ..atomic import write_text_atomic
 
     try:
         write_text_atomic(path, spec_to_toml(spec))

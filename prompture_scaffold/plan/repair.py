@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..checkout.snapshot import Snapshot
+from ..errors import ScaffoldError
 from .changeset import Plan
-from .checkout.drift import Survey, survey
-from .checkout.snapshot import Snapshot
-from .errors import ScaffoldError
-from .plan import plan_fix
+from .drift import Survey, survey
+from .planner import plan_fix
 
 #: A place of the presence check -> the edits that wire it.
 EDITS = {
@@ -71,7 +71,7 @@ def _unread(status) -> str:
 
 
 def _handwritten_specs(layout, drifted):
-    from .checkout import spec_from_checkout
+    from ..spec.readback import spec_from_checkout
 
     specs, only, reasons = [], {}, {}
     for status in drifted:

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import WHOLE_FILE, UnsafeTarget
 from .changeset import FileChange, read_text, relative
-from .errors import WHOLE_FILE, UnsafeTarget
 
 if TYPE_CHECKING:
-    from .spec import DriverSpec
+    from ..spec.driver_spec import DriverSpec
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def edit_targets(spec: DriverSpec, layout, op: str = "add") -> list[Target]:
     sync_reg, async_reg = sym.get("register_driver_calls"), sym.get("register_async_driver_calls")
     adding = op == "add"
     if layout.by_descriptor:
-        from .checkout.descriptors import target_module
+        from ..checkout.descriptors import target_module
 
         module = _declaring(spec, layout) or target_module(
             list(layout.descriptor_modules), spec.compat
@@ -82,7 +82,7 @@ def edit_targets(spec: DriverSpec, layout, op: str = "add") -> list[Target]:
 
 def _declaring(spec: DriverSpec, layout) -> Path | None:
     """The module already declaring the provider (so removal finds it wherever it is)."""
-    from .checkout.descriptors import declared
+    from ..checkout.descriptors import declared
 
     found = declared(list(layout.descriptor_modules))
     return next((d.path for d in found if d.name == spec.provider), None)
@@ -102,7 +102,7 @@ def run_edits(
     it, and each change's `before` is still the text on disk (how `--force` chains a removal
     and an addition into one plan). `only`: the edits to run (None: all).
     """
-    from .context import EditContext
+    from ..edits.context import EditContext
 
     root = Path(layout.root)
     base = base or {}
@@ -131,7 +131,7 @@ def run_edits(
             # A guide without a driver list is no reason to refuse the driver: say so instead.
             notes.append(f"skipped the {target.label}: {exc}")
             continue
-        notes.extend(_context_notes(ctx))
+        notes.extend(ctx.notes)
     changes = [FileChange(rel, originals[rel], text) for rel, text in current.items()]
     return [c for c in changes if c.before != c.after], notes
 
@@ -167,15 +167,10 @@ def _is_parse_error(exc: Exception) -> bool:
     return isinstance(exc, libcst.ParserSyntaxError | ParseError | SyntaxError)
 
 
-def _context_notes(ctx) -> list[str]:
-    found = [*getattr(ctx, "notes", ()), *getattr(ctx, "warnings", ())]
-    return [str(note) for note in found]
-
-
 def preflight(layout) -> None:
     """`UnsafeTarget` (exit 3) when the checkout could not take any new driver: every wiring
     place is planned for a stand-in provider, in memory, before the wizard asks anything."""
-    from .spec import DriverSpec
+    from ..spec.driver_spec import DriverSpec
 
     taken = set(layout.providers)
     provider = next(f"zz_probe{i}" for i in range(len(taken) + 1) if f"zz_probe{i}" not in taken)

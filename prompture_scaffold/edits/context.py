@@ -2,18 +2,19 @@
 
 It joins the validated spec, the checkout layout and the file being edited, and derives the
 few names the edits share (relative module paths, the error to raise). Edits read nothing
-else: no globals, environment or filesystem.
+else: no globals, environment or filesystem. What an edit wants the user to know (a line it
+could not fit) it says with `note`; the plan shows those notes with the diff.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .checkout import Layout
-from .errors import UnsafeTarget
-from .spec import DriverSpec
+from ..checkout import Layout
+from ..errors import UnsafeTarget
+from ..spec.driver_spec import DriverSpec
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,11 @@ class EditContext:
     spec: DriverSpec
     layout: Layout
     path: Path
+    notes: list[str] = field(default_factory=list, compare=False)
+
+    def note(self, text: str) -> None:
+        """Tell the user something about this edit (shown with the plan)."""
+        self.notes.append(f"{self.display_path}: {text}")
 
     @property
     def display_path(self) -> str:

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import VerifyError
+from ..errors import VerifyError
 
 if TYPE_CHECKING:
-    from .spec import DriverSpec
+    from ..spec.driver_spec import DriverSpec
 
 DUMMY_KEY = "verify-dummy-key"
 Runner = Callable[..., subprocess.CompletedProcess]

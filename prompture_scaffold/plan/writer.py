@@ -18,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import write_atomic
+from ..atomic import write_atomic
+from ..errors import RollbackFailed, UnsafeTarget, WriteFailed
 from .changeset import FileChange, Plan, relative
-from .errors import RollbackFailed, UnsafeTarget, WriteFailed
 
 #: `write_file(path, data)` writes `data`, or deletes the file when `data` is None.
 WriteFile = Callable[[Path, bytes | None], None]

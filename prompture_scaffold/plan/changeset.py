@@ -1,6 +1,6 @@
 """The change set: what a command would write, as data (`FileChange`s in a `Plan`).
 
-The planner (`plan`) builds it, the edit targets (`targets`) produce its changes and the
+The planner (`planner`) builds it, the wiring places (`places`) produce its changes and the
 writer (`writer`) applies it; this module imports none of them, so they all depend on it and
 never on each other in a circle.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from .errors import UnsafeTarget
+from ..errors import UnsafeTarget
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Plan:
 def read_text(path: Path, root: Path | None = None) -> str | None:
     """The file's text exactly (no newline translation), None when it does not exist; not
     UTF-8 or bare-CR line endings are `UnsafeTarget` (see `checkout.read`)."""
-    from .checkout.read import read_text as read
+    from ..checkout.read import read_text as read
 
     return read(path, root)
 

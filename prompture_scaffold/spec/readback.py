@@ -11,13 +11,14 @@ import ast
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..checkout.parsed import parse
+from ..checkout.snapshot import Snapshot
 from ..errors import UnsafeTarget
-from ..spec import CAPABILITIES, HTTP_SDKS, DriverSpec
-from .parsed import parse
-from .snapshot import Snapshot
+from .driver_spec import CAPABILITIES, DriverSpec
+from .wires import HTTP_SDKS
 
 if TYPE_CHECKING:
-    from .layout import Layout
+    from ..checkout.layout import Layout
 
 
 def _snap(layout: Layout, snap: Snapshot | None) -> Snapshot:
@@ -170,7 +171,7 @@ def _alias_envs(value: Any) -> list[str]:
 
 
 def _sdk(layout: Layout, provider: str, snap: Snapshot) -> str:
-    from .read import toml_value
+    from ..checkout.read import toml_value
 
     if layout.pyproject is None:
         return "requests"
@@ -220,6 +221,15 @@ def provider_map(layout: Layout, snap: Snapshot | None = None) -> dict[str, str]
         return value if isinstance(value, dict) else {}
 
     return snap.memo(("provider map",), read)
+
+
+def provider_map_if_readable(layout: Layout) -> dict[str, str]:
+    """`provider_map`, empty when its module cannot be read (the edit that needs it reports
+    that)."""
+    try:
+        return provider_map(layout)
+    except UnsafeTarget:
+        return {}
 
 
 def spec_from_checkout(

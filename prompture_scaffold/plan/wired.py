@@ -20,11 +20,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .snapshot import Snapshot
+from ..checkout.snapshot import Snapshot
 
 if TYPE_CHECKING:
-    from ..spec import DriverSpec
-    from .layout import Layout
+    from ..checkout.layout import Layout
+    from ..spec.driver_spec import DriverSpec
 
 _SYNC, _ASYNC = "register_driver", "register_async_driver"
 
@@ -56,10 +56,10 @@ def _absolute(layout: Layout, path: Path, level: int, module: str | None) -> str
 
 
 def _py_index(edit: str, path: Path, layout: Layout, snap: Snapshot) -> PyIndex:
+    from ..checkout.symbols import registrations
     from ..edits import _display
     from ..edits._lazy import split, written_imports
     from ..edits._source import dunder_all
-    from .symbols import registrations
 
     tree = snap.tree(path)
     if tree is None:
@@ -208,9 +208,9 @@ def _exported(found: PyIndex, names: list[str]) -> bool:
 
 
 def _drivers_init(found: PyIndex, spec: DriverSpec, layout: Layout, path: Path) -> bool:
-    from ..edits.drivers_init import targets
+    from ..edits.drivers_init import registry_files
 
-    sync, async_ = (*targets(layout), None)[:2]
+    sync, async_ = (*registry_files(layout), None)[:2]
     here = _resolved(path)
     registries = [(_SYNC, spec.sync_class, False)] if here == _resolved(sync) else []
     if here == _resolved(async_ or sync):

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import json as _json
 import keyword
-import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from ..edits._ruff import display_width
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -32,7 +33,6 @@ __all__ = [
     "pyident",
     "pystr",
     "pytuple",
-    "display_width",
     "render_template",
     "templates_dir",
     "text",
@@ -61,8 +61,9 @@ class Text(str):
 
 def templates_dir() -> Path:
     """The templates folder: beside the package in a source tree, inside it in a wheel."""
-    source_tree = Path(__file__).resolve().parent.parent / "templates"
-    return source_tree if source_tree.is_dir() else Path(__file__).parent / "templates"
+    package = Path(__file__).resolve().parent.parent
+    source_tree = package.parent / "templates"
+    return source_tree if source_tree.is_dir() else package / "templates"
 
 
 def _escape_char(char: str) -> str:
@@ -110,14 +111,6 @@ def text(value: Any) -> Text:
     """A value as one line of prose for a docstring: whitespace runs become one space."""
     value = str(value).replace(_PROSE_START, "").replace(_PROSE_END, "")
     return Text(" ".join(value.split()))
-
-
-def display_width(text: str) -> int:
-    """Columns `text` takes, as ruff measures lines: wide East Asian characters count 2."""
-    return sum(
-        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-        for c in text
-    )
 
 
 def _escape_doc_line(line: str) -> str:

@@ -18,10 +18,10 @@ import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .catalogue_facts import Fact, fact_for
-from .errors import InvalidInput
+from ..errors import InvalidInput
+from ..patterns import CLASS_RE, ENV_RE, MODEL_BAD_RE, URL_RE
+from .facts import Fact, fact_for
 from .url_template import PLACEHOLDER, is_template
-from .validation import CLASS_RE, ENV_RE, MODEL_BAD_RE, URL_RE
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -299,7 +299,7 @@ def defaults(
     entry: Mapping[str, Any], provider: str, catalogue_id: str | None = None
 ) -> dict[str, Any]:
     """The `DriverSpec` fields the catalogue entry determines (absent keys: no opinion), with
-    the facts table (`catalogue_facts`) filling in the wire, base URL and key variable of
+    the facts table (`facts`) filling in the wire, base URL and key variable of
     the SDK packages the entry names but does not explain.
 
     A value a flag would refuse (a key variable starting with a digit, a URL with spaces) is

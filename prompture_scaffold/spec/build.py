@@ -1,9 +1,9 @@
 """Turn flags, a `--spec` file and the catalogue into one validated `DriverSpec`.
 
 Precedence, highest first: flags > spec file > catalogue (section 4 of the scaffold spec) >
-the rules below. A value nothing supplies is handed to an `AskMissing` callable: the wizard
-plugs in there; without a terminal (or with `--yes`/`--no-input`) `refuse_missing` answers
-with exit 2 and the flags to add.
+each field's declared default (`driver_spec`). A value nothing supplies is handed to an
+`AskMissing` callable: the wizard plugs in there; without a terminal (or with `--yes`/
+`--no-input`) `refuse_missing` answers with exit 2 and the flags to add.
 """
 
 from __future__ import annotations
@@ -14,41 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import catalogue as cat
-from .errors import InvalidInput, ProviderExists
-from .spec import FIELD_NAMES, DriverSpec
-from .spec_file import read_spec_file
-from .validation import (
-    ANTHROPIC_WIRES,
-    FLAGS,
-    KEYLESS_AUTHS,
-    check_given,
-    check_sdk,
-    needs_endpoint,
-)
-from .validation import validate as validate_spec
+from ..catalogue import models_dev as cat
+from ..errors import InvalidInput, ProviderExists
+from .checks import check_sdk
+from .driver_spec import FIELD_NAMES, FIELDS, FLAGS, DriverSpec
+from .toml_file import read_spec_file
+from .validate import check_given
+from .validate import validate as validate_spec
+from .wires import ANTHROPIC_WIRES, KEYLESS_AUTHS, NOT_NATIVE
 
 AskMissing = Callable[[tuple[str, ...], dict[str, Any]], dict[str, Any]]
-REQUIRED_ORDER = ("provider", "compat", "sdk", "default_model", "endpoint")
-#: The SDK a wire format gets unless one is given: the OpenAI-compatible drivers speak HTTP
-#: themselves; the Anthropic-compatible ones subclass a base built on the `anthropic` SDK;
-#: Azure, Cohere and Bedrock (with its bearer key) speak HTTP; Vertex AI goes through SDKs.
-DEFAULT_SDKS = {
-    "openai": "requests",
-    "anthropic": "anthropic>=2.0",
-    "azure": "requests",
-    "cohere": "requests",
-    "bedrock": "requests",
-    "vertex-gemini": "google-genai>=2.33",
-    "vertex-anthropic": "anthropic>=2.0",
-}
-#: Capabilities a wire's shared base does not offer natively, whatever the catalogue says of
-#: the models: the Anthropic base puts JSON requests and schemas in the system prompt. They
-#: default to off (a flag or spec file can still turn them on).
-NOT_NATIVE = {"anthropic": ("json_schema",), "vertex-anthropic": ("json_schema",)}
-#: Wire formats whose base asks for a JSON object natively (Bedrock's Converse API has
-#: structured output but no JSON mode; the Messages API has neither).
-JSON_MODE_WIRES = ("openai", "azure", "cohere", "vertex-gemini")
 
 
 @dataclass(frozen=True)
@@ -226,31 +201,6 @@ def _mapped_id(request: Request, answers: dict[str, Any], load) -> str | None:
     return provider if provider and isinstance(load().get(provider), Mapping) else None
 
 
-_RULES: tuple[tuple[str, Callable[[dict[str, Any]], Any]], ...] = (
-    ("class_name", lambda a: cat.class_name_from_provider(a["provider"])),
-    ("display_name", lambda a: a["class_name"]),
-    ("sdk", lambda a: DEFAULT_SDKS.get(a.get("compat", ""))),
-    ("lazy", lambda a: a["sdk"] not in ("requests", "httpx")),
-    ("auth", lambda a: "api-key"),
-    ("api_key_env", lambda a: f"{a['provider'].upper()}_API_KEY"),
-    ("extra_api_key_envs", lambda a: ()),
-    ("endpoint", lambda a: None if needs_endpoint(a.get("compat", "openai"), a["auth"]) else ""),
-    ("json_schema", lambda a: False),
-    ("json_mode", lambda a: a.get("compat") in JSON_MODE_WIRES or _schema_means_json(a)),
-    ("tool_use", lambda a: False),
-    ("streaming", lambda a: a.get("compat") != "custom"),
-    ("vision", lambda a: False),
-    ("reasoning", lambda a: False),
-    ("example", lambda a: True),
-    ("tests", lambda a: True),
-    ("template", lambda a: "auto"),
-)
-
-
-def _schema_means_json(answers: Mapping[str, Any]) -> bool:
-    return bool(answers["json_schema"]) and answers.get("compat") != "bedrock"
-
-
 def anthropic_base_url(endpoint: str) -> str:
     """`endpoint` as the Anthropic SDK's base URL: a last path segment ``/v1`` dropped.
 
@@ -270,12 +220,12 @@ def resolve(answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]
     filled = dict(answers)
     if "provider" not in filled:
         return filled, ("provider",)
-    for name, rule in _RULES:
-        if name not in filled and (name != "lazy" or "sdk" in filled):
-            value = rule(filled)
+    for declared in FIELDS:  # in dependency order: a default reads only earlier fields
+        if declared.name not in filled and declared.default is not None:
+            value = declared.default(filled)
             if value is not None:
-                filled[name] = value
-    missing = [name for name in REQUIRED_ORDER if name not in filled]
+                filled[declared.name] = value
+    missing = [f.name for f in FIELDS if f.required and f.name not in filled]
     if "compat" in missing and "sdk" in missing:
         missing.remove("sdk")
     return filled, tuple(missing)

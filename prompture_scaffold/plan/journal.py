@@ -37,8 +37,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import write_atomic
-from .errors import RollbackFailed, UnsafeTarget
+from ..atomic import write_atomic
+from ..errors import RollbackFailed, UnsafeTarget
 
 DIRNAME = ".prompture-scaffold"
 JOURNAL = "journal"

@@ -1,0 +1,1 @@
+"""The new files a driver gets: template variables and the Jinja environment."""

@@ -1,0 +1,1 @@
+"""The driver spec: its fields, each declared once, and how answers become one spec."""
