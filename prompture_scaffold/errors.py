@@ -2,19 +2,17 @@
 
 ScaffoldError (exit 1)
 ├── InvalidInput (exit 2)       a flag, spec file or provider name is wrong
-│   └── HandEdits (exit 2)      generated files carry hand edits (--discard-edits)
+│   ├── HandEdits (exit 2)      generated files carry hand edits (--discard-edits)
+│   └── spec.checks.Refused     a value broke a rule (its field names the flag)
 ├── UnsafeTarget (exit 3)       a target file is missing, does not parse, or lacks its anchor
 │   └── ProviderExists (exit 3) the provider already has a driver (use --force)
 ├── WriteFailed (exit 3)        a write failed; every file was restored (also an OSError)
 ├── RollbackFailed (exit 3)     files could not be put back (or a journal not settled): named
-├── VerifyError (exit 1)        --verify found the generated driver not working
 └── Aborted (exit 130)          Ctrl-C or end of input in the wizard: nothing written
     └── InterruptedAfterWriting  Ctrl-C during --verify: the change is on disk
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 
 class ScaffoldError(Exception):
@@ -116,15 +114,3 @@ class Aborted(ScaffoldError):
 class InterruptedAfterWriting(Aborted):
     """Ctrl-C once the change was written (during `--verify`): the message says what is on disk
     and how to undo it, since "nothing written" would be false."""
-
-
-@dataclass
-class VerifyError(ScaffoldError):
-    command: list[str]
-    returncode: int
-    output: str
-
-    exit_code = 1
-
-    def __str__(self) -> str:
-        return f"{' '.join(self.command)} exited {self.returncode}:\n{self.output}"

@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import VerifyError
-
 if TYPE_CHECKING:
     from ..spec.driver_spec import DriverSpec
 
@@ -130,10 +128,6 @@ class CheckResult:
         if self.status == FAIL:
             data.update(returncode=self.returncode, output=self.output)
         return data
-
-    def error(self) -> VerifyError:
-        """The failure as a `VerifyError` (command, exit status, output)."""
-        return VerifyError(list(self.command), self.returncode, self.output)
 
 
 @dataclass(frozen=True)

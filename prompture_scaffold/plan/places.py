@@ -170,28 +170,10 @@ def _is_parse_error(exc: Exception) -> bool:
 def preflight(layout) -> None:
     """`UnsafeTarget` (exit 3) when the checkout could not take any new driver: every wiring
     place is planned for a stand-in provider, in memory, before the wizard asks anything."""
-    from ..spec.driver_spec import DriverSpec
+    from ..spec.build import with_defaults
 
     taken = set(layout.providers)
     provider = next(f"zz_probe{i}" for i in range(len(taken) + 1) if f"zz_probe{i}" not in taken)
-    stand_in = DriverSpec(
-        provider=provider,
-        class_name="ZzProbe",
-        display_name="Probe",
-        compat="openai",
-        sdk="requests",
-        lazy=False,
-        default_model="probe-1",
-        auth="api-key",
-        api_key_env=f"{provider.upper()}_API_KEY",
-        extra_api_key_envs=(),
-        endpoint="https://probe.invalid/v1",
-        models_dev_name=None,
-        json_mode=True,
-        json_schema=False,
-        tool_use=False,
-        streaming=False,
-        vision=False,
-        reasoning=False,
-    )
+    stand_in = with_defaults(provider=provider, compat="openai", default_model="probe-1",
+                             endpoint="https://probe.invalid/v1")  # fmt: skip
     run_edits("add", stand_in, layout)

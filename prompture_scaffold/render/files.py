@@ -20,103 +20,28 @@ from __future__ import annotations
 
 import ast
 import functools
-import io
 import json
 import keyword
 import re
-import tokenize
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..checkout.rates import RateStyle, assumptions, render_flat
-from ..edits import _ruff
-from ..edits._ruff import NOQA_LONG, display_width, parenthesized
 from ..errors import InvalidInput, UnsafeTarget
 from ..patterns import ENV_RE, PROVIDER_RE
 from ..spec.driver_spec import DriverSpec
-from ..spec.wires import SERVICE_WIRES, WIRES
+from ..spec.wires import DIALECT_CONTRACTS, SERVICE_WIRES, WIRE, WIRES, responses_dialect
 from . import jinja_env
+from .code_layout import Import, fit_name_lines, fit_value_lines, import_block
 
 __all__ = [
-    "fit_name_lines",
-    "fit_value_lines",
-    "import_block",
     "new_file_paths",
     "rate_file_text",
     "render_new_files",
     "template_kind",
 ]
 
-_MODULE = re.compile(r"^(\.*)([A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?$")
-
-#: The wire formats with a shared base in the runtime: (sync base, async base) class names.
-_SHARED_BASES = {
-    "openai": ("OpenAICompatibleDriver", "AsyncOpenAICompatibleDriver"),
-    "anthropic": ("AnthropicMessagesDriver", "AsyncAnthropicMessagesDriver"),
-    "azure": ("AzureOpenAIDriver", "AsyncAzureOpenAIDriver"),
-    "cohere": ("CohereChatDriver", "AsyncCohereChatDriver"),
-    "vertex-gemini": ("VertexGeminiDriver", "AsyncVertexGeminiDriver"),
-    "vertex-anthropic": ("VertexAnthropicDriver", "AsyncVertexAnthropicDriver"),
-    "bedrock": ("BedrockConverseDriver", "AsyncBedrockConverseDriver"),
-    "custom": ("CustomWireDriver", "AsyncCustomWireDriver"),
-}
-_SUBCLASS_TEMPLATES = {
-    "openai": ("openai_subclass.py.j2", "async_openai_subclass.py.j2"),
-    "anthropic": ("anthropic_subclass.py.j2", "async_anthropic_subclass.py.j2"),
-    **{wire: ("service_subclass.py.j2", "async_service_subclass.py.j2") for wire in SERVICE_WIRES},
-    "custom": ("custom_driver.py.j2", "async_custom_driver.py.j2"),
-}
-#: The contract mixin (in ``prompture.testing``) and the server's wire, per wire format.
-_CONTRACTS = {
-    "openai": ("OpenAICompatibleContract", "OpenAI-compatible"),
-    "anthropic": ("AnthropicContract", "Anthropic Messages"),
-    "azure": ("AzureOpenAIContract", "Azure OpenAI"),
-    "cohere": ("CohereContract", "Cohere v2 chat"),
-    "vertex-gemini": ("VertexGeminiContract", "Vertex AI Gemini"),
-    "vertex-anthropic": ("VertexAnthropicContract", "Vertex AI Claude"),
-    "bedrock": ("BedrockContract", "Bedrock Converse"),
-}
-_VERTEX_AUTH = (
-    "Credentials: an OAuth access token in {keys}, else the file named by "
-    "GOOGLE_APPLICATION_CREDENTIALS (google-auth); project GOOGLE_VERTEX_PROJECT, location "
-    "GOOGLE_VERTEX_LOCATION (default global)."
-)
-#: Per service wire: what the driver speaks (docstring, long and short), how it authenticates
-#: (``{keys}``: the key variables), where its URL comes from when no base URL is given, and
-#: the wire settings of the subclass (class attribute, Python literal) its twin copies.
-_SERVICE_DOCS = {
-    "azure": (
-        "Azure OpenAI chat completions (Azure's v1 API) at the resource's URL",
-        "Azure OpenAI",
-        "API key: {keys}, sent in the ``api-key`` header.",
-        "",
-        (("api_version", "None"),),
-    ),
-    "cohere": ("Cohere's v2 Chat API", "Cohere's v2 Chat API", "API key: {keys}.", "", ()),
-    "vertex-gemini": (
-        "Gemini models on Google Vertex AI, through the google-genai SDK",
-        "Gemini on Vertex AI",
-        _VERTEX_AUTH,
-        "the location's Vertex AI host",
-        (),
-    ),
-    "vertex-anthropic": (
-        "Claude models on Google Vertex AI (rawPredict), through the anthropic SDK",
-        "Claude on Vertex AI",
-        _VERTEX_AUTH,
-        "the location's Vertex AI host",
-        (),
-    ),
-    "bedrock": (
-        "Amazon Bedrock's Converse API",
-        "Amazon Bedrock's Converse API",
-        "Credentials: a Bedrock API key in {keys} (Bearer), else AWS_ACCESS_KEY_ID and "
-        "AWS_SECRET_ACCESS_KEY or AWS_PROFILE (SigV4, through botocore); region AWS_REGION.",
-        "the region's bedrock-runtime host",
-        (),
-    ),
-}
 _REGISTRY = ("get_driver_for_model", "get_async_driver_for_model")
 #: Where the seed template finds a helper when the layout did not record it: beside this.
 _BESIDE = {"prepare_strict_schema": "CostMixin", "get_model_capabilities": "PROVIDER_MAP"}
@@ -128,9 +53,9 @@ def template_kind(spec: DriverSpec, layout: Any) -> str:
     `InvalidInput` for the ``anthropic`` wire format when only a self-contained driver
     would do (no shared base in the checkout, or ``template = "full"``): there is none.
     """
-    if spec.compat not in _SHARED_BASES:
+    if spec.compat not in WIRE:
         raise InvalidInput(f"--compat {spec.compat!r}: expected one of {', '.join(WIRES)}")
-    has_base = all(_serves(layout, name) for name in _SHARED_BASES[spec.compat])
+    has_base = all(_serves(layout, name) for name in WIRE[spec.compat].bases)
     if spec.template != "full" and has_base:
         return "subclass"
     if spec.compat == "custom":
@@ -172,7 +97,7 @@ def _stands_on(path: str, base: str, version: tuple[int, int]) -> bool:
 
 
 def _no_anthropic_template(layout: Any, has_base: bool) -> str:
-    sync_base, async_base = _SHARED_BASES["anthropic"]
+    sync_base, async_base = WIRE["anthropic"].bases
     if not has_base:
         return (
             f"--compat anthropic: the generated driver subclasses the Anthropic-compatible base "
@@ -233,7 +158,7 @@ def _wire_notes(spec: DriverSpec, layout: Any) -> list[str]:
     notes = []
     kind = template_kind(spec, layout)
     if spec.compat in SERVICE_WIRES and kind == "full_custom":
-        sync_base, _ = _SHARED_BASES[spec.compat]
+        sync_base, _ = WIRE[spec.compat].bases
         why = (
             "--template full asked for a self-contained driver"
             if spec.template == "full"
@@ -497,7 +422,8 @@ def _url_doc(spec: DriverSpec) -> str:
     """Where the base URL comes from, for the module docstring."""
     head = f"Base URL: {spec.provider.upper()}_ENDPOINT, else "
     if not spec.endpoint:
-        return head + (_SERVICE_DOCS[spec.compat][3] if spec.compat in _SERVICE_DOCS else "none")
+        service = WIRE[spec.compat].service
+        return head + (service.url_from if service and service.url_from else "none")
     names = spec.endpoint_variables
     if not names:
         return head + "the default below"
@@ -558,13 +484,13 @@ def _driver_vars(
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Template, import block and base class of the sync and of the async module."""
     if kind == "subclass":
-        sync_base, async_base = _SHARED_BASES[spec.compat]
+        sync_base, async_base = WIRE[spec.compat].bases
         sync = [_from_checkout(layout, paths.sync_file, sync_base)]
         async_ = [
             _from_checkout(layout, paths.async_file, async_base),
             Import(f".{spec.provider}_driver", spec.sync_class),
         ]
-        templates = _SUBCLASS_TEMPLATES[spec.compat]
+        templates = WIRE[spec.compat].templates
         service = _service_vars(spec)
     else:
         sync, async_ = _full_imports(kind, spec, layout, paths)
@@ -595,11 +521,21 @@ def _driver_vars(
     return sync_vars, async_vars
 
 
+def _dialect(spec: DriverSpec) -> str:
+    """The Responses API dialect of the spec's server (``"openai"`` for every other wire)."""
+    return responses_dialect(spec.endpoint) if spec.compat == "responses" else "openai"
+
+
 def _service_vars(spec: DriverSpec) -> dict[str, Any]:
     """The service-wire template's words and wire settings (nothing for other wires)."""
-    if spec.compat not in _SERVICE_DOCS:
+    service = WIRE[spec.compat].service
+    if service is None:
         return {}
-    wire_doc, wire_short, auth_doc, _, attrs = _SERVICE_DOCS[spec.compat]
+    wire_doc, wire_short, auth_doc = service.speaks, service.short, service.auth
+    attrs = service.settings
+    dialect = _dialect(spec)
+    if dialect != "openai":
+        attrs = (*attrs, ("dialect", json.dumps(dialect)))
     keys = " or ".join(spec.api_key_envs)
     return {
         "wire_doc": jinja_env.text(wire_doc),
@@ -668,7 +604,8 @@ def _from_checkout(layout: Any, from_file: Path, symbol: str) -> Import:
 def _test_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
     """The test module: the checkout's own contract suite for the wire when its package ships
     one; else self-contained tests on a local server (OpenAI, Anthropic); else a skeleton."""
-    contract, wire = _CONTRACTS.get(spec.compat, (None, ""))
+    dialect_contract = DIALECT_CONTRACTS.get(_dialect(spec))
+    contract, wire = dialect_contract or WIRE[spec.compat].contract or (None, "")
     imports = [
         Import(f"{paths.drivers_module}.{spec.provider}_driver", spec.sync_class),
         Import(f"{paths.drivers_module}.async_{spec.provider}_driver", spec.async_class),
@@ -744,121 +681,3 @@ def _render(variables: dict[str, Any], *, template: str, **extra: Any) -> str:
     text = jinja_env.render_template(template, {**variables, **extra})
     line_length = variables["line_length"]
     return fit_name_lines(fit_value_lines(text, line_length), line_length)
-
-
-_CLASS_LINE = re.compile(r"^( *)class (\w+)\(([\w., ]+)\):$")
-_NAME_LINE = re.compile(r"^( *)(\w+) = ([A-Za-z_][\w.]*)$")
-
-
-def fit_name_lines(text: str, line_length: int) -> str:
-    """Lay out the over-long lines that hold a class name as ruff format does.
-
-    A class name may be 60 characters (``Async{Class}Driver`` 71): ``class N(A, B):`` gets
-    its bases on an indented line of their own, or one per line when they do not fit there;
-    ``name = Some.name`` gets its value in parentheses when that makes it fit, else stays
-    and is marked ``# noqa: E501`` (a name cannot wrap).
-    """
-    lines = []
-    for line in text.split("\n"):
-        found = _CLASS_LINE.match(line) or _NAME_LINE.match(line)
-        if found is None or display_width(line) <= line_length:
-            lines.append(line)
-            continue
-        indent, name, value = found.groups()
-        inner = indent + "    "
-        if found.re is _NAME_LINE:
-            lines += parenthesized(f"{indent}{name} = ", value, indent, line_length)
-        elif display_width(inner + value) <= line_length:
-            lines += [f"{indent}class {name}(", inner + value, f"{indent}):"]
-        else:
-            bases = [f"{inner}{base.strip()}," for base in value.split(",")]
-            lines += [f"{indent}class {name}(", *bases, f"{indent}):"]
-    return "\n".join(lines)
-
-
-def _statements(text: str) -> list[list[tokenize.TokenInfo]]:
-    """The tokens of every logical line that sits on one physical line."""
-    statements, current = [], []
-    for token in tokenize.generate_tokens(io.StringIO(text).readline):
-        if token.type in (tokenize.COMMENT, tokenize.NL, tokenize.INDENT, tokenize.DEDENT):
-            continue
-        if token.type == tokenize.NEWLINE:
-            if current and current[0].start[0] == current[-1].end[0]:
-                statements.append(current)
-            current = []
-        elif token.type != tokenize.ENDMARKER:
-            current.append(token)
-    return statements
-
-
-def _value_items(tokens: list[tokenize.TokenInfo]) -> tuple[list[str], bool] | None:
-    """``name = "s"`` gives (["s"], False), ``name = ("a", "b")`` (items, True); else None."""
-    kinds = [(t.type, t.string) for t in tokens]
-    if kinds[:2] != [(tokenize.NAME, tokens[0].string), (tokenize.OP, "=")] or len(kinds) < 3:
-        return None
-    rest = tokens[2:]
-    if len(rest) == 1 and rest[0].type == tokenize.STRING:
-        return [rest[0].string], False
-    inner = rest[1:-1]
-    if rest[0].string != "(" or rest[-1].string != ")" or not inner:
-        return None
-    strings = [t.string for t in inner[0::2]]
-    commas = [t.string for t in inner[1::2]]
-    if all(t.type == tokenize.STRING for t in inner[0::2]) and set(commas) <= {","}:
-        return strings, True
-    return None
-
-
-def fit_value_lines(text: str, line_length: int) -> str:
-    """Lay out over-long ``name = "value"`` and ``name = ("a", "b")`` lines as ruff does.
-
-    A string that fits on a line of its own is wrapped in parentheses, a tuple is exploded
-    one item per line; what still cannot fit gets ``# noqa: E501`` (a value cannot wrap).
-    """
-    lines = text.split("\n")
-    for tokens in reversed(_statements(text)):
-        row = tokens[0].start[0] - 1
-        found = _value_items(tokens)
-        if found is None or display_width(lines[row]) <= line_length:
-            continue
-        items, is_tuple = found
-        indent, head = " " * tokens[0].start[1], f"{tokens[0].string} = "
-        if not is_tuple:
-            lines[row : row + 1] = parenthesized(indent + head, items[0], indent, line_length)
-            continue
-        body = [f"{indent}    {item}," for item in items]
-        body = [b + (NOQA_LONG if display_width(b) > line_length else "") for b in body]
-        lines[row : row + 1] = [f"{indent}{head}(", *body, f"{indent})"]
-    return "\n".join(lines)
-
-
-# --- imports, grouped and sorted as ruff's isort does ---------------------------------------
-
-
-class Import(NamedTuple):
-    """``from module import name``, or ``import module`` when `name` is None."""
-
-    module: str
-    name: str | None
-
-
-def import_block(imports: list[Import], paths: Any) -> jinja_env.Code:
-    """The import lines in ruff's sections and order, one ``from`` line per module.
-
-    `paths` gives the checkout's package (first-party) and line length (long lines wrap).
-    """
-    grouped: dict[str, set[str]] = {}
-    for module, name in imports:
-        if not _MODULE.match(module) or not module.strip("."):
-            raise UnsafeTarget(module, name or module, "not an importable module path")
-        names = grouped.setdefault(module, set())
-        if name is not None:
-            names.add(jinja_env.pyident(name))
-    sections: dict[int, list[str]] = {}
-    key = {m: _ruff.import_key(m.lstrip("."), len(m) - len(m.lstrip(".")), bool(names),
-                               paths.package) for m, names in grouped.items()}  # fmt: skip
-    for module in sorted(grouped, key=lambda m: (key[m], m)):
-        names = sorted(grouped[module])
-        line = _ruff.from_line(module, names, paths.line_length) if names else f"import {module}"
-        sections.setdefault(key[module][0], []).append(line)
-    return jinja_env.Code("\n\n".join("\n".join(sections[s]) for s in sorted(sections)))

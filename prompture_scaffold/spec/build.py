@@ -231,6 +231,15 @@ def resolve(answers: Mapping[str, Any]) -> tuple[dict[str, Any], tuple[str, ...]
     return filled, tuple(missing)
 
 
+def with_defaults(**given: Any) -> DriverSpec:
+    """A spec of `given` and every other field's declared default, without the catalogue and
+    unchecked: a stand-in to plan with (`plan.places.preflight`)."""
+    filled, missing = resolve({"models_dev_name": None, **given})
+    if missing:
+        raise ValueError(f"no default for {', '.join(missing)}")
+    return DriverSpec(**{name: filled[name] for name in FIELD_NAMES})
+
+
 def _normalized(answers: dict[str, Any]) -> dict[str, Any]:
     values = {name: answers[name] for name in FIELD_NAMES if name in answers}
     values["sdk"] = check_sdk(values["sdk"])

@@ -83,6 +83,7 @@ _SERVICE_BASES = {
     "VertexGeminiDriver": "vertex-gemini",
     "VertexAnthropicDriver": "vertex-anthropic",
     "BedrockConverseDriver": "bedrock",
+    "OpenAIResponsesDriver": "responses",
 }
 
 

@@ -22,7 +22,8 @@ from prompture.testing import OpenAICompatibleContract, OpenAICompatServer
 from prompture_scaffold.checkout import Layout
 from prompture_scaffold.errors import InvalidInput, UnsafeTarget
 from prompture_scaffold.render import files as render
-from prompture_scaffold.render.files import Import, fit_value_lines, import_block, jinja_env
+from prompture_scaffold.render import jinja_env
+from prompture_scaffold.render.code_layout import Import, fit_value_lines, import_block
 from prompture_scaffold.spec.driver_spec import DriverSpec
 
 REPO = Path(__file__).resolve().parents[2]
