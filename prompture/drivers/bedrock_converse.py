@@ -1,4 +1,4 @@
-"""Amazon Bedrock's Converse API: one protocol, a sync (requests) and an async (httpx) transport.
+"""Amazon Bedrock's Converse API: one protocol, a sync (`_http`) and an async (httpx) transport.
 
 ``POST {endpoint}/model/{modelId}/converse`` (``/converse-stream``: AWS event-stream frames),
 the endpoint being ``https://bedrock-runtime.{region}.amazonaws.com``. Authentication, first

@@ -113,7 +113,7 @@ class OllamaProtocol(CostMixin):
 
 
 class OllamaDriver(OllamaProtocol, Driver):
-    """Ollama over a pooled `requests.Session`; NDJSON streaming with `iter_lines`."""
+    """Ollama over pooled `_http` connections; NDJSON streaming with `iter_lines`."""
 
     provider = "ollama"
     display_name = "Ollama"
