@@ -194,29 +194,27 @@ def _upstream_of(provider: str, model: str) -> tuple[str, str] | None:
 
 
 #: Answers of `get_model_capabilities` and `get_model_rates` (each driver call asks three or four
-#: times) by (what, provider, models.dev id, model), with the catalogue in memory when they
-#: were worked out. Rate files are read once per `RATES_DIR` (`reset_caches` forgets them, and
-#: these) and loading or refreshing the catalogue replaces its object, so an answer holds while
-#: both are the same objects.
-_answers: dict[tuple[str, str, str, str], tuple[Any, Path, Any]] = {}
+#: times) by (what, provider, models.dev id, model), with the catalogue state they were worked
+#: out in. Rate files are read once per `RATES_DIR` (`reset_caches` forgets them, and these);
+#: the catalogue's state is replaced by `_catalogue.reset` and its data object by a whole load
+#: or a refresh (a provider read on its own is read once per state); so an answer holds while
+#: all three are the same objects.
+_answers: dict[tuple[str, str, str, str], tuple[Any, Any, Path, Any]] = {}
 _ANSWERS_KEPT = 1024
 
 
 def _remembered(what: str, provider: str, model: str, compute: Any) -> Any:
     key = (what, provider, _models_dev_id(provider), model)
     seen = _answers.get(key)
-    if seen is not None and seen[0] is _catalogue_in_memory() and seen[1] is RATES_DIR:
-        return seen[2]
+    state = _catalogue._state
+    if seen is not None and seen[0] is state and seen[1] is state.data and seen[2] is RATES_DIR:
+        return seen[3]
     answer = compute(provider, model)
     if len(_answers) >= _ANSWERS_KEPT:
         _answers.clear()
-    _answers[key] = (_catalogue_in_memory(), RATES_DIR, answer)
+    state = _catalogue._state
+    _answers[key] = (state, state.data, RATES_DIR, answer)
     return answer
-
-
-def _catalogue_in_memory() -> Any:
-    """The loaded catalogue object (None before the first load), without loading it."""
-    return _catalogue._state.data
 
 
 def get_model_capabilities(provider: str, model: str) -> ModelCapabilities | None:
