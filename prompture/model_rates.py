@@ -4,7 +4,8 @@ Lookups are provider-scoped: ``get_model_rates("moonshot", "kimi-k2.5")`` maps `
 its models.dev id with `PROVIDER_MAP` and reads that provider's entry in the catalogue (see
 `prompture._catalogue` for where the catalogue comes from). A rate file
 ``infra/rates/{provider}.json`` (or ``{models_dev_id}.json``) then overrides what it states:
-``tokens_param``, ``supports_temperature``, ``api_type``, an optional ``cost``...
+``tokens_param``, ``supports_temperature``, ``api_type``, an optional ``cost``... A proxy
+(`PROXY_PROVIDERS`) takes the catalogue's word on the models it routes to.
 
 Importing this module reads nothing; the catalogue and the rate files load on first use.
 """
@@ -24,6 +25,7 @@ from ._catalogue import refresh_rates_cache
 
 __all__ = [
     "PROVIDER_MAP",
+    "PROXY_PROVIDERS",
     "RATES_DIR",
     "ModelCapabilities",
     "find_rate_file",
@@ -52,7 +54,13 @@ PROVIDER_MAP: dict[str, str] = {
     "modelscope": "modelscope",
     "openrouter": "openrouter",
     "lmstudio": "lmstudio",
+    "azure": "azure",
 }
+
+#: Providers that proxy other providers' models under ``"upstream/model"`` ids (CachiBot's
+#: ``openai/gpt-4o-mini``). A model the proxy's catalogue entry does not know is priced and
+#: described as the upstream's model, the proxy's own rate file overriding what it states.
+PROXY_PROVIDERS: frozenset[str] = frozenset({"cachibot"})
 
 
 @dataclass(frozen=True)
@@ -173,6 +181,15 @@ def _overlay(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _upstream_of(provider: str, model: str) -> tuple[str, str] | None:
+    """``(upstream provider, its model id)`` for a proxy's ``"upstream/model"`` id that the
+    proxy's own catalogue entry does not know; None otherwise."""
+    if provider not in PROXY_PROVIDERS or _catalogue_entry(provider, model) is not None:
+        return None
+    upstream, _, name = model.partition("/")
+    return (upstream, name) if upstream and name else None
+
+
 # --- public lookups
 
 
@@ -180,9 +197,14 @@ def get_model_capabilities(provider: str, model: str) -> ModelCapabilities | Non
     """Capabilities of ``provider``'s ``model``, or None when neither source knows the model."""
     entry = _catalogue_entry(provider, model)
     override = _rate_entry(provider, model)
-    if entry is None and override is None:
+    upstream = _upstream_of(provider, model)
+    inherited = get_model_capabilities(*upstream) if upstream else None
+    if entry is None and override is None and inherited is None:
         return None
-    fields = _capabilities_from_catalogue(entry) if entry is not None else {}
+    if entry is not None:
+        fields = _capabilities_from_catalogue(entry)
+    else:
+        fields = dataclasses.asdict(inherited) if inherited is not None else {}
     api_type = _rate_file(provider).get("api_type")
     if api_type is not None:
         fields["api_type"] = api_type
@@ -208,6 +230,9 @@ def get_model_rates(provider: str, model: str) -> dict[str, float] | None:
     override = _usd_per_million((_rate_entry(provider, model) or {}).get("cost"))
     if override is not None:
         return override
+    upstream = _upstream_of(provider, model)
+    if upstream is not None:
+        return get_model_rates(*upstream)
     return _usd_per_million((_catalogue_entry(provider, model) or {}).get("cost"))
 
 
