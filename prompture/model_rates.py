@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 from . import _catalogue
 from ._catalogue import refresh_rates_cache
+from ._log import LazyLogger
 
 __all__ = [
     "PROVIDER_MAP",
@@ -37,7 +37,7 @@ __all__ = [
     "reset_caches",
 ]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)  # imports logging when it first logs
 
 #: Where the rate files live (tests point it elsewhere, then call `reset_caches`).
 RATES_DIR = Path(__file__).parent / "infra" / "rates"
@@ -146,7 +146,7 @@ def _rate_entry(provider: str, model: str) -> dict[str, Any] | None:
 
 
 def _catalogue_provider(models_dev_id: str) -> dict[str, Any]:
-    return _catalogue.get_catalogue().get(models_dev_id) or {}
+    return _catalogue.get_provider(models_dev_id)
 
 
 def _catalogue_entry(provider: str, model: str) -> dict[str, Any] | None:

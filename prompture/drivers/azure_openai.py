@@ -117,7 +117,7 @@ class AzureOpenAIProtocol(OpenAICompatibleProtocol):
 
 
 class AzureOpenAIDriver(AzureOpenAIProtocol, OpenAICompatibleDriver):
-    """Synchronous Azure OpenAI driver (requests). A provider subclass sets:
+    """Synchronous Azure OpenAI driver (`_http`). A provider subclass sets:
 
     - ``provider``, ``display_name``: registry key and name (``provider`` also prefixes the
       ``{PROVIDER}_ENDPOINT`` and ``{PROVIDER}_API_VERSION`` variables).
