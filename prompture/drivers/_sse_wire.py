@@ -35,7 +35,7 @@ class _Events:
 
 
 class SSEWireDriver(_Events, Driver):
-    """Synchronous transport (requests) under a wire's profile class."""
+    """Synchronous transport (`_http`) under a wire's profile class."""
 
     def _post(self, payload: dict[str, Any], options: dict[str, Any], *, stream: bool = False):
         kwargs = self._send_kwargs(options)
