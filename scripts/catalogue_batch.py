@@ -43,7 +43,10 @@ SERVERS = {
     "vertex-gemini": "VertexGeminiServer",
     "vertex-anthropic": "VertexAnthropicServer",
     "bedrock": "BedrockServer",
+    "responses": "ResponsesServer",
 }
+#: The local server of a Responses API dialect other than OpenAI's own.
+DIALECT_SERVERS = {"perplexity": "PerplexityAgentServer"}
 
 
 @dataclass
@@ -137,18 +140,16 @@ from prompture.drivers import get_async_driver_for_model, get_driver_for_model
 
 root = os.path.realpath(os.getcwd())
 assert os.path.realpath(prompture.__file__).startswith(root), prompture.__file__
-jobs, servers = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+jobs = json.loads(sys.argv[1])
 answers = {}
-for wire, name in servers.items():
-    mine = [job for job in jobs if job["wire"] == wire]
-    if not mine:
-        continue
+for name in sorted({job["server"] for job in jobs}):
+    mine = [job for job in jobs if job["server"] == name]
     with getattr(testing, name)() as server:
         for job in mine:
             key, prefix = job["provider"], job["provider"].upper()
             env = {f"{prefix}_API_KEY": server.api_key or "test-key",
                    f"{prefix}_ENDPOINT": server.url}
-            if wire.startswith("vertex"):
+            if job["wire"].startswith("vertex"):
                 env.update(GOOGLE_VERTEX_PROJECT=getattr(server, "project", "test-project"),
                            GOOGLE_VERTEX_LOCATION="us-east5")
             os.environ.update(env)
@@ -202,7 +203,13 @@ print(json.dumps(answers))
 def verify(repo: Path, runs: list[Scaffold], env: dict[str, str]) -> dict[str, str]:
     """provider -> "ok" or why it did not answer, for every scaffold of a served wire."""
     jobs = [
-        {"provider": r.provider, "wire": r.wire, "model": r.model, "endpoint": r.endpoint}
+        {
+            "provider": r.provider,
+            "wire": r.wire,
+            "model": r.model,
+            "endpoint": r.endpoint,
+            "server": server_for(r.wire, r.endpoint),
+        }
         for r in runs
         if r.exit_code == 0 and r.wire in SERVERS
     ]
@@ -210,7 +217,7 @@ def verify(repo: Path, runs: list[Scaffold], env: dict[str, str]) -> dict[str, s
         return {}
     child_env = {**os.environ, **env, "PYTHONPATH": str(repo)}
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, json.dumps(jobs), json.dumps(SERVERS)],
+        [sys.executable, "-c", CHILD, json.dumps(jobs)],
         cwd=repo,
         env=child_env,
         capture_output=True,
@@ -221,6 +228,16 @@ def verify(repo: Path, runs: list[Scaffold], env: dict[str, str]) -> dict[str, s
     if done.returncode != 0:
         raise SystemExit(f"the verifying child failed:\n{done.stdout}\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def server_for(wire: str, endpoint: str) -> str:
+    """The `prompture.testing` server answering a driver of `wire` at `endpoint` as its
+    provider does (the Responses API's dialect follows the host, as the scaffolder's does)."""
+    from prompture_scaffold.spec.wires import responses_dialect
+
+    if wire == "responses":
+        return DIALECT_SERVERS.get(responses_dialect(endpoint), SERVERS[wire])
+    return SERVERS[wire]
 
 
 def per_wire(runs: list[Scaffold], answers: dict[str, str]) -> dict[str, tuple[int, int]]:

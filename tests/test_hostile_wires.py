@@ -1,5 +1,6 @@
 """The transport's hostile scenarios against the other wires: Google (the google-genai SDK on
-deadline-bound httpx clients) and Cohere (our transport, SSE through the shared reader).
+deadline-bound httpx clients), Cohere and the Responses API (our transport, SSE through the
+shared reader).
 Each ends in a result or a typed error within the call's total deadline, sync and async."""
 
 from __future__ import annotations
@@ -9,16 +10,19 @@ import asyncio
 import pytest
 from test_cohere_wire import AsyncCohereDriver, CohereDriver
 from test_hostile import KEY, check, make, outcome_async, outcome_sync
+from test_openai_responses_wire import AsyncResponsesDriver, ResponsesDriver
 
 from prompture import _transport
 from prompture.drivers import AsyncGoogleDriver, GoogleDriver
 from prompture.testing import GeminiServer
 from prompture.testing.cohere_server import CohereServer
-from prompture.testing.hostile import HOSTILE_COHERE, HOSTILE_GEMINI
+from prompture.testing.hostile import HOSTILE_COHERE, HOSTILE_GEMINI, HOSTILE_RESPONSES
+from prompture.testing.responses_server import ResponsesServer
 
 WIRES = {
     "google": (GeminiServer, GoogleDriver, AsyncGoogleDriver, HOSTILE_GEMINI),
     "cohere": (CohereServer, CohereDriver, AsyncCohereDriver, HOSTILE_COHERE),
+    "responses": (ResponsesServer, ResponsesDriver, AsyncResponsesDriver, HOSTILE_RESPONSES),
 }
 CASES = [(wire, s) for wire, (*_, scenarios) in WIRES.items() for s in scenarios]
 TEXTS = ("ok", "Hello")  # what the two local servers answer
@@ -26,8 +30,12 @@ TEXTS = ("ok", "Hello")  # what the two local servers answer
 
 @pytest.fixture(scope="module")
 def servers():
-    with GeminiServer(api_key=KEY) as gemini, CohereServer(api_key=KEY) as cohere:
-        yield {"google": gemini, "cohere": cohere}
+    with (
+        GeminiServer(api_key=KEY) as gemini,
+        CohereServer(api_key=KEY) as cohere,
+        ResponsesServer(api_key=KEY) as responses,
+    ):
+        yield {"google": gemini, "cohere": cohere, "responses": responses}
 
 
 def arrange(wire, scenario, servers, monkeypatch):

@@ -29,6 +29,7 @@ from .groq_server import GroqServer
 from .local_model import AirLLMWire, StandInModelServer
 from .ollama_server import OllamaServer
 from .openai_server import OpenAICompatServer
+from .responses_server import PerplexityAgentServer, ResponsesServer, ResponsesWire
 from .vertex_server import (
     VertexAnthropicServer,
     VertexAnthropicWire,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from .gemini_contract import GeminiContract
     from .local_model_contract import LocalModelContract
     from .ollama_contract import OllamaContract
+    from .responses_contract import PerplexityAgentContract, ResponsesContract
     from .vertex_contract import VertexAnthropicContract, VertexGeminiContract
 
 __all__ = [
@@ -72,7 +74,12 @@ __all__ = [
     "OpenAICompatServer",
     "OpenAICompatibleContract",
     "OpenAIWire",
+    "PerplexityAgentContract",
+    "PerplexityAgentServer",
     "RecordedRequest",
+    "ResponsesContract",
+    "ResponsesServer",
+    "ResponsesWire",
     "StandInModelServer",
     "VertexAnthropicContract",
     "VertexAnthropicServer",
@@ -94,6 +101,8 @@ _CONTRACT_MODULES = {
     "GeminiContract": "gemini_contract",
     "LocalModelContract": "local_model_contract",
     "OllamaContract": "ollama_contract",
+    "PerplexityAgentContract": "responses_contract",
+    "ResponsesContract": "responses_contract",
     "VertexAnthropicContract": "vertex_contract",
     "VertexGeminiContract": "vertex_contract",
 }

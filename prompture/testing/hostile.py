@@ -24,7 +24,14 @@ from typing import Any
 
 from ._server import LocalServer, Reply
 
-__all__ = ["HOSTILE_COHERE", "HOSTILE_GEMINI", "HOSTILE_OPENAI", "Hostile", "wire_scenarios"]
+__all__ = [
+    "HOSTILE_COHERE",
+    "HOSTILE_GEMINI",
+    "HOSTILE_OPENAI",
+    "HOSTILE_RESPONSES",
+    "Hostile",
+    "wire_scenarios",
+]
 
 #: The deadline scenarios are run with (seconds); slow scenarios take far longer than this.
 TIMEOUT = 1.0
@@ -279,6 +286,32 @@ HOSTILE_COHERE = wire_scenarios(
             ("content-delta", {"message": {"content": {"text": "lo"}}}),
             ("message-end", {"finish_reason": "COMPLETE", "usage": _COHERE_USAGE}),
         )
+    ),
+    event_name=True,
+)
+
+_RESPONSES_USAGE = {"input_tokens": 3, "output_tokens": 1, "total_tokens": 4}
+
+
+def _response(text: str) -> dict[str, Any]:
+    part = {"type": "output_text", "text": text, "annotations": []}
+    message = {"type": "message", "id": "m", "role": "assistant", "content": [part]}
+    return {
+        "id": "r",
+        "object": "response",
+        "status": "completed",
+        "output": [message],
+        "usage": _RESPONSES_USAGE,
+    }
+
+
+#: `wire_scenarios` for OpenAI's Responses API (a stream ends with ``response.completed``).
+HOSTILE_RESPONSES = wire_scenarios(
+    _response("ok"),
+    (
+        {"type": "response.output_text.delta", "delta": "Hel"},
+        {"type": "response.output_text.delta", "delta": "lo"},
+        {"type": "response.completed", "response": _response("Hello")},
     ),
     event_name=True,
 )

@@ -137,12 +137,13 @@ BY_NPM: dict[str, Fact] = {
         _BEARER, "https://developers.cloudflare.com/ai-gateway/usage/chat-completion/",
     ),
     # https://docs.perplexity.ai/docs/agent-api/migrate-from-sonar/overview: Sonar chat
-    # completions were retired on 2026-09-27 (@ai-sdk/perplexity 2.1.0 moved to the Agent API)
+    # completions were retired on 2026-09-27 (@ai-sdk/perplexity 2.1.0 moved to the Agent API),
+    # which speaks OpenAI's Responses format at POST /v1/responses
+    # (https://docs.perplexity.ai/docs/agent-api/openai-compatibility; request fields:
+    # https://docs.perplexity.ai/api-reference/responses-post)
     "@ai-sdk/perplexity": Fact(
-        "custom", "https://api.perplexity.ai/v1", _BEARER,
+        "responses", "https://api.perplexity.ai/v1", _BEARER,
         "https://docs.perplexity.ai/docs/agent-api/openai-compatibility",
-        note="Perplexity's Agent API speaks OpenAI's Responses format (POST /v1/responses), "
-        "for which the runtime has no base or local server",
     ),
     # https://docs.gitlab.com/user/duo_agent_platform/
     "gitlab-ai-provider": Fact(
@@ -171,7 +172,8 @@ BY_ID: dict[str, Fact] = {
         "azure", "https://${AZURE_COGNITIVE_SERVICES_RESOURCE_NAME}.cognitiveservices.azure.com",
         "api-key: <key>", "https://learn.microsoft.com/en-us/azure/ai-foundry/openai/reference",
     ),
-    # https://docs.perplexity.ai/docs/agent-api/openai-compatibility (Responses format only)
+    # https://docs.perplexity.ai/docs/agent-api/openai-compatibility (the Responses format;
+    # its package, @ai-sdk/openai, would say chat completions)
     "perplexity-agent": BY_NPM["@ai-sdk/perplexity"],
     # https://docs.anthropic.com/en/api/messages (the one @ai-sdk/anthropic entry without a URL)
     "anthropic": Fact(

@@ -26,6 +26,7 @@ _CLASSES = (
     "AzureOpenAIDriver", "AsyncAzureOpenAIDriver", "CohereChatDriver", "AsyncCohereChatDriver",
     "VertexGeminiDriver", "AsyncVertexGeminiDriver", "VertexAnthropicDriver",
     "AsyncVertexAnthropicDriver", "BedrockConverseDriver", "AsyncBedrockConverseDriver",
+    "OpenAIResponsesDriver", "AsyncOpenAIResponsesDriver",
     "CustomWireDriver", "AsyncCustomWireDriver", "ConfigurationError", "DriverHTTPError",
 )  # fmt: skip
 _FUNCTIONS = (

@@ -31,7 +31,7 @@ from ..checkout.rates import RateStyle, assumptions, render_flat
 from ..errors import InvalidInput, UnsafeTarget
 from ..patterns import ENV_RE, PROVIDER_RE
 from ..spec.driver_spec import DriverSpec
-from ..spec.wires import SERVICE_WIRES, WIRE, WIRES
+from ..spec.wires import DIALECT_CONTRACTS, SERVICE_WIRES, WIRE, WIRES, responses_dialect
 from . import jinja_env
 from .code_layout import Import, fit_name_lines, fit_value_lines, import_block
 
@@ -527,6 +527,11 @@ def _driver_vars(
     return sync_vars, async_vars
 
 
+def _dialect(spec: DriverSpec) -> str:
+    """The Responses API dialect of the spec's server (``"openai"`` for every other wire)."""
+    return responses_dialect(spec.endpoint) if spec.compat == "responses" else "openai"
+
+
 def _service_vars(spec: DriverSpec) -> dict[str, Any]:
     """The service-wire template's words and wire settings (nothing for other wires)."""
     service = WIRE[spec.compat].service
@@ -534,6 +539,9 @@ def _service_vars(spec: DriverSpec) -> dict[str, Any]:
         return {}
     wire_doc, wire_short, auth_doc = service.speaks, service.short, service.auth
     attrs = service.settings
+    dialect = _dialect(spec)
+    if dialect != "openai":
+        attrs = (*attrs, ("dialect", json.dumps(dialect)))
     keys = " or ".join(spec.api_key_envs)
     return {
         "wire_doc": jinja_env.text(wire_doc),
@@ -602,7 +610,8 @@ def _from_checkout(layout: Any, from_file: Path, symbol: str) -> Import:
 def _test_vars(spec: DriverSpec, layout: Any, paths: _Paths) -> dict[str, Any]:
     """The test module: the checkout's own contract suite for the wire when its package ships
     one; else self-contained tests on a local server (OpenAI, Anthropic); else a skeleton."""
-    contract, wire = WIRE[spec.compat].contract or (None, "")
+    dialect_contract = DIALECT_CONTRACTS.get(_dialect(spec))
+    contract, wire = dialect_contract or WIRE[spec.compat].contract or (None, "")
     imports = [
         Import(f"{paths.drivers_module}.{spec.provider}_driver", spec.sync_class),
         Import(f"{paths.drivers_module}.async_{spec.provider}_driver", spec.async_class),

@@ -23,10 +23,10 @@ from .wires import (
     AUTH_CHOICES,
     DEFAULT_SDKS,
     HTTP_SDKS,
-    JSON_MODE_WIRES,
     KEY_AUTHS,
     TEMPLATE_CHOICES,
     WIRE_CHOICES,
+    json_mode_native,
     needs_endpoint,
     third_party,
 )
@@ -186,7 +186,7 @@ class DriverSpec:
     json_mode: bool = _capability(
         "JSON mode support.", "JSON mode: the API can be told to answer with a JSON object.",
         # JSON mode follows the wire, or a native schema (Bedrock has schemas, no JSON mode).
-        lambda answers: answers.get("compat") in JSON_MODE_WIRES
+        lambda answers: json_mode_native(answers.get("compat"), answers.get("endpoint"))
         or (bool(answers.get("json_schema")) and answers.get("compat") != "bedrock"))  # fmt: skip
     json_schema: bool = _capability(
         "JSON schema support.", "Structured output: the API enforces a JSON schema.",

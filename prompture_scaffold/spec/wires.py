@@ -60,7 +60,8 @@ _VERTEX_AUTH = (
 
 #: Every wire format, in the order the wizard and `--help` list them. The first three have a
 #: template of their own; the others are one provider family's wire with a base in our
-#: runtime: Azure OpenAI, Cohere v2 chat, Gemini and Claude on Vertex AI, Bedrock Converse.
+#: runtime: Azure OpenAI, Cohere v2 chat, Gemini and Claude on Vertex AI, Bedrock Converse,
+#: OpenAI's Responses API.
 WIRE_LIST = (
     Wire("openai", "OpenAI chat completions (/chat/completions)",
          ("OpenAICompatibleDriver", "AsyncOpenAICompatibleDriver"),
@@ -108,6 +109,14 @@ WIRE_LIST = (
                          "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY or AWS_PROFILE (SigV4, "
                          "through botocore); region AWS_REGION.",
                          "the region's bedrock-runtime host")),
+    # OpenAI's Responses API; Perplexity's Agent API speaks it in a dialect of its own
+    # (`RESPONSES_DIALECTS`), without JSON mode (`json_mode_native`).
+    Wire("responses", "OpenAI Responses API (/responses; Perplexity's Agent API)",
+         ("OpenAIResponsesDriver", "AsyncOpenAIResponsesDriver"), _SERVICE_TEMPLATES,
+         sdk="requests", contract=("ResponsesContract", "OpenAI Responses API"),
+         json_mode=True, needs_url=True,
+         service=Service("OpenAI's Responses API (POST {base}/responses)",
+                         "the Responses API", "API key: {keys}.")),
 )  # fmt: skip
 WIRE = {wire.name: wire for wire in WIRE_LIST}
 WIRE_CHOICES = {wire.name: wire.choice for wire in WIRE_LIST}
@@ -156,3 +165,29 @@ def needs_endpoint(compat: str | None, auth: str | None) -> bool:
 def third_party(sdk: object) -> bool:
     """Whether `sdk` is a third-party requirement (then lazy/eager and a version apply)."""
     return isinstance(sdk, str) and bool(sdk) and sdk not in HTTP_SDKS
+
+
+#: Hosts serving the Responses API in a dialect of their own (the runtime's
+#: `_responses_wire.DIALECTS`): Perplexity's Agent API asks for schemas with
+#: ``response_format`` and has no JSON-object mode and no sampling options.
+RESPONSES_DIALECTS = {"api.perplexity.ai": "perplexity"}
+#: The contract mixin and its server's wire of each dialect other than OpenAI's own.
+DIALECT_CONTRACTS = {"perplexity": ("PerplexityAgentContract", "Perplexity Agent API")}
+
+
+def responses_dialect(endpoint: object) -> str:
+    """The Responses API dialect of the server at `endpoint` (``"openai"`` unless listed)."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(str(endpoint or "")).hostname or ""
+    except ValueError:
+        return "openai"
+    return RESPONSES_DIALECTS.get(host, "openai")
+
+
+def json_mode_native(compat: object, endpoint: object) -> bool:
+    """Whether the wire (at that endpoint, for the Responses API) asks for JSON natively."""
+    if compat == "responses":
+        return responses_dialect(endpoint) == "openai"
+    return compat in JSON_MODE_WIRES

@@ -2,8 +2,8 @@
 catalogue is `scripts/catalogue_batch.py`'s job): `add-driver KEY --from-models-dev ID --yes`
 alone succeeds, each driver answers a strict local server of its wire through
 ``get_driver_for_model``, base-URL templates are filled in from the catalogue's variables, and
-the generated Azure, Cohere, Vertex and Bedrock test modules pass the contract suite, sync and
-async."""
+the generated Azure, Cohere, Vertex, Bedrock and Perplexity (Responses API) test modules pass
+the contract suite, sync and async."""
 
 from __future__ import annotations
 
@@ -28,6 +28,8 @@ SUBSET = {
     "google-vertex": "vertex-gemini",
     "google-vertex-anthropic": "vertex-anthropic",
     "amazon-bedrock": "bedrock",
+    "perplexity": "responses",  # the facts table: Sonar chat completions are retired
+    "perplexity-agent": "responses",  # the facts table overrides its @ai-sdk/openai
     "gitlab": "custom",  # nothing serves it: the skeleton, with the facts table's note
 }
 SERVICE_TESTS = [
@@ -36,6 +38,7 @@ SERVICE_TESTS = [
     "tests/test_google_vertex_driver.py",
     "tests/test_google_vertex_anthropic_driver.py",
     "tests/test_amazon_bedrock_driver.py",
+    "tests/test_perplexity_agent_driver.py",
 ]
 
 

@@ -72,6 +72,8 @@ def test_the_id_row_wins_over_the_package_row():
         ("cloudflare-workers-ai", "openai", "CLOUDFLARE_API_KEY"),
         ("databricks", "openai", "DATABRICKS_TOKEN"),
         ("gitlab", "custom", "GITLAB_TOKEN"),
+        ("perplexity", "responses", "PERPLEXITY_API_KEY"),
+        ("perplexity-agent", "responses", "PERPLEXITY_API_KEY"),
     ],
 )
 def test_the_catalogue_and_the_facts_fill_the_wire_and_the_key(catalogue_id, wire, key):
@@ -86,6 +88,17 @@ def test_the_vertex_and_bedrock_drivers_build_their_urls_and_sdks_come_from_the_
     assert spec_of("google-vertex-anthropic").sdk.startswith("anthropic")
     assert not spec_of("google-vertex-anthropic").json_schema  # the Messages API has none
     assert not spec_of("amazon-bedrock").json_mode  # Converse has no JSON mode
+
+
+def test_perplexity_speaks_its_dialect_of_the_responses_api():
+    """Perplexity's Agent API has no JSON-object mode: JSON mode stays off for its host, on for
+    OpenAI's own Responses API."""
+    from prompture_scaffold.spec.wires import responses_dialect
+
+    spec = spec_of("perplexity-agent")
+    assert spec.endpoint == "https://api.perplexity.ai/v1" and not spec.json_mode
+    assert responses_dialect(spec.endpoint) == "perplexity"
+    assert responses_dialect("https://api.openai.com/v1") == "openai"
 
 
 # --- base-URL templates ----------------------------------------------------------------------

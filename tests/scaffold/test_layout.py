@@ -62,6 +62,8 @@ def test_discover_our_checkout():
         "AsyncVertexAnthropicDriver": "prompture/drivers/vertex_anthropic.py",
         "BedrockConverseDriver": "prompture/drivers/bedrock_converse.py",
         "AsyncBedrockConverseDriver": "prompture/drivers/bedrock_converse.py",
+        "OpenAIResponsesDriver": "prompture/drivers/openai_responses.py",
+        "AsyncOpenAIResponsesDriver": "prompture/drivers/openai_responses.py",
         "fill_template": "prompture/_endpoints.py",
         "CustomWireDriver": "prompture/drivers/custom_wire.py",
         "AsyncCustomWireDriver": "prompture/drivers/custom_wire.py",

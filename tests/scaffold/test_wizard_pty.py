@@ -158,7 +158,7 @@ def test_a_catalogue_provider_taken_with_enter_everywhere(repo):
     child = spawn(repo, paging=True)
     answer(child, "Provider", "deepseek")
     asked = enter_until_confirmation(child)
-    wires = "openai/anthropic/custom/azure/cohere/vertex-gemini/vertex-anthropic/bedrock"
+    wires = "openai/anthropic/custom/azure/cohere/vertex-gemini/vertex-anthropic/bedrock/responses"
     assert any(q.startswith(f"? Wire format [{wires}] (openai)") for q in asked)
     assert any(q.startswith("? Endpoint (https://api.deepseek.com)") for q in asked)
     assert any(q.startswith("? More of the change") for q in asked)
