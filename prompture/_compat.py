@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timezone
 from typing import Any
 
 if sys.version_info >= (3, 11):
@@ -52,7 +51,14 @@ async def _timeout_at_310(when: float | None) -> AsyncIterator[None]:
         handle.cancel()
 
 
-#: `datetime.UTC` (3.11) is this object.
-UTC = timezone.utc
+def __getattr__(name: str) -> Any:
+    """`UTC` (`datetime.UTC`, 3.11), made on first use: importing `datetime` costs ~1 ms, and
+    only the test servers need it."""
+    if name == "UTC":
+        from datetime import timezone
 
-__all__ = ["UTC", "Self", "timeout_at"]
+        return timezone.utc
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = ["UTC", "Self", "timeout_at"]  # noqa: F822 - UTC comes from __getattr__

@@ -19,7 +19,14 @@ from collections.abc import Callable, Mapping
 
 from .exceptions import ConfigurationError
 
-__all__ = ["ENDPOINT_VARIABLES", "PLACEHOLDER", "base_url", "fill_template", "template_names"]
+__all__ = [
+    "ENDPOINT_VARIABLES",
+    "PLACEHOLDER",
+    "base_url",
+    "fill_template",
+    "setting_value",
+    "template_names",
+]
 
 #: A ``${VAR}`` placeholder of a base-URL template (variable names as the environment has them).
 PLACEHOLDER = re.compile(r"\$\{([A-Z][A-Z0-9_]*)\}")
@@ -42,6 +49,7 @@ ENDPOINT_VARIABLES: dict[str, tuple[str, ...]] = {
     "zai": ("ZAI_ENDPOINT", "ZHIPU_ENDPOINT"),
     "claude": ("CLAUDE_ENDPOINT", "ANTHROPIC_BASE_URL"),
     "groq": ("GROQ_ENDPOINT", "GROQ_BASE_URL"),
+    "azure": ("AZURE_ENDPOINT", "AZURE_API_ENDPOINT"),
 }
 
 
@@ -59,7 +67,7 @@ def template_names(url: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(PLACEHOLDER.findall(url)))
 
 
-def _setting(name: str) -> str | None:
+def setting_value(name: str) -> str | None:
     """The value of variable `name`: the settings field of that name (which reads `.env`
     too), else the process environment."""
     from ._lazy_settings import settings
@@ -76,7 +84,7 @@ def fill_template(
     url: str,
     names: Mapping[str, tuple[str, ...]],
     who: str,
-    lookup: Callable[[str], str | None] = _setting,
+    lookup: Callable[[str], str | None] = setting_value,
 ) -> str:
     """`url` with each ``${VAR}`` replaced by the first variable of ``names[VAR]`` (else
     ``VAR`` itself) that has a value; a `ConfigurationError` naming the unset ones.

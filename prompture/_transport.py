@@ -1,16 +1,18 @@
 """HTTP plumbing shared by every driver: pooled clients, deadlines, caps, errors, retries.
 
-Sync drivers share one `requests.Session` per thread and async drivers one `httpx.AsyncClient`
-per event loop, so connections are reused across calls and across driver instances (a new
-client per call is what makes many LLM libraries several times slower than the raw client).
+Sync drivers share this thread's pooled connections of `_http` (a small HTTP/1.1 client: it
+imports in no time where requests costs 45-75 ms on a process's first call) and async drivers
+one `httpx.AsyncClient` per event loop, so connections are reused across calls and across
+driver instances (a new client per call is what makes many LLM libraries several times slower
+than the raw client).
 A per-loop client is closed when its loop shuts down (`per_loop`), so `asyncio.run()` leaves
 no descriptor behind.
 
 What no server can do to a call made through `post`/`apost`:
 
 - hold it past its total deadline (`timeout` covers connecting, every read, and the retries
-  with their waits): sync sockets are shut down by one watchdog thread at the deadline, async
-  reads run under ``timeout_at`` (asyncio's, through ``_compat``);
+  with their waits): each blocking step of a sync call waits at most what the deadline
+  leaves (`_http`), async reads run under ``timeout_at`` (asyncio's, through ``_compat``);
 - make it buffer more than `MAX_RESPONSE_BYTES` (an answer or a whole stream) or an endless
   line (`_sse.SSEDecoder` and `iter_lines` cap lines at `MAX_LINE_BYTES`);
 - hide a failure: transport exceptions and error statuses become `DriverHTTPError` here, in
@@ -29,11 +31,7 @@ uses these as they are: ``post(..., stream=True)`` then ``stream.iter_events()``
 from __future__ import annotations
 
 import contextvars
-import heapq
-import itertools
-import logging
 import math
-import socket
 import threading
 import time
 import weakref
@@ -41,6 +39,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._compat import timeout_at
+from ._log import LazyLogger
 from ._sse import DEFAULT_MAX_LINE, ServerSentEvent, SSEDecoder, SSEError
 from .exceptions import ConfigurationError, DriverHTTPError, redact
 
@@ -49,7 +48,7 @@ if TYPE_CHECKING:  # asyncio costs ~30 ms to import; sync-only users never need 
 
 T = TypeVar("T")
 
-logger = logging.getLogger("prompture.transport")
+logger = LazyLogger("prompture.transport")  # imports logging when it first logs
 
 RETRYABLE_STATUS = frozenset({408, 409, 429})
 #: The longest ``Retry-After`` honoured (seconds); a longer one is cut to this.
@@ -58,8 +57,6 @@ MAX_RETRY_AFTER = 30.0
 MAX_RESPONSE_BYTES = 64 * 1024 * 1024
 #: The longest line of a stream (SSE or NDJSON), in bytes.
 MAX_LINE_BYTES = DEFAULT_MAX_LINE
-#: How much one read asks for; a read returns as soon as any bytes are there.
-READ_SIZE = 64 * 1024
 
 _local = threading.local()
 
@@ -93,76 +90,6 @@ def deadline_error(provider: str, deadline: Deadline) -> DriverHTTPError:
         provider=provider,
         retryable=True,
     )
-
-
-class _Guard:
-    """One sync call's watch: the connection it uses, and whether its deadline struck."""
-
-    __slots__ = ("conn", "done", "expired", "lock")
-
-    def __init__(self) -> None:
-        self.conn: Any = None
-        self.done = False
-        self.expired = False
-        self.lock = threading.Lock()
-
-    def expire(self) -> None:
-        with self.lock:
-            if self.done:
-                return
-            self.expired = True
-            sock = getattr(self.conn, "sock", None)
-        if sock is not None:
-            try:  # wakes a recv blocked in the caller's thread at once
-                sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-
-    def disarm(self) -> None:
-        with self.lock:
-            self.done = True
-
-
-class _Watchdog:
-    """One daemon thread that ends sync calls at their deadlines (a heap of guards)."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._heap: list[tuple[float, int, _Guard]] = []
-        self._seq = itertools.count()
-        self._thread: threading.Thread | None = None
-
-    def arm(self, at: float, guard: _Guard) -> None:
-        with self._cond:
-            if len(self._heap) > 1024:  # drop finished guards now and then
-                self._heap = [entry for entry in self._heap if not entry[2].done]
-                heapq.heapify(self._heap)
-            heapq.heappush(self._heap, (at, next(self._seq), guard))
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="prompture-deadlines", daemon=True
-                )
-                self._thread.start()
-            elif self._heap[0][2] is guard:
-                self._cond.notify()
-
-    def _run(self) -> None:
-        with self._cond:
-            while True:
-                if not self._heap:
-                    self._cond.wait()
-                    continue
-                at, _, guard = self._heap[0]
-                wait = at - time.monotonic()
-                if wait > 0 and not guard.done:
-                    self._cond.wait(wait)
-                    continue
-                heapq.heappop(self._heap)
-                if not guard.done:
-                    guard.expire()
-
-
-_watchdog = _Watchdog()
 
 
 # --- deadlines inside SDK calls (their HTTP clients read `_local.deadline`)
@@ -339,48 +266,15 @@ async def aiter_within(iterator: Any, deadline: Deadline) -> AsyncIterator[Any]:
 # --- pooled clients
 
 
-def _tracked_adapter() -> Any:
-    """A requests adapter whose connections report themselves to the calling thread's guard,
-    so the watchdog can shut the socket of a call past its deadline."""
-    from requests.adapters import HTTPAdapter
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
-    def tracked(base: type) -> type:
-        class Tracked(base):  # type: ignore[misc, valid-type]
-            def request(self, *args: Any, **kwargs: Any) -> Any:
-                guard = getattr(_local, "guard", None)
-                if guard is not None:
-                    guard.conn = self
-                return super().request(*args, **kwargs)
-
-        return Tracked
-
-    class Pool(HTTPConnectionPool):
-        ConnectionCls = tracked(HTTPConnection)
-
-    class TLSPool(HTTPSConnectionPool):
-        ConnectionCls = tracked(HTTPSConnection)
-
-    class Adapter(HTTPAdapter):
-        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TLSPool}
-
-    return Adapter()
-
-
 def shared_session() -> Any:
-    """This thread's pooled `requests.Session` (requests is imported on first use)."""
+    """This thread's pooled `requests.Session`, for the odd GET (model lists) and the SDKs that
+    want one (google-auth's token refresh); calls go through `post` (requests is imported on
+    first use)."""
     session = getattr(_local, "session", None)
     if session is None:
         import requests
 
-        session = requests.Session()
-        adapter = _tracked_adapter()
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
-        _local.session = session
+        session = _local.session = requests.Session()
     return session
 
 
@@ -751,35 +645,21 @@ class SyncStream(_StreamBase):
     line over `MAX_LINE_BYTES`, or when the connection breaks.
     """
 
-    def __init__(self, provider, response, deadline, secrets, guard: _Guard) -> None:
-        super().__init__(provider, response, deadline, secrets)
-        self._guard = guard
-
-    def iter_bytes(self, fast: bool = True) -> Iterator[bytes]:
-        raw = self.response.raw
-        read = self._reader(raw, fast)
+    def iter_bytes(self) -> Iterator[bytes]:
         while True:
+            failure = None
             try:
-                chunk = read(READ_SIZE)
-            except Exception as exc:  # urllib3 and socket errors, a shut-down socket
-                raise self._read_error(exc) from None
+                chunk = self.response.read1(self.deadline)
+            except TimeoutError:
+                failure = deadline_error(self.provider, self.deadline)
+            except (OSError, _http_errors()) as exc:
+                failure = transport_error(self.provider, exc, self.secrets)
+            if failure is not None:  # raised here: no hidden context to carry
+                self.response.close()
+                raise failure
             if not chunk:
-                if self._guard.expired:
-                    raise deadline_error(self.provider, self.deadline)
                 return
             yield self._count(chunk)
-
-    @staticmethod
-    def _reader(raw: Any, fast: bool) -> Callable[[int], bytes]:
-        """What reads up to n bytes as soon as some are there: urllib3's decoding `read1`, or
-        with `fast`, for a chunked body not content-encoded (a stream), the HTTP response
-        underneath it (a fifth of the cost per read on a stream of small events; urllib3
-        settles its books on the empty read that `close` makes)."""
-        inner = getattr(raw, "_fp", None)
-        plain = raw.headers.get("Content-Encoding", "identity").lower() == "identity"
-        if fast and plain and raw.chunked and inner is not None and hasattr(inner, "read1"):
-            return inner.read1
-        return lambda n: raw.read1(n, decode_content=True)
 
     def iter_content(self, chunk_size: int | None = None) -> Iterator[bytes]:
         """`iter_bytes` under the name `requests` gives it (the size is the reader's)."""
@@ -802,32 +682,10 @@ class SyncStream(_StreamBase):
         except SSEError as exc:
             raise self._line_error(exc) from None
 
-    def _read_error(self, exc: BaseException) -> DriverHTTPError:
-        if self._guard.expired:
-            return deadline_error(self.provider, self.deadline)
-        return transport_error(self.provider, exc, self.secrets)
-
     def close(self) -> None:
         """Give the connection back to the pool when the rest of the body is short (a reader
         that stopped at its terminator leaves only the closing bytes), else close it."""
-        try:
-            if not self._guard.expired and self._drained():
-                self.response.raw.release_conn()
-                return
-        except Exception:  # any read failure here: the connection is not worth keeping
-            pass
-        finally:
-            self._guard.disarm()
-        self.response.close()
-
-    def _drained(self, limit: int = 64 * 1024) -> bool:
-        raw, left = self.response.raw, limit
-        while left > 0:
-            chunk = raw.read1(left, decode_content=True)
-            if not chunk:
-                return True
-            left -= len(chunk)
-        return False
+        self.response.release(self.deadline, drain=64 * 1024)
 
     def __enter__(self) -> SyncStream:
         return self
@@ -926,20 +784,43 @@ def _content_length_over(headers: Any) -> bool:
         return False
 
 
-def _read_all(provider: str, response: Any, guard: _Guard, deadline: Deadline, secrets) -> bytes:
-    """The whole body of a sync `requests` response, within the cap and the deadline."""
+def _http_errors() -> type[Exception]:
+    from ._http import ProtocolError
+
+    return ProtocolError
+
+
+def _read_all(provider: str, response: Any, deadline: Deadline, secrets) -> bytes:
+    """The whole body of a sync answer, within the cap and the deadline; the connection goes
+    back to the pool when the body ended cleanly."""
     if _content_length_over(response.headers):
         response.close()
         raise too_large_error(provider, "an answer", MAX_RESPONSE_BYTES)
-    stream = SyncStream(provider, response, deadline, secrets, guard)
+    stream = SyncStream(provider, response, deadline, secrets)
     parts: list[bytes] = []
     try:
-        for chunk in stream.iter_bytes(fast=False):  # urllib3 keeps the connection's books
+        for chunk in stream.iter_bytes():
             parts.append(chunk)
     except DriverHTTPError:
         response.close()
         raise
+    response.release(deadline)
     return b"".join(parts)
+
+
+def _json_body(provider: str, payload: Any, headers: dict[str, str]) -> bytes:
+    """`payload` as the bytes to send (JSON unless already bytes), with its Content-Type."""
+    if isinstance(payload, bytes):
+        return payload
+    import json
+
+    if not any(name.lower() == "content-type" for name in headers):
+        headers["Content-Type"] = "application/json"
+    try:
+        return json.dumps(payload, allow_nan=False).encode("utf-8")
+    except (TypeError, ValueError) as exc:
+        message = f"{provider} request body cannot be sent as JSON: {exc}"
+    raise DriverHTTPError(message, provider=provider, retryable=False)
 
 
 def post(
@@ -954,50 +835,40 @@ def post(
     backoff: float,
     stream: bool = False,
 ) -> Any:
-    """POST `payload` as JSON (bytes as they are) on this thread's pooled session.
+    """POST `payload` as JSON (bytes as they are) on this thread's pooled connections.
 
     Returns a `Body`, or with `stream` a `SyncStream` (the caller reads and closes it).
     `timeout` is the call's total deadline, retries included. Error statuses, transport
     failures, the deadline and the size cap become `DriverHTTPError`, retried per the shared
-    policy where that may help.
+    policy where that may help. (The client is `_http`, not requests: see why there.)
     """
-    import requests
+    from . import _http
 
-    session = shared_session()
     deadline = Deadline(timeout)
-    send = {"data": payload} if isinstance(payload, bytes) else {"json": payload}
+    headers = dict(headers)
+    body = _json_body(provider, payload, headers)
 
     def attempt() -> Any:
-        left = deadline.remaining()
-        if left <= 0:
+        if deadline.expired():
             raise deadline_error(provider, deadline)
-        guard = _local.guard = _Guard()
-        _watchdog.arm(deadline.at, guard)
-        handed_over = False
+        failure = None
         try:
-            try:
-                response = session.post(
-                    url, **send, headers=headers, timeout=(left, left), stream=True
-                )
-            except requests.RequestException as exc:
-                if guard.expired or isinstance(exc, requests.Timeout) and deadline.expired():
-                    raise deadline_error(provider, deadline) from None
-                raise transport_error(provider, exc, secrets) from None
-            finally:
-                _local.guard = None
-            if response.status_code >= 400:
-                body = _read_all(provider, response, guard, deadline, secrets)
-                retry_after = response.headers.get("Retry-After")
-                text = body.decode("utf-8", "replace")
-                raise status_error(provider, response.status_code, text, secrets, retry_after)
-            if stream:
-                handed_over = True  # the stream disarms the guard when it is closed
-                return SyncStream(provider, response, deadline, secrets, guard)
-            content = _read_all(provider, response, guard, deadline, secrets)
-            return Body(response.status_code, response.headers, content)
-        finally:
-            if not handed_over:
-                guard.disarm()
+            response = _http.request("POST", url, body, headers, deadline)
+        except TimeoutError:
+            failure = deadline_error(provider, deadline)
+        except (OSError, _http.ProtocolError) as exc:
+            failure = transport_error(provider, exc, secrets)
+        if failure is not None:  # raised here: no hidden context to carry
+            raise failure
+        if response.status >= 400:
+            content = _read_all(provider, response, deadline, secrets)
+            retry_after = response.headers.get("Retry-After")
+            text = content.decode("utf-8", "replace")
+            raise status_error(provider, response.status, text, secrets, retry_after)
+        if stream:
+            return SyncStream(provider, response, deadline, secrets)
+        content = _read_all(provider, response, deadline, secrets)
+        return Body(response.status, response.headers, content)
 
     return call_with_retries(attempt, max_retries, backoff, deadline)
 

@@ -8,14 +8,14 @@ OpenAI's strict structured outputs.
 from __future__ import annotations
 
 import copy
-import logging
 from typing import Any, ClassVar
 
 from . import model_rates
+from ._log import LazyLogger
 
 __all__ = ["CostMixin", "prepare_strict_schema"]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)  # imports logging when it first logs
 
 _PER_MILLION = 1_000_000
 

@@ -12,6 +12,8 @@ from urllib.parse import urlparse
 
 from .drivers import (
     AirLLMDriver,
+    AzureDriver,
+    CachiBotDriver,
     ClaudeDriver,
     GoogleDriver,
     GrokDriver,
@@ -75,6 +77,8 @@ def get_available_models(*, live: bool = True) -> list[str]:
         "groq": GroqDriver,
         "ollama": OllamaDriver,
         "airllm": AirLLMDriver,
+        "azure": AzureDriver,
+        "cachibot": CachiBotDriver,
     }
     found: set[str] = set()
     for provider, driver_class in provider_classes.items():

@@ -4,7 +4,8 @@ Lookups are provider-scoped: ``get_model_rates("moonshot", "kimi-k2.5")`` maps `
 its models.dev id with `PROVIDER_MAP` and reads that provider's entry in the catalogue (see
 `prompture._catalogue` for where the catalogue comes from). A rate file
 ``infra/rates/{provider}.json`` (or ``{models_dev_id}.json``) then overrides what it states:
-``tokens_param``, ``supports_temperature``, ``api_type``, an optional ``cost``...
+``tokens_param``, ``supports_temperature``, ``api_type``, an optional ``cost``... A proxy
+(`PROXY_PROVIDERS`) takes the catalogue's word on the models it routes to.
 
 Importing this module reads nothing; the catalogue and the rate files load on first use.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import logging
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,9 +21,11 @@ from typing import Any
 
 from . import _catalogue
 from ._catalogue import refresh_rates_cache
+from ._log import LazyLogger
 
 __all__ = [
     "PROVIDER_MAP",
+    "PROXY_PROVIDERS",
     "RATES_DIR",
     "ModelCapabilities",
     "find_rate_file",
@@ -35,7 +37,7 @@ __all__ = [
     "reset_caches",
 ]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)  # imports logging when it first logs
 
 #: Where the rate files live (tests point it elsewhere, then call `reset_caches`).
 RATES_DIR = Path(__file__).parent / "infra" / "rates"
@@ -52,7 +54,13 @@ PROVIDER_MAP: dict[str, str] = {
     "modelscope": "modelscope",
     "openrouter": "openrouter",
     "lmstudio": "lmstudio",
+    "azure": "azure",
 }
+
+#: Providers that proxy other providers' models under ``"upstream/model"`` ids (CachiBot's
+#: ``openai/gpt-4o-mini``). A model the proxy's catalogue entry does not know is priced and
+#: described as the upstream's model, the proxy's own rate file overriding what it states.
+PROXY_PROVIDERS: frozenset[str] = frozenset({"cachibot"})
 
 
 @dataclass(frozen=True)
@@ -138,7 +146,7 @@ def _rate_entry(provider: str, model: str) -> dict[str, Any] | None:
 
 
 def _catalogue_provider(models_dev_id: str) -> dict[str, Any]:
-    return _catalogue.get_catalogue().get(models_dev_id) or {}
+    return _catalogue.get_provider(models_dev_id)
 
 
 def _catalogue_entry(provider: str, model: str) -> dict[str, Any] | None:
@@ -173,6 +181,15 @@ def _overlay(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
+def _upstream_of(provider: str, model: str) -> tuple[str, str] | None:
+    """``(upstream provider, its model id)`` for a proxy's ``"upstream/model"`` id that the
+    proxy's own catalogue entry does not know; None otherwise."""
+    if provider not in PROXY_PROVIDERS or _catalogue_entry(provider, model) is not None:
+        return None
+    upstream, _, name = model.partition("/")
+    return (upstream, name) if upstream and name else None
+
+
 # --- public lookups
 
 
@@ -180,9 +197,14 @@ def get_model_capabilities(provider: str, model: str) -> ModelCapabilities | Non
     """Capabilities of ``provider``'s ``model``, or None when neither source knows the model."""
     entry = _catalogue_entry(provider, model)
     override = _rate_entry(provider, model)
-    if entry is None and override is None:
+    upstream = _upstream_of(provider, model)
+    inherited = get_model_capabilities(*upstream) if upstream else None
+    if entry is None and override is None and inherited is None:
         return None
-    fields = _capabilities_from_catalogue(entry) if entry is not None else {}
+    if entry is not None:
+        fields = _capabilities_from_catalogue(entry)
+    else:
+        fields = dataclasses.asdict(inherited) if inherited is not None else {}
     api_type = _rate_file(provider).get("api_type")
     if api_type is not None:
         fields["api_type"] = api_type
@@ -208,6 +230,9 @@ def get_model_rates(provider: str, model: str) -> dict[str, float] | None:
     override = _usd_per_million((_rate_entry(provider, model) or {}).get("cost"))
     if override is not None:
         return override
+    upstream = _upstream_of(provider, model)
+    if upstream is not None:
+        return get_model_rates(*upstream)
     return _usd_per_million((_catalogue_entry(provider, model) or {}).get("cost"))
 
 

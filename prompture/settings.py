@@ -135,5 +135,22 @@ class Settings(BaseSettings):
     airllm_model: str = "Qwen/Qwen2.5-0.5B-Instruct"
     airllm_endpoint: str | None = None
 
+    # Azure (also upstream Prompture's AZURE_API_ENDPOINT; AZURE_DEPLOYMENT_ID names one
+    # deployment for every model, AZURE_API_VERSION selects the dated API over the v1 API)
+    azure_api_key: str | None = None
+    azure_model: str = "gpt-5.5"
+    azure_endpoint: str = Field(
+        "https://${AZURE_RESOURCE_NAME}.openai.azure.com",
+        validation_alias=_endpoint_alias("azure"),
+    )
+    azure_resource_name: str | None = None
+    azure_deployment_id: str | None = None
+    azure_api_version: str | None = None
+
+    # CachiBot
+    cachibot_api_key: str | None = None
+    cachibot_model: str = "openai/gpt-4o-mini"
+    cachibot_endpoint: str = "https://cachibot.ai/api/v1"
+
 
 from ._lazy_settings import settings  # noqa: E402  (the shared lazy proxy)

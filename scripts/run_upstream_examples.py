@@ -10,9 +10,11 @@ out of scope and their examples are listed as skipped, with the names that rule 
 Each qualifying example runs in its own process, in its own directory (so the files it reads
 are found), with upstream's environment variable names pointed at local servers from
 `prompture.testing`: an OpenAI-compatible one (OpenAI, LM Studio, Moonshot, Z.ai, ModelScope,
-OpenRouter, Grok), Groq's, Anthropic's, Gemini's and Ollama's. Some endpoints are given the way
-upstream's `.env` writes them (``.../api/generate``, ``.../v1/chat/completions``). Nothing
-reaches the network. Upstream's code is read from PATH, never copied into this repository.
+OpenRouter, Grok, CachiBot), Groq's, Anthropic's, Gemini's, Ollama's and Azure OpenAI's (which
+checks the key, reached through upstream's ``AZURE_API_ENDPOINT``, ``AZURE_DEPLOYMENT_ID`` and
+``AZURE_API_VERSION``). Some endpoints are given the way upstream's `.env` writes them
+(``.../api/generate``, ``.../v1/chat/completions``). Nothing reaches the network. Upstream's
+code is read from PATH, never copied into this repository.
 
 The OpenAI-compatible servers answer a JSON schema written into the prompt (where a model gets
 no native schema, e.g. reasoning models) with a valid instance, as a model following the
@@ -36,6 +38,7 @@ from pathlib import Path
 from prompture import ExtractionError, clean_json_text
 from prompture.testing import (
     AnthropicServer,
+    AzureOpenAIServer,
     GeminiServer,
     GroqServer,
     OllamaServer,
@@ -73,6 +76,8 @@ CORE_API = frozenset(
     }
 )
 KEY = "local-test-key"
+#: The one Azure deployment every ``azure/...`` model reaches (upstream's AZURE_DEPLOYMENT_ID).
+AZURE_DEPLOYMENT = "examples-deployment"
 
 
 #: Output lines that show an example caught a failure and went on (exit status 0 regardless).
@@ -107,6 +112,10 @@ class PromptReadingServer(_PromptReader, OpenAICompatServer):
 
 
 class PromptReadingGroqServer(_PromptReader, GroqServer):
+    pass
+
+
+class PromptReadingAzureServer(_PromptReader, AzureOpenAIServer):
     pass
 
 
@@ -145,9 +154,9 @@ class PromptReadingOllamaServer(_PromptReader, OllamaServer):
 
 def _wanted_schema(body: dict) -> dict | None:
     """The schema sent natively (OpenAI ``response_format``, Ollama ``format``), else one
-    written into the prompt."""
+    written into the prompt (JSON mode, ``{"type": "json_object"}``, carries none)."""
     response_format = body.get("response_format")
-    if isinstance(response_format, dict):
+    if isinstance(response_format, dict) and response_format.get("type") == "json_schema":
         wanted = (response_format.get("json_schema") or {}).get("schema")
         return wanted if isinstance(wanted, dict) else None
     if isinstance(body.get("format"), dict):
@@ -188,6 +197,7 @@ def server_environment(stack: ExitStack) -> dict[str, str]:
     claude = stack.enter_context(AnthropicServer(api_key=None))
     gemini = stack.enter_context(GeminiServer(api_key=None))
     ollama = stack.enter_context(PromptReadingOllamaServer())
+    azure = stack.enter_context(PromptReadingAzureServer(api_key=KEY))
     env = {
         "OPENAI_BASE_URL": compat.url,
         "LMSTUDIO_ENDPOINT": f"{compat.url}/chat/completions",  # as upstream's .env has it
@@ -200,8 +210,22 @@ def server_environment(stack: ExitStack) -> dict[str, str]:
         "CLAUDE_ENDPOINT": claude.url,
         "GOOGLE_ENDPOINT": gemini.url,
         "OLLAMA_ENDPOINT": f"{ollama.url}/api/generate",  # as upstream's default has it
+        "CACHIBOT_ENDPOINT": compat.url,
+        "AZURE_API_ENDPOINT": f"{azure.url}/",  # upstream's names, as Azure's portal gives them
+        "AZURE_DEPLOYMENT_ID": AZURE_DEPLOYMENT,
+        "AZURE_API_VERSION": "2024-02-15-preview",
     }
-    for name in ("OPENAI", "CLAUDE", "GOOGLE", "GROQ", "GROK", "OPENROUTER", "MOONSHOT"):
+    for name in (
+        "OPENAI",
+        "CLAUDE",
+        "GOOGLE",
+        "GROQ",
+        "GROK",
+        "OPENROUTER",
+        "MOONSHOT",
+        "CACHIBOT",
+        "AZURE",
+    ):
         env[f"{name}_API_KEY"] = KEY
     env.update(ZHIPU_API_KEY=KEY, MODELSCOPE_API_KEY=KEY, PROMPTURE_OFFLINE="1")
     return env

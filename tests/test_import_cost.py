@@ -109,3 +109,31 @@ def test_cli_help_imports_no_scaffolding_machinery():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert json.loads(out.stdout) == []
+
+
+def test_a_first_sync_call_loads_no_http_library_nor_logging():
+    """What the cold-start benchmark row pays for: a process that builds a driver from the
+    registry and makes one call imports neither requests/urllib3/http.client nor logging, and
+    reads one provider of the catalogue, not the whole of it."""
+    import os
+
+    from prompture.testing import OpenAICompatServer
+
+    code = (
+        "import sys, json, prompture\n"
+        "from prompture import _catalogue\n"
+        "d = prompture.get_driver_for_model('moonshot/kimi-k2-0905-preview')\n"
+        "assert d.generate('Hi')['text']\n"
+        "names = ['requests', 'urllib3', 'http.client', 'httpx', 'logging', 'pydantic']\n"
+        "print(json.dumps([[m for m in names if m in sys.modules],"
+        " _catalogue._state.data is None]))"
+    )
+    with OpenAICompatServer(api_key="k") as server:
+        env = {**os.environ, "MOONSHOT_ENDPOINT": server.url, "MOONSHOT_API_KEY": "k"}
+        runs = [
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env
+            )
+            for _ in range(2)  # the first writes the per-provider catalogue and settings record
+        ]
+    assert json.loads(runs[-1].stdout) == [[], True]

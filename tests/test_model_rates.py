@@ -361,6 +361,125 @@ def test_a_failed_refresh_waits_for_the_cooldown(online):
     assert not (_catalogue.cache_dir() / _catalogue.FAILURE_MARKER_NAME).exists()
 
 
+# --- one provider at a time (the per-provider copy)
+
+
+def _copies() -> list[str]:
+    root = _catalogue.cache_dir() / _catalogue.PROVIDERS_DIR_NAME
+    return sorted(p.name for p in root.iterdir()) if root.is_dir() else []
+
+
+def test_a_later_process_reads_only_the_provider_it_needs():
+    write_cache(TINY)
+    assert get_model_rates("moonshot", "kimi-k2-0905-preview") == {"input": 1.0, "output": 2.0}
+    [copy] = _copies()
+    assert copy.startswith("cache-")
+    reset_caches()  # a new process
+    assert get_model_rates("moonshot", "kimi-k2-0905-preview") == {"input": 1.0, "output": 2.0}
+    assert get_model_capabilities("moonshot", "kimi-vision").supports_vision is True
+    assert get_all_provider_models("xai") == ["grok-a", "grok-b", "grok-imagine"]
+    assert _catalogue._state.data is None  # the whole catalogue was never parsed
+    assert _catalogue.loaded_source() == "cache" and _catalogue.load_count() == 2
+
+
+def test_a_provider_the_catalogue_lacks_is_known_from_the_copy():
+    write_cache(TINY)
+    get_model_rates("moonshot", "kimi-k2-0905-preview")
+    reset_caches()
+    assert get_all_provider_models("nosuchcloud") == []
+    assert get_model_rates("nosuchcloud", "m") is None
+    assert _catalogue._state.data is None
+
+
+def test_a_new_cache_is_never_answered_from_the_old_copy():
+    write_cache(TINY)
+    get_model_rates("moonshot", "kimi-k2-0905-preview")
+    cheaper = json.loads(json.dumps(TINY))
+    cheaper["moonshotai"]["models"]["kimi-k2-0905-preview"]["cost"] = {"input": 0.5, "output": 1}
+    write_cache(cheaper)
+    reset_caches()
+    assert get_model_rates("moonshot", "kimi-k2-0905-preview") == {"input": 0.5, "output": 1.0}
+    assert len(_copies()) == 2
+    reset_caches()
+    assert get_model_rates("moonshot", "kimi-k2-0905-preview") == {"input": 0.5, "output": 1.0}
+    assert _catalogue._state.data is None
+
+
+def test_the_bundled_snapshot_has_a_copy_too():
+    expected = get_model_rates("moonshot", "kimi-k2-0905-preview")
+    assert _catalogue.loaded_source() == "bundle" and expected["input"] == 0.6
+    [copy] = _copies()
+    assert copy.startswith("bundle-")
+    reset_caches()
+    assert get_model_rates("moonshot", "kimi-k2-0905-preview") == expected
+    assert _catalogue.loaded_source() == "bundle" and _catalogue._state.data is None
+
+
+def test_a_damaged_copy_falls_back_to_the_whole_catalogue():
+    write_cache(TINY)
+    get_model_rates("moonshot", "kimi-k2-0905-preview")
+    [copy] = _copies()
+    root = _catalogue.cache_dir() / _catalogue.PROVIDERS_DIR_NAME / copy
+    (root / "moonshotai.json").write_text("{not json", encoding="utf-8")
+    (root / "xai.json").unlink()
+    reset_caches()
+    assert get_model_rates("moonshot", "kimi-k2-0905-preview") == {"input": 1.0, "output": 2.0}
+    assert get_all_provider_models("xai") == ["grok-a", "grok-b", "grok-imagine"]
+    assert _catalogue._state.data is not None
+
+
+def test_a_provider_id_is_never_a_path():
+    write_cache(TINY)
+    get_model_rates("moonshot", "kimi-k2-0905-preview")
+    reset_caches()
+    assert get_all_provider_models("../models_dev_providers") == []
+    assert get_all_provider_models("") == []
+
+
+def test_a_stale_cache_read_from_its_copy_is_still_refreshed(online, monkeypatch):
+    monkeypatch.setenv("PROMPTURE_RATES_TTL", "1")
+    write_cache(TINY, age=2)
+    monkeypatch.setenv("PROMPTURE_OFFLINE", "1")
+    get_model_rates("moonshot", "kimi-k2-0905-preview")  # writes the copy, offline
+    reset_caches()
+    monkeypatch.setenv("PROMPTURE_OFFLINE", "0")
+    assert get_model_rates("moonshot", "kimi-k2-0905-preview") == {"input": 1.0, "output": 2.0}
+    assert _catalogue._state.data is None
+    _join_refresh()
+    assert online.hits == 1
+
+
+def test_an_unwritable_cache_dir_still_answers(monkeypatch, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache dir should be", encoding="utf-8")
+    monkeypatch.setenv("PROMPTURE_CACHE_DIR", str(blocked))
+    reset_caches()
+    assert get_model_rates("moonshot", "kimi-k2-0905-preview")["input"] == 0.6
+
+
+def test_only_the_newest_copies_are_kept():
+    for price in range(5):
+        data = json.loads(json.dumps(TINY))
+        data["moonshotai"]["models"]["kimi-k2-0905-preview"]["cost"]["input"] = price
+        path = write_cache(data)
+        os.utime(path, ns=(path.stat().st_mtime_ns + price, path.stat().st_mtime_ns + price))
+        reset_caches()
+        assert get_model_rates("moonshot", "kimi-k2-0905-preview")["input"] == price
+    assert len(_copies()) == _catalogue._KEPT_COPIES
+
+
+def test_a_process_that_ends_before_its_refresh_still_starts_the_cooldown(online):
+    online.delay = 1.5
+    _catalogue.get_catalogue()
+    unfinished = _catalogue.background_refresh_thread()
+    assert unfinished.is_alive()
+    reset_caches()  # as if the process ended with its fetch still waiting on the server
+    _catalogue.get_catalogue()
+    assert _catalogue.background_refresh_thread() is None
+    unfinished.join(timeout=10)
+    assert online.hits == 1
+
+
 # --- refresh_rates_cache
 
 

@@ -37,6 +37,7 @@ IMPORTS = {
     "tomlkit": ("tomlkit", None),
     "requests": ("requests", None),
     "urllib3": ("urllib3", None),
+    "certifi": ("certifi", None),
     "httpx": ("httpx", None),
     "pydantic": ("pydantic", None),
     "pydantic_settings": ("pydantic-settings", None),

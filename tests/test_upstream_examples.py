@@ -2,7 +2,7 @@
 
 Upstream's own examples are not in this repository (the script reads them from a checkout);
 these snippets use the API the way they do: upstream model strings, upstream `.env` names,
-result attributes, the field registry, a conversation with tools.
+result attributes, the field registry, a conversation with tools, Azure and CachiBot.
 """
 
 from __future__ import annotations
@@ -57,6 +57,16 @@ SNIPPETS = {
         print(conv.ask("What is 2 + 3?"), conv.usage_summary())
         assert any("tool_calls" in message for message in conv.messages)
     """,
+    "proxies_example.py": """
+        from prompture import extract_and_jsonify
+
+        schema = {"type": "object", "properties": {"city": {"type": "string"}},
+                  "required": ["city"]}
+        for model in ("azure/gpt-4", "cachibot/groq/llama-3.3-70b-versatile"):
+            result = extract_and_jsonify("Lives in Lyon.", schema, model_name=model)
+            assert result["usage"]["cost"] > 0, result["usage"]
+            print(model, result["json_object"]["city"], result["usage"]["model_name"])
+    """,
     "agent_example.py": """
         from prompture import Agent
     """,
@@ -64,9 +74,9 @@ SNIPPETS = {
         from prompture import extract_and_jsonify
 
         try:
-            extract_and_jsonify("x", {"type": "object"}, model_name="azure/gpt-4o")
+            extract_and_jsonify("x", {"type": "object"}, model_name="mistral/mistral-large")
         except Exception as e:
-            print(f"Error with Azure: {e}")
+            print(f"Error with Mistral: {e}")
     """,
 }
 
@@ -97,6 +107,7 @@ def test_only_core_api_examples_qualify(runner, examples):
         "prompture:Agent"
     ]
     assert {"ollama_example.py", "registry_example.py", "tools_example.py"} <= qualifying
+    assert "proxies_example.py" in qualifying
 
 
 def test_examples_run_unchanged_against_the_local_servers(runner, examples):
@@ -105,10 +116,18 @@ def test_examples_run_unchanged_against_the_local_servers(runner, examples):
         assert env["OLLAMA_ENDPOINT"].endswith("/api/generate")
         outcomes = {
             name: runner.run_example(examples / name, env, timeout=120)
-            for name in ("ollama_example.py", "registry_example.py", "tools_example.py")
+            for name in (
+                "ollama_example.py",
+                "registry_example.py",
+                "tools_example.py",
+                "proxies_example.py",
+            )
         }
     failed = {name: tail for name, (ok, _, tail) in outcomes.items() if not ok}
     assert failed == {}
+    # Azure through upstream's AZURE_* names (a server checking the key), CachiBot through
+    # ours; each priced as the model it names, the schema's field filled in.
+    assert "azure/gpt-4 x azure/gpt-4" in outcomes["proxies_example.py"][2]
     # The server calls the tool with placeholder arguments (1 and 1) and echoes its result.
     assert "The tool said: 2" in outcomes["tools_example.py"][2]
 
@@ -117,4 +136,4 @@ def test_a_failure_the_example_catches_still_counts_as_a_failure(runner, example
     with ExitStack() as stack:
         env = {**runner.os.environ, **runner.server_environment(stack)}
         ok, _, tail = runner.run_example(examples / "caught_failure_example.py", env, 120)
-    assert not ok and "Error with Azure" in tail
+    assert not ok and "Error with Mistral" in tail

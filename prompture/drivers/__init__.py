@@ -25,6 +25,8 @@ _LAZY_IMPORTS = {
     ".airllm_driver": ["AirLLMDriver"],
     ".anthropic_messages": ["AnthropicMessagesDriver", "AsyncAnthropicMessagesDriver"],
     ".async_airllm_driver": ["AsyncAirLLMDriver"],
+    ".async_azure_driver": ["AsyncAzureDriver"],
+    ".async_cachibot_driver": ["AsyncCachiBotDriver"],
     ".async_claude_driver": ["AsyncClaudeDriver"],
     ".async_google_driver": ["AsyncGoogleDriver"],
     ".async_grok_driver": ["AsyncGrokDriver"],
@@ -36,6 +38,8 @@ _LAZY_IMPORTS = {
     ".async_openai_driver": ["AsyncOpenAIDriver"],
     ".async_openrouter_driver": ["AsyncOpenRouterDriver"],
     ".async_zai_driver": ["AsyncZaiDriver"],
+    ".azure_driver": ["AzureDriver"],
+    ".cachibot_driver": ["CachiBotDriver"],
     ".claude_driver": ["ClaudeDriver"],
     ".google_driver": ["GoogleDriver"],
     ".grok_driver": ["GrokDriver"],
@@ -62,6 +66,8 @@ register_driver("google", settings_factory("GoogleDriver"), overwrite=True)
 register_driver("groq", settings_factory("GroqDriver"), overwrite=True)
 register_driver("ollama", settings_factory("OllamaDriver"), overwrite=True)
 register_driver("airllm", settings_factory("AirLLMDriver"), overwrite=True)
+register_driver("azure", settings_factory("AzureDriver"), overwrite=True)
+register_driver("cachibot", settings_factory("CachiBotDriver"), overwrite=True)
 
 register_async_driver("grok", settings_factory("AsyncGrokDriver"), overwrite=True)
 register_async_driver("moonshot", settings_factory("AsyncMoonshotDriver"), overwrite=True)
@@ -75,12 +81,16 @@ register_async_driver("google", settings_factory("AsyncGoogleDriver"), overwrite
 register_async_driver("groq", settings_factory("AsyncGroqDriver"), overwrite=True)
 register_async_driver("ollama", settings_factory("AsyncOllamaDriver"), overwrite=True)
 register_async_driver("airllm", settings_factory("AsyncAirLLMDriver"), overwrite=True)
+register_async_driver("azure", settings_factory("AsyncAzureDriver"), overwrite=True)
+register_async_driver("cachibot", settings_factory("AsyncCachiBotDriver"), overwrite=True)
 
 __all__ = [
     "AirLLMDriver",
     "AnthropicMessagesDriver",
     "AsyncAirLLMDriver",
     "AsyncAnthropicMessagesDriver",
+    "AsyncAzureDriver",
+    "AsyncCachiBotDriver",
     "AsyncClaudeDriver",
     "AsyncGoogleDriver",
     "AsyncGrokDriver",
@@ -93,6 +103,8 @@ __all__ = [
     "AsyncOpenAIDriver",
     "AsyncOpenRouterDriver",
     "AsyncZaiDriver",
+    "AzureDriver",
+    "CachiBotDriver",
     "ClaudeDriver",
     "GoogleDriver",
     "GrokDriver",

@@ -1,4 +1,4 @@
-"""Amazon Bedrock's Converse API: one protocol, a sync (requests) and an async (httpx) transport.
+"""Amazon Bedrock's Converse API: one protocol, a sync (`_http`) and an async (httpx) transport.
 
 ``POST {endpoint}/model/{modelId}/converse`` (``/converse-stream``: AWS event-stream frames),
 the endpoint being ``https://bedrock-runtime.{region}.amazonaws.com``. Authentication, first
@@ -232,21 +232,16 @@ class BedrockConverseDriver(BedrockConverseProtocol, Driver):
         return self._parse(text, model)
 
     def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
-        import requests
-
         options = options or {}
         model, url, body = self._request(messages, options, stream=True)
         kwargs = self._send_kwargs_for(url, body, options)
         decoder, state = EventStreamDecoder(), wire.StreamState()
         with self._auth_errors():
             response = _transport.post(self.provider, url, body, stream=True, **kwargs)
-        with response:
-            try:
-                for data in response.iter_content(chunk_size=None):
-                    for delta in self._feed(decoder, state, data):
-                        yield {"type": "delta", "text": delta}
-            except requests.RequestException as exc:
-                raise _transport.transport_error(self.provider, exc, self._secrets()) from None
+        with response:  # its reads raise `DriverHTTPError` themselves
+            for data in response.iter_content(chunk_size=None):
+                for delta in self._feed(decoder, state, data):
+                    yield {"type": "delta", "text": delta}
         yield self._stream_done(decoder, state, model)
 
 

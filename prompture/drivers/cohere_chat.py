@@ -1,4 +1,4 @@
-"""The Cohere v2 chat driver: one protocol, a sync (requests) and an async (httpx) transport.
+"""The Cohere v2 chat driver: one protocol, a sync (`_http`) and an async (httpx) transport.
 
 `CohereChatProtocol` builds ``POST {endpoint}/v2/chat`` bodies and reads answers with
 `_cohere_wire` (no I/O); `CohereChatDriver` and `AsyncCohereChatDriver` only send them through

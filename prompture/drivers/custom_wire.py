@@ -1,6 +1,6 @@
 """The base of a driver whose provider speaks a JSON-over-HTTP wire format of its own.
 
-Everything but the wire format is here: `CustomWireDriver` (requests) and
+Everything but the wire format is here: `CustomWireDriver` (`_http`) and
 `AsyncCustomWireDriver` (httpx) send what `_build_request` returns through `_transport`
 (pooling, retries, error mapping, the key scrubbed from every message) and read the answer
 with `_parse_response`; meta, cost and the result shape are the runtime's. A provider subclass
@@ -124,7 +124,7 @@ class CustomWireProtocol(CostMixin):
 
 
 class CustomWireDriver(CustomWireProtocol, Driver):
-    """Synchronous driver over a pooled `requests.Session`; a provider writes the two
+    """Synchronous driver over pooled `_http` connections; a provider writes the two
     `WIRE_METHODS` and sets its profile (``provider``, ``api_key_env``,
     ``default_endpoint``, ``default_model``, the ``supports_*`` flags)."""
 

@@ -113,7 +113,7 @@ class OllamaProtocol(CostMixin):
 
 
 class OllamaDriver(OllamaProtocol, Driver):
-    """Ollama over a pooled `requests.Session`; NDJSON streaming with `iter_lines`."""
+    """Ollama over pooled `_http` connections; NDJSON streaming with `iter_lines`."""
 
     provider = "ollama"
     display_name = "Ollama"
@@ -141,19 +141,15 @@ class OllamaDriver(OllamaProtocol, Driver):
         return self._parse(self._send(payload, options).text, payload["model"])
 
     def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
-        import requests
-
         options = options or {}
         payload = self._payload(messages, options, stream=True)
         state = wire.StreamAccumulator()
+        # The stream's reads raise `DriverHTTPError` themselves (deadline, cap, broken line).
         with self._send(payload, options, stream=True) as response:
-            try:
-                for line in response.iter_lines():
-                    delta = self._feed(state, line)
-                    if delta:
-                        yield {"type": "delta", "text": delta}
-                    if state.finished:
-                        break
-            except requests.RequestException as exc:
-                raise _transport.transport_error(self.provider, exc, (self.api_key,)) from None
+            for line in response.iter_lines():
+                delta = self._feed(state, line)
+                if delta:
+                    yield {"type": "delta", "text": delta}
+                if state.finished:
+                    break
         yield self._stream_done(state, payload["model"])

@@ -1,7 +1,7 @@
 """The shared OpenAI-compatible driver: one protocol, a sync and an async transport.
 
 `OpenAICompatibleProtocol` turns calls into request payloads and answers into Prompture results
-(no I/O). `OpenAICompatibleDriver` sends them with a pooled `requests.Session`,
+(no I/O). `OpenAICompatibleDriver` sends them on pooled `_http` connections,
 `AsyncOpenAICompatibleDriver` with a pooled `httpx.AsyncClient`. A provider speaking this wire
 format is a small subclass declaring its key, endpoint, default model and flags.
 """
@@ -187,7 +187,7 @@ class OpenAICompatibleProtocol(CostMixin):
 
 
 class OpenAICompatibleDriver(OpenAICompatibleProtocol, Driver):
-    """Synchronous OpenAI-compatible driver over a pooled `requests.Session`."""
+    """Synchronous OpenAI-compatible driver over pooled `_http` connections."""
 
     supports_messages = True
 

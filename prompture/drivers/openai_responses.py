@@ -1,4 +1,4 @@
-"""The OpenAI Responses API driver: one protocol, a sync (requests) and an async (httpx) transport.
+"""The OpenAI Responses API driver: one protocol, a sync (`_http`) and an async (httpx) transport.
 
 `OpenAIResponsesProtocol` builds ``POST {endpoint}/responses`` bodies and reads answers with
 `_responses_wire` (no I/O); `OpenAIResponsesDriver` and `AsyncOpenAIResponsesDriver` only send

@@ -10,10 +10,10 @@ themselves (``anthropic/``, ``gemini/``, ``xai/``...) reach our drivers.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any
 
+from .._log import LazyLogger
 from ..exceptions import ConfigurationError
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
     "unregister_driver",
 ]
 
-logger = logging.getLogger(__name__)
+logger = LazyLogger(__name__)  # imports logging when it first logs
 
 DriverFactory = Callable[..., Any]
 

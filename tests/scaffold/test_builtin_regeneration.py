@@ -1,4 +1,4 @@
-"""The six built-in drivers are what `add-driver` generates from their committed specs.
+"""The generated built-in drivers are what `add-driver` generates from their committed specs.
 
 Each ``prompture/drivers/specs/{provider}.toml`` rendered against this checkout's own layout
 must give the committed driver modules and rate file byte for byte (and the example and test
@@ -25,6 +25,8 @@ SPECS = sorted((REPO / "prompture/drivers/specs").glob("*.toml"))
 def load_spec(path: Path) -> DriverSpec:
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     data["extra_api_key_envs"] = tuple(data.get("extra_api_key_envs", ()))
+    if data.get("models_dev_name") is False:  # TOML's stand-in for --no-models-dev
+        data["models_dev_name"] = None
     return DriverSpec(**data)
 
 
@@ -33,12 +35,16 @@ def rendered(path: Path) -> dict[str, str]:
     return render_new_files(load_spec(path), discover(REPO))
 
 
+#: The runtime bases a generated driver subclasses directly (hand-written ones do not).
+GENERATED_BASES = ("(OpenAICompatibleDriver):", "(AzureOpenAIDriver):")
+
+
 def test_every_driver_on_the_shared_base_has_a_spec():
-    """Drivers subclassing `OpenAICompatibleDriver` are generated ones: each needs its spec."""
+    """Drivers subclassing a shared wire base are generated ones: each needs its spec."""
     drivers = {
         p.name.removesuffix("_driver.py")
         for p in (REPO / "prompture/drivers").glob("*_driver.py")
-        if "(OpenAICompatibleDriver):" in p.read_text(encoding="utf-8")
+        if any(base in p.read_text(encoding="utf-8") for base in GENERATED_BASES)
     }
     assert drivers == {p.stem for p in SPECS}
 

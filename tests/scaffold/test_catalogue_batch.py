@@ -22,8 +22,7 @@ SUBSET = {
     "cloudflare-workers-ai": "openai",  # a base-URL template
     "cloudflare-ai-gateway": "openai",  # a template of two variables, from the facts table
     "minimax": "anthropic",
-    "azure": "azure",
-    "azure-cognitive-services": "azure",
+    "azure-cognitive-services": "azure",  # a template too (azure itself is a built-in now)
     "cohere": "cohere",
     "google-vertex": "vertex-gemini",
     "google-vertex-anthropic": "vertex-anthropic",
@@ -33,7 +32,7 @@ SUBSET = {
     "gitlab": "custom",  # nothing serves it: the skeleton, with the facts table's note
 }
 SERVICE_TESTS = [
-    "tests/test_azure_driver.py",
+    "tests/test_azure_cognitive_services_driver.py",
     "tests/test_cohere_driver.py",
     "tests/test_google_vertex_driver.py",
     "tests/test_google_vertex_anthropic_driver.py",
@@ -77,7 +76,7 @@ def test_every_served_driver_answers_through_the_registry(batch):
 
 def test_base_url_templates_are_filled_in_from_the_catalogue_variables(batch):
     _, report = batch
-    for key in ("cloudflare_workers_ai", "cloudflare_ai_gateway", "azure"):
+    for key in ("cloudflare_workers_ai", "cloudflare_ai_gateway", "azure_cognitive_services"):
         assert report["answers"][f"{key}#template"] == "ok"
 
 

@@ -207,7 +207,12 @@ def test_add_again_changes_nothing_and_remove_restores_every_byte(tmp_path):
 
     repo = make_scratch(tmp_path / "repo")
     before = fingerprint(repo)
-    ids = ("cloudflare-workers-ai", "azure", "google-vertex-anthropic", "amazon-bedrock")
+    ids = (
+        "cloudflare-workers-ai",
+        "azure-cognitive-services",
+        "google-vertex-anthropic",
+        "amazon-bedrock",
+    )
     for cid in ids:
         added = run(repo, "add-driver", cid.replace("-", "_"), "--from-models-dev", cid, "--yes")
         assert added.exit_code == 0, added.output

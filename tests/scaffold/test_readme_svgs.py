@@ -52,7 +52,7 @@ def test_the_pictures_are_svgs_of_the_commands(made):
     assert "+    supports_reasoning = False" in dry_run
     assert re.search(r'\+register_driver\("acme", settings_factory\("?AcmeDriver"?\)', dry_run)
     assert "+    acme_endpoint: str = " in dry_run and "+ACME_API_KEY=" in dry_run
-    assert re.search(r"ollama, airllm,\s+acme\n", dry_run)  # the longest line, wrapped
+    assert re.search(r"ollama,\s+airllm,\s+azure,\s+cachibot,\s+acme\n", dry_run)  # wrapped
     assert "… the diff of examples/acme_example.py (not shown)" in dry_run
     assert "deepseek" in made["providers"] and "DEEPSEEK_API_KEY" in made["providers"]
     check, fix, again = made["check-drivers"].split("$ prompture ")[1:]
