@@ -8,7 +8,7 @@ names its public source. Rows are data: a provider that changes its API changes 
 
 Fields of a row (`Fact`):
 
-- ``wire``: the `--compat` value (a `spec.WIRES` member); ``custom`` when our runtime has no
+- ``wire``: the `--compat` value (a `spec.wires.WIRES` member); ``custom`` when our runtime has no
   base for what the provider speaks, ``note`` then says what is missing.
 - ``base_url``: the default endpoint; ``${VAR}`` placeholders are filled in by the driver at
   run time (`url_template`). Empty when the wire's base builds the URL itself (Vertex AI from

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidInput
-from ..patterns import CLASS_RE, ENV_RE, MODEL_BAD_RE, URL_RE
+from ..patterns import CLASS_RE, DISPLAY_MAX, ENV_RE, MODEL_BAD_RE, MODEL_MAX, URL_MAX, URL_RE
 from .facts import Fact, fact_for
 from .url_template import PLACEHOLDER, is_template
 
@@ -224,7 +224,12 @@ def _is_candidate(model_id: str, model: Mapping[str, Any]) -> bool:
 def _valid_model_id(model_id: Any) -> bool:
     """Whether `--default-model` would accept the id (no whitespace or quotes)."""
     text = str(model_id)
-    return bool(text) and text.isprintable() and not MODEL_BAD_RE.search(text) and len(text) <= 200
+    return (
+        bool(text)
+        and text.isprintable()
+        and not MODEL_BAD_RE.search(text)
+        and len(text) <= MODEL_MAX
+    )
 
 
 def pick_default_model(models: Mapping[str, Mapping[str, Any]]) -> str | None:
@@ -265,7 +270,7 @@ def _auth(entry: Mapping[str, Any], endpoint: str) -> str:
 def _display_name(entry: Mapping[str, Any]) -> str | None:
     """The catalogue's name as `--display-name` would take it, else None (the rules decide)."""
     name = " ".join(str(entry.get("name") or "").split())
-    return name if name and name.isprintable() and len(name) <= 80 else None
+    return name if name and name.isprintable() and len(name) <= DISPLAY_MAX else None
 
 
 def _key_envs(
@@ -289,7 +294,7 @@ def _endpoint(entry: Mapping[str, Any], fact: Fact | None) -> str | None:
     """The base URL: the entry's, else the facts table's; a base-URL template only in the
     shape the driver fills in (`url_template`). None when neither is usable."""
     for url in (str(entry.get("api") or ""), fact.base_url if fact else ""):
-        usable = URL_RE.fullmatch(url) and len(url) <= 500 and url.isprintable()
+        usable = URL_RE.fullmatch(url) and len(url) <= URL_MAX and url.isprintable()
         if usable and ("${" not in url or is_template(url)):
             return url
     return None

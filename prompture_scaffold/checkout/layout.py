@@ -1,6 +1,6 @@
 """Where a checkout keeps what add-driver edits: found by the symbols defined, not by path.
 
-`discover` walks the package once (see `_symbols`: a cheap regex picks candidate files, `ast`
+`discover` walks the package once (see `symbols`: a cheap regex picks candidate files, `ast`
 confirms) and returns a frozen `Layout` that every edit and template receives; nothing else
 reads the tree.
 """

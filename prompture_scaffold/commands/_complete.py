@@ -29,7 +29,7 @@ def checkout_drivers(ctx: typer.Context, incomplete: str) -> list[str]:
 def catalogue_ids(incomplete: str) -> list[tuple[str, str]]:
     """`(id, display name)` of the catalogue providers whose id starts with `incomplete`."""
     try:
-        # What `catalogue.load` reads (the cache, else the bundled snapshot), minus its
+        # What `catalogue.models_dev.load` reads (the cache, else the bundled snapshot), minus its
         # background refresh: a completion must never touch the network.
         from prompture._catalogue import _load_from_disk
 

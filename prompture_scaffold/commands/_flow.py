@@ -25,7 +25,7 @@ class Outcome:
     #: Run once the plan is applied (or at the end of a dry run): `--save-spec`.
     then: Callable[[], None] | None = None
     #: Generated files the plan would overwrite or delete that carry hand edits
-    #: (`plan.hand_edits`), and whether `--discard-edits` lets them go.
+    #: (`plan.planner.hand_edits`), and whether `--discard-edits` lets them go.
     edits: tuple = ()
     discard_edits: bool = False
 

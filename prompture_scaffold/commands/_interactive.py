@@ -36,7 +36,7 @@ def wizard_run(request, make, how, *, existing: Collection[str], ask_fields: Col
         request,
         console=_common.console(),
         existing=existing,
-        force_fields=ask_fields,
+        ask_fields=ask_fields,
         review=not how.dry_run,
     )
     try:

@@ -12,11 +12,6 @@ import shlex
 from pathlib import Path
 from typing import Any
 
-#: Fields whose value is a flag's argument (`--class-name X`).
-_VALUED = ("class_name", "display_name", "compat", "sdk", "default_model", "auth", "api_key_env",
-           "endpoint", "template")  # fmt: skip
-_SWITCHES = {"lazy": ("--lazy", "--eager")}
-
 
 def _rebuilt(spec, answers: dict[str, Any]):
     from ..errors import InvalidInput
@@ -65,15 +60,17 @@ def _source(spec) -> list[str]:
 
 
 def _flags(answers: dict[str, Any]) -> list[str]:
+    """Each answer as its field's flag (``--lazy``/``--eager``, ``--class-name X``)."""
+    from ..spec.driver_spec import FIELD
+
     flags: list[str] = []
     for name, value in answers.items():
-        dashed = name.replace("_", "-")
-        if name in _VALUED:
-            flags += [f"--{dashed}", str(value)]
-        elif name in _SWITCHES:
-            flags.append(_SWITCHES[name][0] if value else _SWITCHES[name][1])
-        elif isinstance(value, bool):
-            flags.append(f"--{dashed}" if value else f"--no-{dashed}")
+        field = FIELD[name]
+        if field.is_bool:
+            on, off = field.flag.split("/")
+            flags.append(on if value else off)
+        elif value is not None:
+            flags += [field.flag, str(value)]
     return flags
 
 
@@ -82,7 +79,7 @@ def steps(spec, plan, root: Path, *, verified: bool) -> list[str]:
     out: list[str] = []
     endpoint = f"{spec.provider.upper()}_ENDPOINT"
     override = f"{endpoint} overrides {spec.endpoint}" if spec.endpoint else ""
-    if spec.auth in ("api-key", "api-key+endpoint"):
+    if spec.requires_api_key:
         out.append(f"Set {spec.api_key_env} in the environment or the checkout's .env"
                    + (f" ({override})" if override else ""))  # fmt: skip
     elif spec.endpoint:

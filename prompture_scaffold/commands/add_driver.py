@@ -152,6 +152,8 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
         from ..plan.places import preflight
 
         preflight(layout)
+    # The driver --force replaces, read back once per provider (the wizard may change it).
+    replaced = functools.cache(lambda provider: _replacing(layout, provider, request.force))
 
     def make(request, ask_missing):
         notes: list[str] = []
@@ -163,7 +165,7 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
             ask_missing=ask_missing,
             notes=notes,
         )
-        plan = plan_add(spec, layout, replacing=_replacing(layout, spec.provider, request.force))
+        plan = plan_add(spec, layout, replacing=replaced(spec.provider))
         check_new(spec, plan, existing, request.force)
         return spec, dataclasses.replace(plan, notes=(*notes, *plan.notes))
 
@@ -173,7 +175,7 @@ def _run(request, repo: Path | None, save_spec: Path | None, how, ask_fields) ->
         )
     else:
         spec, plan = make(request, refuse_missing)
-    old = _replacing(layout, spec.provider, request.force)
+    old = replaced(spec.provider)
     if old is not None:
         from ..plan.planner import hand_edits
 

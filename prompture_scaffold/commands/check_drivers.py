@@ -2,7 +2,7 @@
 
 Exit 0 all wired (or all repaired), 1 drift found (or left unrepaired), 3 a wiring file is
 damaged (not UTF-8, bare-CR line endings, not Python or TOML, wrongly typed pyproject fields),
-4 internal error. The survey is `checkout.drift`; `--fix` plans with `plan.plan_fix` (the
+4 internal error. The survey is `plan.drift`; `--fix` plans with `plan.planner.plan_fix` (the
 same edits as add-driver) and writes through the journaled writer.
 """
 

@@ -1,6 +1,6 @@
 """`--verify`: prove the new driver works, each check in a subprocess on the edited checkout.
 
-The checks (scaffold spec §5.6): the import check, the registry check (sync and async
+The checks (scaffold spec §6, item 6): the import check, the registry check (sync and async
 `get_*driver_for_model` return the new classes), the discovery check (`get_available_models()`
 lists a `{provider}/` model once a dummy key is set, offline), and the generated test file.
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from . import _display, _lazy, _ruff, _seq
+from .. import ruff_layout
+from . import _display, _lazy, _seq
 from ._source import PySource
 
 
@@ -27,11 +28,11 @@ def leading_imports(tree: ast.Module) -> list[ast.Import | ast.ImportFrom]:
 
 
 def _key(src: PySource, node: ast.Import | ast.ImportFrom) -> tuple:
-    """Where `node` sorts in ruff's isort order (`_ruff.import_key`)."""
+    """Where `node` sorts in ruff's isort order (`ruff_layout.import_key`)."""
     is_from = isinstance(node, ast.ImportFrom)
     module = (node.module or "") if is_from else node.names[0].name
     level = node.level if is_from else 0
-    return _ruff.import_key(module, level, is_from, src.ctx.layout.package)
+    return ruff_layout.import_key(module, level, is_from, src.ctx.layout.package)
 
 
 def imports_of(src: PySource, module: str) -> list[ast.ImportFrom]:
@@ -59,7 +60,7 @@ def imported_names(src: PySource, module: str) -> list[str]:
 
 def new_line(src: PySource, written: str, names: list[str]) -> tuple[int, str]:
     """Where a new ``from {written} import names`` goes (0-based line) and its text."""
-    line = _ruff.from_line(written, names, src.ctx.layout.line_length) + "\n"
+    line = ruff_layout.from_line(written, names, src.ctx.layout.line_length) + "\n"
     level = len(written) - len(written.lstrip("."))
     probe = ast.ImportFrom(module=written.lstrip(".") or None, names=[], level=level)
     new_key, block = _key(src, probe), leading_imports(src.tree)

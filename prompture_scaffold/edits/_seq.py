@@ -1,6 +1,6 @@
 """Add or remove one entry of a bracketed libcst sequence, keeping its formatting.
 
-Also `position`: where a new entry goes, in ruff's orders (`_ruff`).
+Also `position`: where a new entry goes, in ruff's orders (`ruff_layout`).
 Sequences are ``__all__`` lists, dict displays (``PROVIDER_MAP``, ``provider_classes``) and the
 names of a ``from x import (...)``. An entry's comma carries the whitespace (and comments)
 that follows it, which makes exact inversion easy: a new entry gets a comment-free separator,
@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._ruff import dunder_all_key, member_key
+from ..ruff_layout import dunder_all_key, member_key
 
 
 def _sorted_by(sort_key: Callable[[str], tuple], keys: list, indexes: list[int]) -> bool:

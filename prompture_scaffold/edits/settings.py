@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import ast
 
+from ..ruff_layout import NOQA_LONG, parenthesized
 from . import _imports
-from ._ruff import NOQA_LONG, parenthesized
 from ._source import PySource, comment_text, find_def, py_str
 from .context import EditContext
 

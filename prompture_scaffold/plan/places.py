@@ -8,7 +8,6 @@ are skipped with a note, never invented.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -143,10 +142,29 @@ def _missing(target: Target, layout, notes: list[str]) -> None:
     notes.append(f"skipped the {target.label}: this checkout has none")
 
 
+def _edit_module(name: str):
+    """The `edits` module a target names (imported on first use: planning needs them all)."""
+    from ..edits import (
+        descriptor,
+        discovery,
+        docs_bullet,
+        drivers_init,
+        env_template,
+        package_init,
+        provider_map,
+        pyproject,
+        settings,
+    )
+
+    modules = (descriptor, discovery, docs_bullet, drivers_init, env_template, package_init,
+               provider_map, pyproject, settings)  # fmt: skip
+    return {module.__name__.rsplit(".", 1)[-1]: module for module in modules}[name]
+
+
 def run_edit(target: Target, op: str, text: str, ctx) -> str:
     """One target's `add`/`remove` on `text`; a file that does not parse is `UnsafeTarget`."""
     rel = relative(Path(ctx.layout.root), ctx.path)
-    module = importlib.import_module(f"prompture_scaffold.edits.{target.edit}")
+    module = _edit_module(target.edit)
     try:
         return getattr(module, op)(text, ctx)
     except UnsafeTarget as exc:

@@ -1,6 +1,6 @@
 """What `check-drivers --fix` writes: the drift of a survey repaired with add-driver's edits.
 
-Drivers we generate get every place back (`plan.plan_fix`: each edit's `add`, chained, and
+Drivers we generate get every place back (`planner.plan_fix`: each edit's `add`, chained, and
 the missing generated files). A hand-written checkout (upstream Prompture) is repaired only in
 the places its check reports, and only for a driver whose spec reads back from its code and
 whose check is clean once the repair is applied in memory: anything else would write our

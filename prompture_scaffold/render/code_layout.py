@@ -1,7 +1,7 @@
 """The lines of rendered code whose length depends on the user's values, laid out as ruff
 would: class and name lines (`fit_name_lines`), string and tuple values (`fit_value_lines`),
 and the import block (`import_block`), grouped and sorted as ruff's isort does. The rules
-themselves are `edits._ruff`'s, shared with the edits of existing files."""
+themselves are `ruff_layout`'s, shared with the edits of existing files."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import re
 import tokenize
 from typing import Any, NamedTuple
 
-from ..edits import _ruff
-from ..edits._ruff import NOQA_LONG, display_width, parenthesized
+from .. import ruff_layout
 from ..errors import UnsafeTarget
+from ..ruff_layout import NOQA_LONG, display_width, parenthesized
 from . import jinja_env
 
 _MODULE = re.compile(r"^(\.*)([A-Za-z_]\w*(\.[A-Za-z_]\w*)*)?$")
@@ -123,10 +123,12 @@ def import_block(imports: list[Import], paths: Any) -> jinja_env.Code:
         if name is not None:
             names.add(jinja_env.pyident(name))
     sections: dict[int, list[str]] = {}
-    key = {m: _ruff.import_key(m.lstrip("."), len(m) - len(m.lstrip(".")), bool(names),
-                               paths.package) for m, names in grouped.items()}  # fmt: skip
+    key = {m: ruff_layout.import_key(m.lstrip("."), len(m) - len(m.lstrip(".")), bool(names),
+                                     paths.package) for m, names in grouped.items()}  # fmt: skip
     for module in sorted(grouped, key=lambda m: (key[m], m)):
         names = sorted(grouped[module])
-        line = _ruff.from_line(module, names, paths.line_length) if names else f"import {module}"
+        line = f"import {module}"
+        if names:
+            line = ruff_layout.from_line(module, names, paths.line_length)
         sections.setdefault(key[module][0], []).append(line)
     return jinja_env.Code("\n\n".join("\n".join(sections[s]) for s in sorted(sections)))

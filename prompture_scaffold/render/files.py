@@ -42,6 +42,12 @@ __all__ = [
     "template_kind",
 ]
 
+#: The self-contained driver templates (checkouts without a shared base, ``--template full``):
+#: the OpenAI one, and the custom one with its two wire methods to write.
+_SELF_CONTAINED = {
+    "full": ("full_driver.py.j2", "async_full_driver.py.j2"),
+    "full_custom": ("full_custom_driver.py.j2", "async_full_custom_driver.py.j2"),
+}
 _REGISTRY = ("get_driver_for_model", "get_async_driver_for_model")
 #: Where the seed template finds a helper when the layout did not record it: beside this.
 _BESIDE = {"prepare_strict_schema": "CostMixin", "get_model_capabilities": "PROVIDER_MAP"}
@@ -495,7 +501,7 @@ def _driver_vars(
     else:
         sync, async_ = _full_imports(kind, spec, layout, paths)
         sync_base, async_base = "Driver", "AsyncDriver"
-        templates = (f"{kind}_driver.py.j2", f"async_{kind}_driver.py.j2")
+        templates = _SELF_CONTAINED[kind]
         service = {}
     capabilities = None
     if kind == "full" and _resolve(layout, "get_model_capabilities"):

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..edits._ruff import display_width
+from ..ruff_layout import display_width
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

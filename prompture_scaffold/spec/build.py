@@ -1,6 +1,6 @@
 """Turn flags, a `--spec` file and the catalogue into one validated `DriverSpec`.
 
-Precedence, highest first: flags > spec file > catalogue (section 4 of the scaffold spec) >
+Precedence, highest first: flags > spec file > catalogue (section 5 of the scaffold spec) >
 each field's declared default (`driver_spec`). A value nothing supplies is handed to an
 `AskMissing` callable: the wizard plugs in there; without a terminal (or with `--yes`/
 `--no-input`) `refuse_missing` answers with exit 2 and the flags to add.

@@ -16,7 +16,16 @@ from typing import Any
 
 from ..catalogue.url_template import is_template
 from ..errors import InvalidInput
-from ..patterns import CLASS_RE, ENV_RE, MODEL_BAD_RE, PROVIDER_RE, URL_RE
+from ..patterns import (
+    CLASS_RE,
+    DISPLAY_MAX,
+    ENV_RE,
+    MODEL_BAD_RE,
+    MODEL_MAX,
+    PROVIDER_RE,
+    URL_MAX,
+    URL_RE,
+)
 from .wires import ANTHROPIC_WIRES, HTTP_SDKS, KEYLESS_AUTHS, needs_endpoint
 
 
@@ -96,7 +105,7 @@ def check_display_name(value: Any) -> str:
     stripped = value.strip() if isinstance(value, str) else ""
     if not stripped:
         raise Refused("must not be blank")
-    if not stripped.isprintable() or len(stripped) > 80:
+    if not stripped.isprintable() or len(stripped) > DISPLAY_MAX:
         raise Refused(f"{value!r} must be printable, one line, 1-80 characters")
     return stripped
 
@@ -104,7 +113,7 @@ def check_display_name(value: Any) -> str:
 def check_model(value: Any) -> str:
     """A model id: non-empty, printable, no whitespace or quotes."""
     bad = not isinstance(value, str) or not value or MODEL_BAD_RE.search(value)
-    if bad or not value.isprintable() or len(value) > 200:
+    if bad or not value.isprintable() or len(value) > MODEL_MAX:
         raise Refused(f"{value!r} must be non-empty, without whitespace or quotes")
     return check_no_expansion(value)
 
@@ -147,7 +156,7 @@ def check_endpoint(url: Any, compat: str | None, auth: str | None) -> str:
         raise Refused(f"{url!r} is not a URL")
     if not url and not needs_endpoint(compat, auth):
         return url
-    if not URL_RE.fullmatch(url) or len(url) > 500:
+    if not URL_RE.fullmatch(url) or len(url) > URL_MAX:
         why = "must be an http:// or https:// URL without whitespace, quotes or backslashes"
         raise Refused(f"{url!r} {why}")
     if "${" in url and not is_template(url):

@@ -23,6 +23,7 @@ from .wires import (
     AUTH_CHOICES,
     DEFAULT_SDKS,
     HTTP_SDKS,
+    KEY_AUTHS,
     TEMPLATE_CHOICES,
     WIRE_CHOICES,
     json_mode_native,
@@ -55,9 +56,14 @@ class Field:
     asked: str = "flow"
     #: Whether the question applies, given the answers so far.
     when: Callable[[Answers], bool] = lambda answers: True
-    #: The flag as the user types it; "" for a field only a spec file sets.
+    #: The flag as the user types it (derived from the name when not declared); "" for a
+    #: field only a spec file sets.
     flag: str = ""
     is_bool: bool = False
+    #: A value that may be a key pasted in by mistake: never echoed in an error.
+    secret_prone: bool = False
+    #: The annotation on `DriverSpec` (``"str | None"``, ``"tuple[str, ...]"``).
+    type: str = "str"
 
     @property
     def shown_flag(self) -> str:
@@ -105,7 +111,7 @@ def _class_name_of(answers: Answers) -> str:
 
 
 def _key_needed(answers: Answers) -> bool:
-    return answers.get("auth") in ("api-key", "api-key+endpoint")
+    return answers.get("auth") in KEY_AUTHS
 
 
 @dataclass(frozen=True)
@@ -153,12 +159,12 @@ class DriverSpec:
         explain="The environment variable holding the key.",
         check=lambda value, answers: checks.check_env(value, answers.get("provider")),
         default=lambda answers: f"{answers['provider'].upper()}_API_KEY",
-        when=_key_needed)  # fmt: skip
+        when=_key_needed, secret_prone=True)  # fmt: skip
     extra_api_key_envs: tuple[str, ...] = spec_field(
-        help="", label="More key variables",
+        help="", flag="", label="More key variables",
         explain="Other variables holding the key, comma-separated (- for none).",
         check=lambda value, answers: checks.check_envs(value, answers.get("provider")),
-        default=lambda answers: (), asked="extra")  # fmt: skip
+        default=lambda answers: (), asked="extra", secret_prone=True)  # fmt: skip
     endpoint: str = spec_field(
         help="Base URL (http/https).", label="Endpoint",
         explain="The base URL (http/https); {PROVIDER}_ENDPOINT overrides it at run time.",
@@ -213,7 +219,7 @@ class DriverSpec:
 
     @property
     def requires_api_key(self) -> bool:
-        return self.auth in ("api-key", "api-key+endpoint")
+        return self.auth in KEY_AUTHS
 
     @property
     def api_key_envs(self) -> tuple[str, ...]:
@@ -252,14 +258,9 @@ def _declared() -> tuple[Field, ...]:
         values = dict(declared.metadata["field"])
         if values.get("flag") is None:  # derived: --name, or --name/--no-name for a bool
             dashed = declared.name.replace("_", "-")
-            values["flag"] = (
-                ""
-                if not values["help"]
-                else f"--{dashed}/--no-{dashed}"
-                if values.get("is_bool")
-                else f"--{dashed}"
-            )
-        found.append(Field(name=declared.name, **values))
+            bool_flag = f"--{dashed}/--no-{dashed}"
+            values["flag"] = bool_flag if values.get("is_bool") else f"--{dashed}"
+        found.append(Field(name=declared.name, type=str(declared.type), **values))
     return tuple(found)
 
 

@@ -15,7 +15,7 @@ from ..checkout.parsed import parse
 from ..checkout.snapshot import Snapshot
 from ..errors import UnsafeTarget
 from .driver_spec import CAPABILITIES, DriverSpec
-from .wires import HTTP_SDKS
+from .wires import HTTP_SDKS, WIRE_LIST
 
 if TYPE_CHECKING:
     from ..checkout.layout import Layout
@@ -76,24 +76,15 @@ def _class_attrs(node: ast.ClassDef, module: ast.Module) -> dict[str, Any]:
     return {**attrs, **_literals(node.body)}
 
 
-#: The runtime's bases of the provider-family wires, by class name.
-_SERVICE_BASES = {
-    "AzureOpenAIDriver": "azure",
-    "CohereChatDriver": "cohere",
-    "VertexGeminiDriver": "vertex-gemini",
-    "VertexAnthropicDriver": "vertex-anthropic",
-    "BedrockConverseDriver": "bedrock",
-    "OpenAIResponsesDriver": "responses",
-}
-
-
 def _compat(node: ast.ClassDef, module: ast.Module) -> str:
-    """The wire format: from the base named for it, else from the module's own wire code
-    (the custom skeleton's `_parse_response`, the OpenAI chat completions path)."""
-    bases = " ".join(ast.unparse(b) for b in node.bases)
-    for base, wire in _SERVICE_BASES.items():
-        if base in bases:
-            return wire
+    """The wire format: from the runtime base the class stands on (`Wire.bases`), else from a
+    base named like one, else from the module's own wire code (the custom skeleton's
+    `_parse_response`, the OpenAI chat completions path)."""
+    names = {ast.unparse(b).rsplit(".", 1)[-1] for b in node.bases}
+    wire = next((w.name for w in WIRE_LIST if names & set(w.bases)), None)
+    if wire is not None:
+        return wire
+    bases = " ".join(names)
     if "OpenAI" in bases:
         return "openai"
     if "Anthropic" in bases:

@@ -6,36 +6,33 @@ Reading checks every key and type, so a wrong file is exit 2 naming the key, not
 
 from __future__ import annotations
 
-from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 from .._compat import tomllib
 from ..errors import InvalidInput
-from .driver_spec import FIELD_NAMES, DriverSpec
-
-_BOOLS = {f.name for f in fields(DriverSpec) if f.type == "bool"}
-
-
-#: Keys whose value may be a key pasted in by mistake: never echoed in an error.
-_SECRET_PRONE = frozenset({"api_key_env", "extra_api_key_envs"})
+from .driver_spec import FIELD, FIELD_NAMES, DriverSpec
 
 
 def _check_value(name: str, value: Any, where: str) -> Any:
+    """`value` as the field's type (a TOML list is a tuple; `false` or `""` is None for an
+    optional string), else exit 2 naming the key (its value shown unless secret-prone)."""
+    field = FIELD[name]
+
     def bad(kind: str) -> InvalidInput:
-        if name in _SECRET_PRONE:
+        if field.secret_prone:
             return InvalidInput(f"{where}: {name} must be {kind} (the value is not shown)")
         return InvalidInput(f"{where}: {name} must be {kind}, not {value!r}")
 
-    if name in _BOOLS:
+    if field.is_bool:
         if not isinstance(value, bool):
             raise bad("true or false")
         return value
-    if name == "extra_api_key_envs":
+    if field.type.startswith("tuple"):
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise bad("a list of strings")
         return tuple(value)
-    if name == "models_dev_name" and value in (False, ""):
+    if field.type.endswith("| None") and value in (False, ""):
         return None
     if not isinstance(value, str):
         raise bad("a string")

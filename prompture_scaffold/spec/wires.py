@@ -130,7 +130,9 @@ AUTH_CHOICES = {
     "api-key+endpoint": "an API key and a base URL",
     "none": "nothing (a local server)",
 }
-AUTHS = tuple(AUTH_CHOICES)
+#: Auths with a key, and auths with a base URL.
+KEY_AUTHS = ("api-key", "api-key+endpoint")
+ENDPOINT_AUTHS = ("endpoint", "api-key+endpoint")
 #: Auths without a key: the Anthropic SDK refuses to build a client without one.
 KEYLESS_AUTHS = ("none", "endpoint")
 
@@ -138,7 +140,6 @@ TEMPLATE_CHOICES = {
     "auto": "a short subclass of the checkout's shared base",
     "full": "a self-contained driver",
 }
-TEMPLATES = tuple(TEMPLATE_CHOICES)
 
 #: SDK values that add no dependency: the driver speaks HTTP itself.
 HTTP_SDKS = ("requests", "httpx")
@@ -158,7 +159,7 @@ URL_WIRES = tuple(wire.name for wire in WIRE_LIST if wire.needs_url)
 
 def needs_endpoint(compat: str | None, auth: str | None) -> bool:
     """Whether a base URL is required: every HTTP wire format and every endpoint auth has one."""
-    return compat in URL_WIRES or auth in ("endpoint", "api-key+endpoint")
+    return compat in URL_WIRES or auth in ENDPOINT_AUTHS
 
 
 def third_party(sdk: object) -> bool:

@@ -50,11 +50,11 @@ class Wizard:
     asks the questions but leaves showing the change to the caller."""
 
     def __init__(self, request: Request, *, console: Console, stream: TextIO | None = None,
-                 existing: Collection[str] = (), force_fields: Collection[str] = (),
+                 existing: Collection[str] = (), ask_fields: Collection[str] = (),
                  load_catalogue=cat.load, review: bool = True) -> None:  # fmt: skip
         self.answers = Answers(request, load_catalogue)
         self.asker = Asker(console, stream)
-        self.existing, self.force_fields = set(existing), set(force_fields)
+        self.existing, self.ask_fields = set(existing), set(ask_fields)
         self.force, self.review = request.force, review
         self.asked = False
 
@@ -71,7 +71,7 @@ class Wizard:
     def run(self, make: Make):
         """`(spec, plan, confirmed)`; `confirmed` is False when nothing was asked (the caller
         confirms the plain way then). Raises `Quit` or `Aborted`."""
-        if self.force_fields and not self.answers.derive()[1]:
+        if self.ask_fields and not self.answers.derive()[1]:
             self._walk(FLOW + EXTRA, self._pick_forced)
         spec, plan = self._make(make)
         if not self.asked or not self.review:
@@ -94,12 +94,12 @@ class Wizard:
         return asked
 
     def _pick_forced(self, key: str) -> tuple[str, ...]:
-        return tuple(f for f in fields_of(key) if f in self.force_fields)
+        return tuple(f for f in fields_of(key) if f in self.ask_fields)
 
     def _pick_all(self, key: str) -> tuple[str, ...]:
         if key in EXTRA:
             return self._pick_forced(key)
-        given = self.answers.given - self.force_fields
+        given = self.answers.given - self.ask_fields
         return tuple(f for f in fields_of(key) if f not in given)
 
     def _pick_provider_again(self, key: str) -> tuple[str, ...]:

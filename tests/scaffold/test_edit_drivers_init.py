@@ -20,9 +20,9 @@ from checkouts import (
 from test_edit_all_targets import paths_of
 
 from prompture_scaffold.edits import drivers_init as edit
-from prompture_scaffold.edits._ruff import member_key
 from prompture_scaffold.edits._source import dunder_all, find_assign
 from prompture_scaffold.errors import UnsafeTarget
+from prompture_scaffold.ruff_layout import member_key
 from prompture_scaffold.spec.readback import spec_from_checkout
 
 INIT = "prompture/drivers/__init__.py"

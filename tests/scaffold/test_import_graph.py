@@ -105,7 +105,7 @@ FLOORS = (
     ("spec",),
     ("checkout",),
     ("catalogue",),
-    ("errors", "patterns", "atomic", "_compat", "_internal_error", ""),
+    ("errors", "patterns", "ruff_layout", "atomic", "_compat", "_internal_error", ""),
 )
 
 

@@ -48,7 +48,7 @@ class Run:
         stream = io.StringIO("".join(f"{line}\n" for line in lines))
         self.wizard = Wizard(
             request or Request(), console=console, stream=stream, existing=existing,
-            force_fields=ask, load_catalogue=lambda: catalogue, review=review,
+            ask_fields=ask, load_catalogue=lambda: catalogue, review=review,
         )  # fmt: skip
         self.taken, self.makes = set(taken), 0
 
