@@ -1,6 +1,7 @@
 """The result of a call, built from a wire module's parsed answer: shared by the wires whose
 pure module offers ``parse_response``, ``usage_counts`` and an ``Answer`` with ``text``,
-``reasoning``, ``usage``, ``tool_calls`` and ``stop_reason`` (Cohere v2, Bedrock Converse)."""
+``reasoning``, ``usage``, ``tool_calls`` and ``stop_reason`` (Cohere v2, Bedrock Converse, the
+Responses API)."""
 
 from __future__ import annotations
 

@@ -1,20 +1,18 @@
 """The Cohere v2 chat driver: one protocol, a sync (`_http`) and an async (httpx) transport.
 
 `CohereChatProtocol` builds ``POST {endpoint}/v2/chat`` bodies and reads answers with
-`_cohere_wire` (no I/O); `CohereChatDriver` and `AsyncCohereChatDriver` only send them through
-`_transport`, so both share pooling, error mapping and retries with every other driver.
+`_cohere_wire` (no I/O); `CohereChatDriver` and `AsyncCohereChatDriver` only send them, through
+the transports `_sse_wire` shares with every wire streamed as server-sent events.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
 
 from .. import _transport
-from ..async_driver import AsyncDriver
 from ..cost_mixin import CostMixin
-from ..driver import Driver
 from . import _cohere_wire as wire
+from ._sse_wire import AsyncSSEWireDriver, SSEWireDriver
 from ._wire_results import WireResults
 
 __all__ = ["AsyncCohereChatDriver", "CohereChatDriver", "CohereChatProtocol"]
@@ -45,14 +43,8 @@ class CohereChatProtocol(WireResults, CostMixin):
             stream=stream,
         )
 
-    def _feed(self, state: wire.StreamState, data: str) -> str | None:
-        """Fold one SSE event's data into `state`; its text delta. A broken stream is an error."""
-        try:
-            return None if not data or data == "[DONE]" else state.feed(data)
-        except wire.StreamError as exc:
-            raise _transport.stream_error(self.provider, str(exc), self._secrets()) from None
-        except (ValueError, TypeError, AttributeError) as exc:
-            raise _transport.malformed_error(self.provider, type(exc).__name__) from None
+    def _url(self) -> str:
+        return self.endpoint + self.chat_path
 
     def _stream_done(self, state: wire.StreamState, model: str) -> dict[str, Any]:
         if not state.events:
@@ -82,7 +74,7 @@ class CohereChatProtocol(WireResults, CostMixin):
             return None
 
 
-class CohereChatDriver(CohereChatProtocol, Driver):
+class CohereChatDriver(CohereChatProtocol, SSEWireDriver):
     """Synchronous Cohere v2 chat driver. A provider subclass sets:
 
     - ``provider``, ``display_name``, ``api_key_env`` (e.g. ``("COHERE_API_KEY",)``).
@@ -91,62 +83,6 @@ class CohereChatDriver(CohereChatProtocol, Driver):
       ``supports_streaming``, ``supports_vision``, ``supports_reasoning``.
     """
 
-    def _post(self, payload: dict[str, Any], options: dict[str, Any], *, stream: bool = False):
-        url = self.endpoint + self.chat_path
-        return _transport.post(
-            self.provider, url, payload, stream=stream, **self._send_kwargs(options)
-        )
 
-    def _complete(self, messages, options, tools=None) -> dict[str, Any]:
-        payload = self._payload(messages, options or {}, tools=tools)
-        response = self._post(payload, options or {})
-        try:
-            body = response.text
-        except Exception as exc:  # body read failures are transport failures too
-            raise _transport.transport_error(self.provider, exc, self._secrets()) from None
-        return self._parse(body, payload["model"])
-
-    def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
-        options = options or {}
-        payload = self._payload(messages, options, stream=True)
-        state = wire.StreamState()
-        with self._post(payload, options, stream=True) as stream:
-            for event in stream.iter_events():
-                delta = self._feed(state, event.data)
-                if delta:
-                    yield {"type": "delta", "text": delta}
-                if state.finished:
-                    break
-        yield self._stream_done(state, payload["model"])
-
-
-class AsyncCohereChatDriver(CohereChatProtocol, AsyncDriver):
+class AsyncCohereChatDriver(CohereChatProtocol, AsyncSSEWireDriver):
     """Asynchronous twin over httpx; a provider subclass sets ``sync_driver``."""
-
-    async def _post(
-        self, payload: dict[str, Any], options: dict[str, Any], *, stream: bool = False
-    ):
-        url = self.endpoint + self.chat_path
-        return await _transport.apost(
-            self.provider, url, payload, stream=stream, **self._send_kwargs(options)
-        )
-
-    async def _complete(self, messages, options, tools=None) -> dict[str, Any]:
-        payload = self._payload(messages, options or {}, tools=tools)
-        response = await self._post(payload, options or {})
-        return self._parse(response.text, payload["model"])
-
-    async def generate_messages_stream(
-        self, messages, options=None
-    ) -> AsyncIterator[dict[str, Any]]:
-        options = options or {}
-        payload = self._payload(messages, options, stream=True)
-        state = wire.StreamState()
-        async with await self._post(payload, options, stream=True) as stream:
-            async for event in stream.aiter_events():
-                delta = self._feed(state, event.data)
-                if delta:
-                    yield {"type": "delta", "text": delta}
-                if state.finished:
-                    break
-        yield self._stream_done(state, payload["model"])
