@@ -459,13 +459,29 @@ async def concurrent_ms(call, concurrency: int, total: int) -> float:
     return (time.perf_counter() - start) * 1000 / (per_worker * concurrency)
 
 
+async def interleaved(
+    ours, theirs, concurrency: int, total: int, rounds: int = 5
+) -> tuple[list[float], list[float]]:
+    """Per-call wall times of `ours` and `theirs` over `rounds` rounds, taking turns at going
+    first (the second of a pair meets the pools, caches and collector the first left), so
+    neither side always follows the other; the machine's load moves: compare medians."""
+    mine, other = [], []
+    for turn in range(rounds):
+        pair = [(ours, mine), (theirs, other)]
+        for call, into in pair if turn % 2 == 0 else pair[::-1]:
+            into.append(await concurrent_ms(call, concurrency, total))
+    return mine, other
+
+
 async def concurrency_pairs(server: OpenAICompatServer, concurrency: int) -> list[tuple]:
     """Async throughput at `concurrency` requests in flight: the plain-HTTP driver against raw
     httpx, the OpenAI driver against the openai SDK called directly (same server, same loop)."""
     import httpx
     import openai
 
-    total = concurrency * 4
+    # Calls per measurement: 256 at x64 (0.5 s); 512 at x256, where one call takes ~10 ms of
+    # wall time (the server's thread per connection contends for the GIL with the client).
+    total = max(concurrency * 2, 256)
     url, headers = server.url + "/chat/completions", {"Authorization": f"Bearer {KEY}"}
     body = {"model": "kimi-k2-0905-preview", "messages": MESSAGES}
     moonshot = AsyncMoonshotDriver(api_key=KEY, model="kimi-k2-0905-preview", endpoint=server.url)
@@ -491,14 +507,8 @@ async def concurrency_pairs(server: OpenAICompatServer, concurrency: int) -> lis
 
         for call in (raw, via_moonshot, via_sdk, via_openai_driver):  # warm-up: pools filled
             await concurrent_ms(call, concurrency, concurrency)
-        drv, base = [], []
-        for _ in range(3):  # interleaved, medians: the machine's load moves
-            drv.append(await concurrent_ms(via_moonshot, concurrency, total))
-            base.append(await concurrent_ms(raw, concurrency, total))
-        sdk_drv, sdk_base = [], []
-        for _ in range(3):
-            sdk_drv.append(await concurrent_ms(via_openai_driver, concurrency, total))
-            sdk_base.append(await concurrent_ms(via_sdk, concurrency, total))
+        drv, base = await interleaved(via_moonshot, raw, concurrency, total)
+        sdk_drv, sdk_base = await interleaved(via_openai_driver, via_sdk, concurrency, total)
     med = statistics.median
     return [
         (

@@ -34,6 +34,11 @@ PROFILE_ATTRS = (
 )
 
 
+#: Endpoints `check_endpoint` found usable (a URL's verdict does not depend on the driver).
+_USABLE_ENDPOINTS: set[str] = set()
+_ENDPOINTS_KEPT = 256
+
+
 def check_retry_policy(max_retries: Any, retry_backoff: Any) -> None:
     """Refuse a retry policy the transport cannot follow, naming the bad value (no I/O)."""
     if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
@@ -198,9 +203,16 @@ class DriverBase:
     def _checked_endpoint(self) -> str:
         """The endpoint, or a `ConfigurationError` when it is no http(s) URL (``ftp://x``,
         ``http://``, spaces...): said at first use, never retried as a connection error."""
+        endpoint = self.endpoint
+        if endpoint in _USABLE_ENDPOINTS:  # checked once per URL, not on every call
+            return endpoint
         from ._transport import check_endpoint
 
-        return check_endpoint(self.display_name or self.provider, self.endpoint, self._secrets())
+        check_endpoint(self.display_name or self.provider, endpoint, self._secrets())
+        if len(_USABLE_ENDPOINTS) >= _ENDPOINTS_KEPT:
+            _USABLE_ENDPOINTS.clear()
+        _USABLE_ENDPOINTS.add(endpoint)
+        return endpoint
 
     def _send_kwargs(self, options: dict[str, Any]) -> dict[str, Any]:
         """Headers, timeout, secrets and retry policy for `_transport.post`/`apost`."""

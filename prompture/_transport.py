@@ -893,28 +893,38 @@ async def apost(
     client = shared_async_client()
     deadline = Deadline(timeout)
     send = {"content": payload} if isinstance(payload, bytes) else {"json": payload}
-
-    async def attempt() -> Any:
-        if deadline.expired():
-            raise deadline_error(provider, deadline)
+    # The attempts run inline rather than through `acall_with_retries` (same policy: see
+    # `_next_wait`): every coroutine layer is crossed again at each of a call's suspensions.
+    n = 0
+    while True:
         try:
-            async with timeout_at(_loop_time(deadline)):
-                request = client.build_request("POST", url, **send, headers=headers)
-                response = await client.send(request, stream=True)
-                if response.status_code < 400 and stream:
-                    return AsyncStream(provider, response, deadline, secrets)
-                body = await _aread_all(provider, response)
-        except TimeoutError:
-            raise deadline_error(provider, deadline) from None
-        except httpx.HTTPError as exc:
-            raise transport_error(provider, exc, secrets) from None
-        if response.status_code >= 400:
-            retry_after = response.headers.get("Retry-After")
-            text = body.decode("utf-8", "replace")
-            raise status_error(provider, response.status_code, text, secrets, retry_after)
-        return Body(response.status_code, response.headers, body)
+            if deadline.expired():
+                raise deadline_error(provider, deadline)
+            try:
+                async with timeout_at(_loop_time(deadline)):
+                    request = client.build_request("POST", url, **send, headers=headers)
+                    response = await client.send(request, stream=True)
+                    if response.status_code < 400 and stream:
+                        return AsyncStream(provider, response, deadline, secrets)
+                    body = await _aread_all(provider, response)
+            except TimeoutError:
+                raise deadline_error(provider, deadline) from None
+            except httpx.HTTPError as exc:
+                raise transport_error(provider, exc, secrets) from None
+            if response.status_code >= 400:
+                retry_after = response.headers.get("Retry-After")
+                text = body.decode("utf-8", "replace")
+                raise status_error(provider, response.status_code, text, secrets, retry_after)
+            return Body(response.status_code, response.headers, body)
+        except DriverHTTPError as exc:
+            wait = _next_wait(exc, n, max_retries, backoff, deadline)
+            if wait is None:
+                _drop_hidden_context(exc)
+                raise
+            import asyncio
 
-    return await acall_with_retries(attempt, max_retries, backoff, deadline)
+            await asyncio.sleep(wait)
+        n += 1
 
 
 async def _aread_all(provider: str, response: Any) -> bytes:

@@ -193,8 +193,36 @@ def _upstream_of(provider: str, model: str) -> tuple[str, str] | None:
 # --- public lookups
 
 
+#: Answers of `get_model_capabilities` and `get_model_rates` (each driver call asks three or four
+#: times) by (what, provider, models.dev id, model), with the catalogue state they were worked
+#: out in. Rate files are read once per `RATES_DIR` (`reset_caches` forgets them, and these);
+#: the catalogue's state is replaced by `_catalogue.reset` and its data object by a whole load
+#: or a refresh (a provider read on its own is read once per state); so an answer holds while
+#: all three are the same objects.
+_answers: dict[tuple[str, str, str, str], tuple[Any, Any, Path, Any]] = {}
+_ANSWERS_KEPT = 1024
+
+
+def _remembered(what: str, provider: str, model: str, compute: Any) -> Any:
+    key = (what, provider, _models_dev_id(provider), model)
+    seen = _answers.get(key)
+    state = _catalogue._state
+    if seen is not None and seen[0] is state and seen[1] is state.data and seen[2] is RATES_DIR:
+        return seen[3]
+    answer = compute(provider, model)
+    if len(_answers) >= _ANSWERS_KEPT:
+        _answers.clear()
+    state = _catalogue._state
+    _answers[key] = (state, state.data, RATES_DIR, answer)
+    return answer
+
+
 def get_model_capabilities(provider: str, model: str) -> ModelCapabilities | None:
     """Capabilities of ``provider``'s ``model``, or None when neither source knows the model."""
+    return _remembered("capabilities", provider, model, _model_capabilities)
+
+
+def _model_capabilities(provider: str, model: str) -> ModelCapabilities | None:
     entry = _catalogue_entry(provider, model)
     override = _rate_entry(provider, model)
     upstream = _upstream_of(provider, model)
@@ -227,6 +255,11 @@ def _usd_per_million(cost: Any) -> dict[str, float] | None:
 def get_model_rates(provider: str, model: str) -> dict[str, float] | None:
     """``{"input": usd, "output": usd}`` per million tokens, plus ``cache_read`` and
     ``cache_write`` where the source prices cached prompt tokens; a rate-file ``cost`` wins."""
+    rates = _remembered("rates", provider, model, _model_rates)
+    return dict(rates) if rates is not None else None  # the caller's own copy
+
+
+def _model_rates(provider: str, model: str) -> dict[str, float] | None:
     override = _usd_per_million((_rate_entry(provider, model) or {}).get("cost"))
     if override is not None:
         return override
@@ -251,3 +284,4 @@ def reset_caches() -> None:
     _catalogue.reset()
     _read_rate_file.cache_clear()
     _rate_file_paths.clear()
+    _answers.clear()

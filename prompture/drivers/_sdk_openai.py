@@ -2,8 +2,10 @@
 
 Requests are built and answers read by the shared `OpenAICompatibleProtocol`, so an SDK driver
 sends exactly the payload the plain-HTTP drivers send; only the I/O differs: the payload goes
-through ``client.chat.completions.create(**payload)`` and the SDK's objects are read back as
-dicts (``model_dump``) by the same parser and stream accumulator.
+through ``client.chat.completions.create(**payload)``. A whole answer is read raw
+(``with_raw_response``) by the same parser as the plain-HTTP drivers' (the SDK's typed
+completion would be built only to be dumped back into that dict: a tenth of a local call);
+streamed chunks are read back as dicts (``model_dump``) by the same stream accumulator.
 
 The SDK's own retries are off (``max_retries=0``): the shared policy of `_transport` retries,
 and SDK exceptions become `DriverHTTPError` in `_map_error` (never showing the key). The SDK is
@@ -224,7 +226,10 @@ class OpenAISDKDriver(OpenAISDKProtocol, Driver):
         def attempt() -> Any:
             try:
                 with _transport.deadline_scope(deadline):
-                    return client.chat.completions.create(**kwargs)
+                    if kwargs.get("stream"):
+                        return client.chat.completions.create(**kwargs)
+                    raw = client.chat.completions.with_raw_response.create(**kwargs)
+                    return raw.http_response.content  # read whole: the SDK streamed nothing
             except errors as exc:
                 raise self._map_error(exc, deadline) from None
 
@@ -235,8 +240,8 @@ class OpenAISDKDriver(OpenAISDKProtocol, Driver):
         payload = self._build_payload(messages, options, tools=tools)
         self._sdk_client()  # built first: importing the SDK is no part of the call's time
         deadline = _transport.Deadline(self._timeout(options))
-        completion = self._create(payload, deadline, options)
-        return self._parse_completion_data(_as_dict(completion), payload["model"])
+        body = self._create(payload, deadline, options)
+        return self._parse_completion(body, payload["model"])
 
     def generate_messages_stream(self, messages, options=None) -> Iterator[dict[str, Any]]:
         options = options or {}
@@ -281,7 +286,12 @@ class AsyncOpenAISDKDriver(OpenAISDKProtocol, AsyncDriver):
 
         async def attempt() -> Any:
             try:
-                return await _transport.within(client.chat.completions.create(**kwargs), deadline)
+                if kwargs.get("stream"):
+                    call = client.chat.completions.create(**kwargs)
+                    return await _transport.within(call, deadline)
+                call = client.chat.completions.with_raw_response.create(**kwargs)
+                raw = await _transport.within(call, deadline)
+                return raw.http_response.content  # read whole: the SDK streamed nothing
             except (*errors, TimeoutError) as exc:
                 raise self._map_error(exc, deadline) from None
 
@@ -294,8 +304,8 @@ class AsyncOpenAISDKDriver(OpenAISDKProtocol, AsyncDriver):
         payload = self._build_payload(messages, options, tools=tools)
         self._sdk_client()  # built first: importing the SDK is no part of the call's time
         deadline = _transport.Deadline(self._timeout(options))
-        completion = await self._create(payload, deadline, options)
-        return self._parse_completion_data(_as_dict(completion), payload["model"])
+        body = await self._create(payload, deadline, options)
+        return self._parse_completion(body, payload["model"])
 
     async def generate_messages_stream(
         self, messages, options=None

@@ -35,6 +35,15 @@ __all__ = [
 _sync_http_client: Any = None
 
 
+def _body(content: bytes) -> Any:
+    """The JSON of a non-streamed answer, read raw: the SDK's typed `Message` would cost a
+    pydantic model per block, built only to be turned back into this dict (about a sixth of a
+    local call). Not JSON: a ValueError, which `_sdk_errors` reports as a malformed answer."""
+    import json
+
+    return json.loads(content)
+
+
 def shared_http_client(anthropic: Any) -> Any:
     """The process's pooled HTTP client for sync SDK clients (thread-safe, built once); its
     connections honour `_transport.deadline_scope`."""
@@ -203,8 +212,8 @@ class AnthropicMessagesProtocol(CostMixin):
             meta["reasoning_content"] = reasoning
         return {"text": text or reasoning, "meta": meta}
 
-    def _result(self, message: Any, payload: dict[str, Any]) -> dict[str, Any]:
-        """A Prompture result (with `tool_calls` and `stop_reason`) from an SDK `Message`.
+    def _result(self, raw: Any, payload: dict[str, Any]) -> dict[str, Any]:
+        """A Prompture result (with `tool_calls` and `stop_reason`) from a ``message`` body.
 
         A tool-calling answer that came with thinking also carries ``thinking_blocks``: put
         them on the assistant message of the follow-up (beside its ``tool_calls``) and they go
@@ -212,7 +221,6 @@ class AnthropicMessagesProtocol(CostMixin):
         """
         json_tool = (payload.get("tool_choice") or {}).get("name") == wire.JSON_TOOL
         try:
-            raw = message.to_dict(mode="json")
             parsed = wire.parse_message(raw, json_tool=json_tool)
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
             raise _transport.malformed_error(self.provider, type(exc).__name__) from None
@@ -266,13 +274,17 @@ class AnthropicMessagesDriver(AnthropicMessagesProtocol, Driver):
         return self._sdk_client
 
     def _create(self, payload: dict[str, Any], deadline: _transport.Deadline) -> Any:
-        """``messages.create`` with the shared retries, within `deadline`; a `Message` or a
-        `Stream`."""
+        """``messages.create`` with the shared retries, within `deadline`: the answer's body
+        (a dict, see `_raw_create`) or, for a streamed payload, the SDK's `Stream`."""
         client = self._client()
 
         def attempt() -> Any:
             with self._sdk_errors(deadline), _transport.deadline_scope(deadline):
-                return client.messages.create(**payload, timeout=deadline.remaining())
+                timeout = deadline.remaining()
+                if payload.get("stream"):
+                    return client.messages.create(**payload, timeout=timeout)
+                raw = client.messages.with_raw_response.create(**payload, timeout=timeout)
+                return _body(raw.http_response.content)  # read whole: nothing was streamed
 
         return _transport.call_with_retries(attempt, self.max_retries, self.retry_backoff, deadline)
 
@@ -319,8 +331,13 @@ class AsyncAnthropicMessagesDriver(AnthropicMessagesProtocol, AsyncDriver):
 
         async def attempt() -> Any:
             with self._sdk_errors(deadline):
-                call = client.messages.create(**payload, timeout=deadline.remaining())
-                return await _transport.within(call, deadline)
+                timeout = deadline.remaining()
+                if payload.get("stream"):
+                    call = client.messages.create(**payload, timeout=timeout)
+                    return await _transport.within(call, deadline)
+                call = client.messages.with_raw_response.create(**payload, timeout=timeout)
+                raw = await _transport.within(call, deadline)
+                return _body(raw.http_response.content)  # read whole: nothing was streamed
 
         return await _transport.acall_with_retries(
             attempt, self.max_retries, self.retry_backoff, deadline

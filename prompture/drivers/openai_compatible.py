@@ -8,7 +8,6 @@ format is a small subclass declaring its key, endpoint, default model and flags.
 
 from __future__ import annotations
 
-import copy
 import json
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, ClassVar
@@ -41,7 +40,7 @@ class OpenAICompatibleProtocol(CostMixin):
         model = self._checked_model(options, tools)
         config = self._get_model_config(self.provider, model)
         schema = options.get("json_schema")
-        messages = copy.deepcopy(messages)
+        messages = wire.copied(messages)
         payload: dict[str, Any] = {"model": model}
         if options.get("max_tokens") is not None:
             payload[config["tokens_param"]] = options["max_tokens"]
@@ -53,7 +52,7 @@ class OpenAICompatibleProtocol(CostMixin):
         if options.get("json_mode") or schema is not None:
             messages = self._apply_json_request(payload, messages, model, schema)
         if tools:
-            payload["tools"] = copy.deepcopy(tools)
+            payload["tools"] = wire.copied(tools)
             if options.get("tool_choice") is not None:
                 payload["tool_choice"] = options["tool_choice"]
         if stream:
@@ -224,10 +223,9 @@ class AsyncOpenAICompatibleDriver(OpenAICompatibleProtocol, AsyncDriver):
 
     supports_messages = True
 
-    async def _post(
-        self, payload: dict[str, Any], options: dict[str, Any], *, stream: bool = False
-    ):
-        return await _transport.apost(
+    def _post(self, payload: dict[str, Any], options: dict[str, Any], *, stream: bool = False):
+        """The `_transport.apost` coroutine (returned, not awaited here: one layer less)."""
+        return _transport.apost(
             self.provider,
             self.endpoint + self.chat_path,
             payload,
