@@ -111,7 +111,9 @@ def bench_cold_start(n: int = 15) -> list[tuple]:
             )
             return [float(part) for part in out.stdout.split()]
 
-        run()  # bytecode and the settings record written, as after a first use
+        # Bytecode, the settings record and the per-provider catalogue copy written, as after
+        # a first use (and a background catalogue refresh started once, if one is due).
+        run()
         samples = [run() for _ in range(n)]
     columns = list(zip(*samples, strict=True))
     labels = ("cold: import prompture", "cold: + get_driver_for_model", "cold: + first call")

@@ -480,6 +480,19 @@ def test_a_process_that_ends_before_its_refresh_still_starts_the_cooldown(online
     assert online.hits == 1
 
 
+@pytest.mark.parametrize("home", ["/root", "/home/someone/", "/"])
+@pytest.mark.parametrize("xdg", [None, "", "/var/tmp/xdg-cache"])
+def test_the_user_cache_dir_is_platformdirs_own(monkeypatch, home, xdg):
+    from platformdirs import user_cache_dir
+
+    monkeypatch.setenv("HOME", home)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert _catalogue._user_cache_dir() == user_cache_dir("prompture")
+
+
 # --- refresh_rates_cache
 
 
