@@ -164,14 +164,17 @@ def _count(usage: dict[str, Any], key: str) -> int:
     return int(value)
 
 
-def usage_counts(usage: Any) -> tuple[int, int, int]:
-    """Prompt, completion and total tokens; `Malformed` for a usage that is not counts."""
+def usage_counts(
+    usage: Any, names: tuple[str, str] = ("prompt_tokens", "completion_tokens")
+) -> tuple[int, int, int]:
+    """Prompt, completion and total tokens; `Malformed` for a usage that is not counts.
+    `names`: the wire's keys of the first two (the Responses API: input and output tokens)."""
     if usage is None:
         usage = {}
     if not isinstance(usage, dict):
         raise Malformed("usage is not an object")
-    prompt = _count(usage, "prompt_tokens")
-    completion = _count(usage, "completion_tokens")
+    prompt = _count(usage, names[0])
+    completion = _count(usage, names[1])
     total = _count(usage, "total_tokens") or prompt + completion
     return prompt, completion, total
 

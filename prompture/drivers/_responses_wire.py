@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ._openai_wire import Malformed, json_request, parse_tool_calls, schema_instruction
+from ._openai_wire import usage_counts as openai_usage_counts
 
 __all__ = ["DIALECTS", "Answer", "Dialect", "StreamError", "StreamState", "build_payload"]
 
@@ -263,25 +264,9 @@ class Answer:
         return "tool_use" if self.tool_calls else "end_turn"
 
 
-def _count(usage: dict[str, Any], key: str) -> int:
-    value = usage.get(key)
-    if value is None:
-        return 0
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-        raise Malformed(f"usage.{key} is not a number")
-    if value < 0:
-        raise Malformed(f"usage.{key} is negative")
-    return int(value)
-
-
 def usage_counts(usage: Any) -> tuple[int, int, int]:
     """``(prompt, completion, total)`` from ``input_tokens``/``output_tokens``."""
-    if usage is None:
-        usage = {}
-    if not isinstance(usage, dict):
-        raise Malformed("usage is not an object")
-    prompt, completion = _count(usage, "input_tokens"), _count(usage, "output_tokens")
-    return prompt, completion, _count(usage, "total_tokens") or prompt + completion
+    return openai_usage_counts(usage, ("input_tokens", "output_tokens"))
 
 
 def parse_response(raw: Any) -> Answer:
