@@ -32,7 +32,7 @@ import json
 import re
 from typing import Any
 
-from ._openai_wire import STREAM_ERROR_FALLBACK, error_message, schema_instruction
+from ._openai_wire import STREAM_ERROR_FALLBACK, error_message, extra_body, schema_instruction
 
 #: Output tokens asked for when the caller gives no ``max_tokens`` (the API requires one);
 #: also the cap on a model's own limit, so a default call stays cheap and quick.
@@ -151,9 +151,7 @@ def build_payload(
         payload["thinking"] = thinking
     if stream:
         payload["stream"] = True
-    extra = options.get("extra_body")
-    if isinstance(extra, dict):
-        payload.update(copy.deepcopy(extra))
+    payload.update(extra_body(options))
     return payload
 
 

@@ -29,7 +29,13 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from ._openai_wire import Malformed, json_request, parse_tool_calls, schema_instruction
+from ._openai_wire import (
+    Malformed,
+    extra_body,
+    json_request,
+    parse_tool_calls,
+    schema_instruction,
+)
 from ._openai_wire import usage_counts as openai_usage_counts
 
 __all__ = ["DIALECTS", "Answer", "Dialect", "StreamError", "StreamState", "build_payload"]
@@ -130,9 +136,7 @@ def build_payload(
     payload.update({k: options[k] for k in dialect.passthrough if options.get(k) is not None})
     if stream:
         payload["stream"] = True
-    extra = options.get("extra_body")
-    if isinstance(extra, dict):
-        payload.update(copy.deepcopy(extra))
+    payload.update(extra_body(options))
     return payload
 
 

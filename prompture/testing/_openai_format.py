@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .._compat import Self
 from ._fake_values import schema_instance, tool_arguments
 
 DEFAULT_TEXT = "Hello from the local OpenAI-compatible server."
@@ -190,3 +191,37 @@ def _envelope(turn: Turn, kind: str) -> dict[str, Any]:
         "model": turn.model,
         "system_fingerprint": "fp_prompture_test",
     }
+
+
+class ChatScripted:
+    """`script`, for the local servers that answer chat turns: the answer to the next request
+    as a `ChatReply` (FIFO, one per request). How each field goes out on the wire is the
+    server's to say (its class docstring)."""
+
+    def script(
+        self,
+        text: str = "",
+        *,
+        tool_calls: list[dict[str, Any]] | None = None,
+        reasoning: str | None = None,
+        finish_reason: str | None = None,
+        usage: dict[str, int] | None = None,
+        chunks: int | None = None,
+    ) -> Self:
+        """Queue the answer to the next request.
+
+        `tool_calls`: ``[{"name": ..., "arguments": {...}}]``. `reasoning`: the model's
+        thinking. `finish_reason`: a normalized stop reason (``end_turn``, ``tool_use``,
+        ``max_tokens``, ``content_filter``) or the wire's own. `usage` (``prompt_tokens``,
+        ``completion_tokens``) overrides the counted numbers. `chunks`: how many pieces a
+        streamed text is cut into (default: one per word).
+        """
+        reply = ChatReply(
+            text=text,
+            tool_calls=tuple(tool_calls or ()),
+            reasoning=reasoning,
+            finish_reason=finish_reason,
+            usage=dict(usage) if usage else None,
+            chunks=chunks,
+        )
+        return self._push_script(reply)  # type: ignore[attr-defined]  (a LocalServer's)

@@ -23,11 +23,10 @@ import hmac
 from collections.abc import Iterable
 from typing import Any
 
-from .._compat import Self
 from . import _anthropic_format as fmt
 from ._anthropic_checks import request_error
 from ._anthropic_probe import sent_key
-from ._openai_format import ChatReply
+from ._openai_format import ChatReply, ChatScripted
 from ._server import LocalServer, RecordedRequest, Reply
 
 __all__ = ["AnthropicServer"]
@@ -46,7 +45,7 @@ ERROR_TYPES = {
 _MODEL_CREATED = "2025-01-01T00:00:00Z"
 
 
-class AnthropicServer(LocalServer):
+class AnthropicServer(ChatScripted, LocalServer):
     """A local Anthropic Messages API server with scripted replies.
 
     `api_key`: the key clients must send as ``x-api-key`` or ``Authorization: Bearer`` (None
@@ -55,6 +54,13 @@ class AnthropicServer(LocalServer):
     `json_from_prompt`: whether an unscripted answer honours JSON asked for in the prompt;
     off, only structured output (``output_config.format``) gets JSON, as with a model that
     ignores such asks.
+
+    Scripted answers (`script`): `tool_calls`: ``[{"name": ..., "arguments": {...}}]`` become
+    ``tool_use`` blocks (ids ``toolu_01``...). `reasoning` becomes a ``thinking`` block before
+    the text. `finish_reason`: a normalized stop reason (``content_filter`` is sent as
+    ``refusal``) or an Anthropic one. `usage`: ``prompt_tokens``/``completion_tokens`` (or
+    ``input_tokens`` /``output_tokens``) overriding the counted numbers. `chunks`: how many SSE
+    text deltas the text is cut into when streamed (default: one per word).
     """
 
     def __init__(
@@ -70,35 +76,6 @@ class AnthropicServer(LocalServer):
         self.models = tuple(models)
         self._messages = 0
         self._calls = 0
-
-    def script(
-        self,
-        text: str = "",
-        *,
-        tool_calls: list[dict[str, Any]] | None = None,
-        reasoning: str | None = None,
-        finish_reason: str | None = None,
-        usage: dict[str, int] | None = None,
-        chunks: int | None = None,
-    ) -> Self:
-        """Queue the answer to the next message request (FIFO, one per request).
-
-        `tool_calls`: ``[{"name": ..., "arguments": {...}}]`` become ``tool_use`` blocks (ids
-        ``toolu_01``...). `reasoning` becomes a ``thinking`` block before the text.
-        `finish_reason`: a normalized stop reason (``content_filter`` is sent as ``refusal``) or
-        an Anthropic one. `usage`: ``prompt_tokens``/``completion_tokens`` (or ``input_tokens``
-        /``output_tokens``) overriding the counted numbers. `chunks`: how many SSE text deltas
-        the text is cut into when streamed (default: one per word).
-        """
-        reply = ChatReply(
-            text=text,
-            tool_calls=tuple(tool_calls or ()),
-            reasoning=reasoning,
-            finish_reason=finish_reason,
-            usage=dict(usage) if usage else None,
-            chunks=chunks,
-        )
-        return self._push_script(reply)
 
     def _reset_state(self) -> None:
         self._messages = 0

@@ -26,9 +26,9 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote
 
-from .._compat import Self
 from ..drivers._eventstream import encode_message
 from . import _openai_format as fmt
+from ._openai_format import ChatScripted
 from ._server import LocalServer, RecordedRequest, Reply
 from ._wire_probe import WireProbe
 
@@ -52,8 +52,11 @@ BLOCK_KINDS = frozenset(
 INFERENCE_FIELDS = frozenset({"maxTokens", "temperature", "topP", "stopSequences"})
 
 
-class BedrockServer(LocalServer):
-    """A local Bedrock runtime with scripted replies (the `OpenAICompatServer` API)."""
+class BedrockServer(ChatScripted, LocalServer):
+    """A local Bedrock runtime with scripted replies (the `OpenAICompatServer` API).
+
+    Scripted answers (`script`): `reasoning` becomes a ``reasoningContent`` block.
+    """
 
     def __init__(
         self,
@@ -72,28 +75,6 @@ class BedrockServer(LocalServer):
         self.region = region
         self._responses = 0
         self._calls = 0
-
-    def script(
-        self,
-        text: str = "",
-        *,
-        tool_calls: list[dict[str, Any]] | None = None,
-        reasoning: str | None = None,
-        finish_reason: str | None = None,
-        usage: dict[str, int] | None = None,
-        chunks: int | None = None,
-    ) -> Self:
-        """Queue the answer to the next Converse request; as `OpenAICompatServer.script`
-        (`reasoning` becomes a ``reasoningContent`` block)."""
-        reply = fmt.ChatReply(
-            text=text,
-            tool_calls=tuple(tool_calls or ()),
-            reasoning=reasoning,
-            finish_reason=finish_reason,
-            usage=dict(usage) if usage else None,
-            chunks=chunks,
-        )
-        return self._push_script(reply)
 
     def _reset_state(self) -> None:
         self._responses = 0

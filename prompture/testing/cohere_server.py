@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-from .._compat import Self
 from . import _openai_format as fmt
+from ._openai_format import ChatScripted
 from ._server import LocalServer, RecordedRequest, Reply
 from ._wire_probe import WireProbe, content_text, decoded_arguments
 
@@ -37,11 +37,13 @@ REQUEST_FIELDS = frozenset(
 ROLES = frozenset({"system", "user", "assistant", "tool"})
 
 
-class CohereServer(LocalServer):
+class CohereServer(ChatScripted, LocalServer):
     """A local Cohere v2 chat server with scripted replies (the `OpenAICompatServer` API).
 
     `api_key`: the Bearer token clients must send (None accepts any request). `models`: the
     chat model names ``GET /v1/models`` lists.
+
+    Scripted answers (`script`): `reasoning` becomes a ``thinking`` content item.
     """
 
     def __init__(
@@ -55,28 +57,6 @@ class CohereServer(LocalServer):
         self.models = tuple(models)
         self._responses = 0
         self._calls = 0
-
-    def script(
-        self,
-        text: str = "",
-        *,
-        tool_calls: list[dict[str, Any]] | None = None,
-        reasoning: str | None = None,
-        finish_reason: str | None = None,
-        usage: dict[str, int] | None = None,
-        chunks: int | None = None,
-    ) -> Self:
-        """Queue the answer to the next chat request; arguments as `OpenAICompatServer.script`
-        (`reasoning` becomes a ``thinking`` content item)."""
-        reply = fmt.ChatReply(
-            text=text,
-            tool_calls=tuple(tool_calls or ()),
-            reasoning=reasoning,
-            finish_reason=finish_reason,
-            usage=dict(usage) if usage else None,
-            chunks=chunks,
-        )
-        return self._push_script(reply)
 
     def _reset_state(self) -> None:
         self._responses = 0

@@ -27,10 +27,9 @@ from collections.abc import Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
-from .._compat import Self
 from . import _gemini_format as fmt
 from ._gemini_checks import RequestError, check_request
-from ._openai_format import ChatReply, count_words
+from ._openai_format import ChatReply, ChatScripted, count_words
 from ._server import LocalServer, RecordedRequest, Reply
 
 __all__ = ["GeminiServer"]
@@ -45,11 +44,19 @@ _KEY_MISSING = (
 _DEFAULT_PAGE_SIZE = 50
 
 
-class GeminiServer(LocalServer):
+class GeminiServer(ChatScripted, LocalServer):
     """A local Gemini API server with scripted replies.
 
     `api_key`: the key clients must send (None accepts any request). `models`: the names
     ``GET /v1beta/models`` lists (without the ``models/`` prefix); generation accepts any model.
+
+    Scripted answers (`script`): `tool_calls`: ``[{"name": ..., "arguments": {...}}]`` become
+    ``functionCall`` parts (the first with a ``thoughtSignature``, as Gemini 3 sends it; no ids,
+    as Gemini sends none). `reasoning` becomes a ``thought: true`` part. `finish_reason` takes
+    the normalized names (``end_turn``, ``max_tokens``, ``content_filter``...) or Gemini's own
+    (``STOP``, ``MAX_TOKENS``, ``SAFETY``...). `usage` (``prompt_tokens``,
+    ``completion_tokens``) overrides ``promptTokenCount`` and ``candidatesTokenCount``.
+    `chunks`: how many stream events the text is cut into (default: one per word).
     """
 
     def __init__(
@@ -62,36 +69,6 @@ class GeminiServer(LocalServer):
         self.api_key = api_key
         self.models = tuple(models)
         self._responses = 0
-
-    def script(
-        self,
-        text: str = "",
-        *,
-        tool_calls: list[dict[str, Any]] | None = None,
-        reasoning: str | None = None,
-        finish_reason: str | None = None,
-        usage: dict[str, int] | None = None,
-        chunks: int | None = None,
-    ) -> Self:
-        """Queue the answer to the next generation request (FIFO, one per request).
-
-        `tool_calls`: ``[{"name": ..., "arguments": {...}}]`` become ``functionCall`` parts
-        (the first with a ``thoughtSignature``, as Gemini 3 sends it; no ids, as Gemini sends
-        none). `reasoning` becomes a ``thought: true`` part. `finish_reason` takes the
-        normalized names (``end_turn``, ``max_tokens``, ``content_filter``...) or Gemini's
-        own (``STOP``, ``MAX_TOKENS``, ``SAFETY``...). `usage` (``prompt_tokens``,
-        ``completion_tokens``) overrides ``promptTokenCount`` and ``candidatesTokenCount``.
-        `chunks`: how many stream events the text is cut into (default: one per word).
-        """
-        reply = ChatReply(
-            text=text,
-            tool_calls=tuple(tool_calls or ()),
-            reasoning=reasoning,
-            finish_reason=finish_reason,
-            usage=dict(usage) if usage else None,
-            chunks=chunks,
-        )
-        return self._push_script(reply)
 
     def _reset_state(self) -> None:
         self._responses = 0

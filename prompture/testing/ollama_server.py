@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from .._compat import UTC, Self
+from .._compat import UTC
 from . import _ollama_format as fmt
-from ._openai_format import ChatReply
+from ._openai_format import ChatReply, ChatScripted
 from ._server import LocalServer, RecordedRequest, Reply
 
 __all__ = ["OllamaServer"]
@@ -36,12 +36,19 @@ _MODIFIED_AT = "2025-01-01T00:00:00Z"
 _MODEL_SIZE = 4_920_753_328
 
 
-class OllamaServer(LocalServer):
+class OllamaServer(ChatScripted, LocalServer):
     """A local Ollama server with scripted replies.
 
     `api_key`: None (the default, as a local Ollama) accepts any request; a key makes the
     server demand ``Authorization: Bearer <key>``, as hosted Ollama does. `models`: the names
     ``GET /api/tags`` lists; ``/api/chat`` accepts any model name.
+
+    Scripted answers (`script`): `tool_calls`: ``[{"name": ..., "arguments": {...}}]``, sent
+    with object arguments. `reasoning` goes out as ``message.thinking``. `finish_reason` takes
+    the normalized names (``end_turn``, ``max_tokens``...) or Ollama's own (``stop``,
+    ``length``). `usage` (``prompt_tokens``, ``completion_tokens``) overrides
+    ``prompt_eval_count`` and ``eval_count``. `chunks`: how many NDJSON content lines a streamed
+    text is cut into (default: one per word).
     """
 
     def __init__(
@@ -53,35 +60,6 @@ class OllamaServer(LocalServer):
         super().__init__()
         self.api_key = api_key
         self.models = tuple(models)
-
-    def script(
-        self,
-        text: str = "",
-        *,
-        tool_calls: list[dict[str, Any]] | None = None,
-        reasoning: str | None = None,
-        finish_reason: str | None = None,
-        usage: dict[str, int] | None = None,
-        chunks: int | None = None,
-    ) -> Self:
-        """Queue the answer to the next chat request (FIFO, one per request).
-
-        `tool_calls`: ``[{"name": ..., "arguments": {...}}]``, sent with object arguments.
-        `reasoning` goes out as ``message.thinking``. `finish_reason` takes the normalized names
-        (``end_turn``, ``max_tokens``...) or Ollama's own (``stop``, ``length``). `usage`
-        (``prompt_tokens``, ``completion_tokens``) overrides ``prompt_eval_count`` and
-        ``eval_count``. `chunks`: how many NDJSON content lines a streamed text is cut into
-        (default: one per word).
-        """
-        reply = ChatReply(
-            text=text,
-            tool_calls=tuple(tool_calls or ()),
-            reasoning=reasoning,
-            finish_reason=finish_reason,
-            usage=dict(usage) if usage else None,
-            chunks=chunks,
-        )
-        return self._push_script(reply)
 
     def _authorize(self, request: RecordedRequest) -> Reply | None:
         if self.api_key is None:

@@ -18,8 +18,8 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from .._compat import Self
 from . import _openai_format as fmt
+from ._openai_format import ChatScripted
 from ._server import LocalServer, RecordedRequest, Reply
 
 __all__ = ["OpenAICompatServer"]
@@ -28,12 +28,19 @@ __all__ = ["OpenAICompatServer"]
 _MODEL_CREATED = 1735689600
 
 
-class OpenAICompatServer(LocalServer):
+class OpenAICompatServer(ChatScripted, LocalServer):
     """A local OpenAI-compatible chat-completions server with scripted replies.
 
     `api_key`: the key clients must send as ``Authorization: Bearer ...`` (None accepts any
     request). `models`: the ids ``GET /v1/models`` lists; the first is used when a request
     names no model.
+
+    Scripted answers (`script`): `tool_calls`: ``[{"name": ..., "arguments": {...}}]``; ids
+    (``call_1``...) are assigned and arguments JSON-encoded when sent. `reasoning` goes out as
+    ``reasoning_content``. `finish_reason`: a normalized stop reason (``end_turn``,
+    ``tool_use``, ``max_tokens``, ``content_filter``) or an OpenAI finish reason such as
+    ``"length"``. `usage` overrides the counted numbers. `chunks`: how many SSE content deltas
+    the text is cut into when streamed (default: one per word).
     """
 
     base_path = "/v1"
@@ -49,36 +56,6 @@ class OpenAICompatServer(LocalServer):
         self.models = tuple(models)
         self._completions = 0
         self._calls = 0
-
-    def script(
-        self,
-        text: str = "",
-        *,
-        tool_calls: list[dict[str, Any]] | None = None,
-        reasoning: str | None = None,
-        finish_reason: str | None = None,
-        usage: dict[str, int] | None = None,
-        chunks: int | None = None,
-    ) -> Self:
-        """Queue the answer to the next chat completion (FIFO, one per request).
-
-        `tool_calls`: ``[{"name": ..., "arguments": {...}}]``; ids (``call_1``...) are assigned
-        and arguments JSON-encoded when sent. `reasoning` goes out as ``reasoning_content``.
-        `finish_reason`: a normalized stop reason (``end_turn``, ``tool_use``, ``max_tokens``,
-        ``content_filter``) or an OpenAI finish reason such as ``"length"``.
-        `usage` overrides the counted numbers. `chunks`: how many SSE content deltas the text
-        is cut into when streamed (default: one per word).
-        """
-        reply = fmt.ChatReply(
-            text=text,
-            tool_calls=tuple(tool_calls or ()),
-            reasoning=reasoning,
-            finish_reason=finish_reason,
-            usage=dict(usage) if usage else None,
-            chunks=chunks,
-        )
-        self._push_script(reply)
-        return self
 
     def _reset_state(self) -> None:
         self._completions = 0

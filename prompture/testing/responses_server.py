@@ -21,9 +21,9 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from .._compat import Self
 from ..drivers._responses_wire import DIALECTS
 from . import _openai_format as fmt
+from ._openai_format import ChatScripted
 from ._server import LocalServer, RecordedRequest, Reply
 from ._wire_probe import WireProbe, content_text, decoded_arguments
 
@@ -58,11 +58,14 @@ STATUSES = {
 }
 
 
-class ResponsesServer(LocalServer):
+class ResponsesServer(ChatScripted, LocalServer):
     """A local Responses API server with scripted replies (the `OpenAICompatServer` API).
 
     `api_key`: the Bearer token clients must send (None accepts any request). `models`: the
     ids ``GET /models`` lists. `dialect`: ``"openai"`` or ``"perplexity"``.
+
+    Scripted answers (`script`): `reasoning` becomes a ``reasoning`` item's summary; a
+    ``max_tokens`` or ``content_filter`` finish reason an ``incomplete`` status.
     """
 
     base_path = "/v1"
@@ -82,29 +85,6 @@ class ResponsesServer(LocalServer):
         self.dialect = dialect
         self._responses = 0
         self._calls = 0
-
-    def script(
-        self,
-        text: str = "",
-        *,
-        tool_calls: list[dict[str, Any]] | None = None,
-        reasoning: str | None = None,
-        finish_reason: str | None = None,
-        usage: dict[str, int] | None = None,
-        chunks: int | None = None,
-    ) -> Self:
-        """Queue the answer to the next request; arguments as `OpenAICompatServer.script`
-        (`reasoning` becomes a ``reasoning`` item's summary; a ``max_tokens`` or
-        ``content_filter`` finish reason an ``incomplete`` status)."""
-        reply = fmt.ChatReply(
-            text=text,
-            tool_calls=tuple(tool_calls or ()),
-            reasoning=reasoning,
-            finish_reason=finish_reason,
-            usage=dict(usage) if usage else None,
-            chunks=chunks,
-        )
-        return self._push_script(reply)
 
     def _reset_state(self) -> None:
         self._responses = 0
